@@ -20,6 +20,8 @@ class Problem:
 
     def __str__(self) -> str:
         where = f" (at {self.json_path})" if self.json_path else ""
+        if self.line == 0:  # a problem with a whole file or resource, not a place in it
+            return f"{self.file}: {self.message}{where}"
         return f"{self.file}:{self.line}:{self.col}: {self.message}{where}"
 
 

@@ -1,0 +1,66 @@
+"""The `gatekeeper` command group; each subcommand lives in its own module and is imported only when used."""
+
+from __future__ import annotations
+
+import importlib
+
+import click
+
+from gatekeeper import __version__
+
+# Name -> "module:attribute". Subcommands are imported on demand so `gatekeeper --help` and each
+# command pay only for what they use.
+COMMANDS: dict[str, str] = {
+    "audit": "gatekeeper.cli.audit:audit",
+    "check": "gatekeeper.cli.check:check",
+    "commercial": "gatekeeper.cli.commercial:commercial",
+    "explain": "gatekeeper.cli.check:explain",
+    "init": "gatekeeper.cli.evidence:init",
+    "ledger": "gatekeeper.cli.ledger:ledger",
+    "portfolio": "gatekeeper.cli.portfolio:portfolio",
+    "record": "gatekeeper.cli.ledger:record",
+    "rules": "gatekeeper.cli.rules:rules",
+    "validate": "gatekeeper.cli.evidence:validate",
+}
+
+HELP: dict[str, str] = {
+    "audit": "Audit an evidence pack: completeness, integrity, freshness, approvals.",
+    "check": "Decide a gate for an evidence pack.",
+    "commercial": "Simulate an alliance's commercial model (pain/gain).",
+    "explain": "Explain the reasoning for one outcome, requirement by requirement.",
+    "init": "Scaffold a new evidence pack for a gate.",
+    "ledger": "List, show and verify recorded gate decisions.",
+    "portfolio": "Review the gates of many alliances at once.",
+    "record": "Evaluate a gate and record the human decision in the ledger.",
+    "rules": "Browse and check the rule pack (the Code of Practice as rules).",
+    "validate": "Validate an evidence pack.",
+}
+
+
+class LazyGroup(click.Group):
+    """A click group whose subcommands are imported from COMMANDS the first time they are needed."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = COMMANDS.get(cmd_name)
+        if target is None:
+            return None
+        module_name, attribute = target.split(":")
+        return getattr(importlib.import_module(module_name), attribute)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        # Listing help must not import every subcommand: use the short help table instead.
+        with formatter.section("Commands"):
+            formatter.write_dl([(name, HELP[name]) for name in sorted(COMMANDS)])
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="gatekeeper")
+def main() -> None:
+    """Readiness gates for infrastructure alliances, from the ICE Alliancing Code of Practice.
+
+    Exit codes: 0 the gate passes (or the check is clean), 1 it fails, 2 usage error,
+    3 the input could not be evaluated (evidence or rules invalid or unreadable).
+    """
