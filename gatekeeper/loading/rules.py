@@ -1,0 +1,281 @@
+"""Load the rule pack (and a profile) from rules/, validate it, and build the RulePack model."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import replace
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from gatekeeper.loading.schema import json_path, schema_problems
+from gatekeeper.loading.yamlstrict import Document, load_yaml
+from gatekeeper.model import (
+    PHASE_CODES,
+    THEME_CODES,
+    Cell,
+    Checklist,
+    ChecklistItem,
+    Gate,
+    Outcome,
+    Policy,
+    Requirement,
+    RulePack,
+    Source,
+)
+from gatekeeper.problems import InputError, Problem
+from gatekeeper.resources import data_dir
+
+OUTCOME_FILES: tuple[str, ...] = (
+    "suitability.yml",
+    "outcomes/deciding.yml",
+    "outcomes/creating.yml",
+    "outcomes/delivering.yml",
+    "outcomes/sustaining.yml",
+)
+CODE_PHASES = {code: phase for phase, code in PHASE_CODES.items()}
+CODE_THEMES = {code: theme for theme, code in THEME_CODES.items()}
+
+
+class _Collector:
+    """Gathers located problems across files so one run reports all of them."""
+
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+
+    def at(self, doc: Document, path: Sequence[str | int], message: str) -> None:
+        line, col = doc.locate(list(path))
+        self.problems.append(Problem(doc.path, line, col, message, json_path(path)))
+
+    def raise_if_any(self) -> None:
+        if self.problems:
+            raise InputError(self.problems)
+
+
+def _load(root: Path, rel: str, schema: str, display_prefix: str, out: _Collector) -> Document | None:
+    try:
+        doc = load_yaml(root / rel, display=f"{display_prefix}{rel}")
+    except InputError as error:
+        out.problems.extend(error.problems)
+        return None
+    problems = schema_problems(doc, "rules", schema)
+    out.problems.extend(problems)
+    return None if problems else doc
+
+
+def _facts_schema() -> dict[str, Any]:
+    return json.loads((data_dir("evidence_schema") / "facts.schema.json").read_text(encoding="utf-8"))
+
+
+def fact_schema_node(path: str, schema: Mapping[str, Any] | None = None) -> Mapping[str, Any] | None:
+    """The facts-schema node a dotted fact path names, or None when the facts format has no such path."""
+    node: Mapping[str, Any] = schema if schema is not None else _facts_schema()
+    for segment in path.split("."):
+        properties = node.get("properties", {})
+        if segment in properties:
+            node = properties[segment]
+            continue
+        for pattern, child in node.get("patternProperties", {}).items():
+            if re.search(pattern, segment):
+                node = child
+                break
+        else:
+            return None
+    return node
+
+
+def _check_requirement(
+    doc: Document, path: list[str | int], spec: Mapping[str, Any], checklists: Mapping[str, Checklist],
+    facts_schema: Mapping[str, Any], out: _Collector,
+) -> None:
+    """What a schema cannot say about a requirement: that what it names exists."""
+    from gatekeeper.commercial.checks import CHECKS
+
+    kind = spec["kind"]
+    if kind == "fact" and fact_schema_node(spec["path"], facts_schema) is None:
+        out.at(doc, [*path, "path"], f"unknown fact path {spec['path']!r} (see evidence_schema/facts.schema.json)")
+    if kind == "evidence" and "before" in spec:
+        node = fact_schema_node(spec["before"], facts_schema)
+        if node is None or node.get("format") != "date":
+            out.at(doc, [*path, "before"], f"'before' must name a date fact, not {spec['before']!r}")
+    if kind == "checklist" and spec["checklist"] not in checklists:
+        out.at(doc, [*path, "checklist"], f"unknown checklist {spec['checklist']!r} (see rules/checklists.yml)")
+    if kind == "commercial" and spec["check"] not in CHECKS:
+        known = ", ".join(sorted(CHECKS))
+        out.at(doc, [*path, "check"], f"unknown commercial check {spec['check']!r} (known: {known})")
+
+
+def _requirements(outcome_id: str, specs: Sequence[Mapping[str, Any]]) -> tuple[Requirement, ...]:
+    return tuple(
+        Requirement(outcome=outcome_id, index=i, kind=spec["kind"], spec=dict(spec))
+        for i, spec in enumerate(specs, start=1)
+    )
+
+
+def _policy(data: Mapping[str, Any], override: Mapping[str, Any]) -> Policy:
+    merged = {key: {**data.get(key, {}), **override.get(key, {})} for key in ("floors", "waivers", "independence", "conditions")}
+    merged["floors"]["cells"] = {**data["floors"].get("cells", {}), **override.get("floors", {}).get("cells", {})}
+    gates = {
+        name: Gate(name=name, title=g["title"], leaves=g["leaves"], evaluates=tuple(g["evaluates"]))
+        for name, g in data["gates"].items()
+    }
+    return Policy(
+        gates=gates,
+        floor_default=float(merged["floors"].get("default", 0.5)),
+        floor_cells={k: float(v) for k, v in merged["floors"]["cells"].items()},
+        waiver_roles=tuple(merged["waivers"].get("approver_roles", ())),
+        critical_waivable=bool(merged["waivers"].get("critical_waivable", False)),
+        self_assessment_meets_critical=bool(merged["independence"].get("self_assessment_meets_critical", False)),
+        condition_due_days=int(merged["conditions"].get("due_days", 90)),
+        overdue_conditions=str(merged["conditions"].get("overdue", "fail")),
+    )
+
+
+def _digest(paths: Sequence[tuple[str, Path]]) -> str:
+    sha = hashlib.sha256()
+    for rel, path in paths:
+        sha.update(rel.encode() + b"\0" + hashlib.sha256(path.read_bytes()).hexdigest().encode() + b"\n")
+    return sha.hexdigest()
+
+
+def load_rule_pack(*, profile: Path | None = None, root: Path | None = None) -> RulePack:
+    """Load and validate the rule pack (bundled unless `root` is given), tailored by `profile`.
+
+    Raises InputError with every problem found, each located in its file.
+    """
+    root = root if root is not None else data_dir("rules")
+    out = _Collector()
+    meta = _load(root, "pack.yml", "pack.schema.json", "rules/", out)
+    policy_doc = _load(root, "policy.yml", "policy.schema.json", "rules/", out)
+    checklist_doc = _load(root, "checklists.yml", "checklists.schema.json", "rules/", out)
+    outcome_docs = [_load(root, rel, "outcomes.schema.json", "rules/", out) for rel in OUTCOME_FILES]
+    out.raise_if_any()
+    assert meta and policy_doc and checklist_doc  # for the type checker: problems were raised above
+
+    checklists = {
+        name: Checklist(
+            name=name, title=c["title"], source=c["source"],
+            items=tuple(ChecklistItem(id=i["id"], text=i["text"]) for i in c["items"]),
+        )
+        for name, c in checklist_doc.data["checklists"].items()
+    }
+    facts_schema = _facts_schema()
+    outcomes: dict[str, Outcome] = {}
+    cells: dict[str, Cell] = {}
+    for rel, doc in zip(OUTCOME_FILES, outcome_docs):
+        assert doc is not None
+        phase = doc.data["phase"]
+        for ci, cell in enumerate(doc.data["cells"]):
+            theme = cell["theme"]
+            prefix = f"{PHASE_CODES[phase]}.{THEME_CODES[theme]}."
+            ids = []
+            for oi, item in enumerate(cell["outcomes"]):
+                path: list[str | int] = ["cells", ci, "outcomes", oi]
+                expected = f"{prefix}{oi + 1:02d}"
+                if item["id"] != expected:
+                    out.at(doc, [*path, "id"], f"outcome id {item['id']} out of place: expected {expected} (ids are dense and in document order within their cell)")
+                if item["id"] in outcomes:
+                    out.at(doc, [*path, "id"], f"duplicate outcome id {item['id']}")
+                for ri, spec in enumerate(item["requirements"]):
+                    _check_requirement(doc, [*path, "requirements", ri], spec, checklists, facts_schema, out)
+                line, col = doc.locate(path)
+                outcomes[item["id"]] = Outcome(
+                    id=item["id"], phase=phase, theme=theme, section=cell["section"],
+                    subheading=item["subheading"], text=item["text"],
+                    sub_items=tuple(item.get("sub_items", ())), critical=item["critical"],
+                    rationale=item.get("rationale"), allow_not_applicable=item.get("allow_not_applicable", False),
+                    requirements=_requirements(item["id"], item["requirements"]),
+                    source=Source(doc.path, line, col),
+                )
+                ids.append(item["id"])
+            code = prefix[:-1]
+            if code in cells:
+                out.at(doc, ["cells", ci, "theme"], f"cell {code} appears twice")
+            cells[code] = Cell(
+                phase=phase, theme=theme, section=cell["section"], introduction=cell.get("introduction"),
+                guidance=tuple(cell.get("guidance", ())), outcome_ids=tuple(ids),
+            )
+    out.raise_if_any()
+
+    files = [("pack.yml", root / "pack.yml"), ("policy.yml", root / "policy.yml"), ("checklists.yml", root / "checklists.yml")]
+    files += [(rel, root / rel) for rel in OUTCOME_FILES]
+    policy_override: Mapping[str, Any] = {}
+    profile_name = profile_digest = None
+    if profile is not None:
+        profile_doc = _load_profile(profile, out)
+        profile_name = profile_doc.data["name"]
+        profile_digest = hashlib.sha256(profile.read_bytes()).hexdigest()
+        policy_override = profile_doc.data.get("policy", {})
+        _apply_profile(profile_doc, outcomes, cells, checklists, facts_schema, out)
+        out.raise_if_any()
+    return RulePack(
+        version=str(meta.data["version"]),
+        digest=_digest(files),
+        outcomes=outcomes,
+        cells=cells,
+        checklists=checklists,
+        policy=_policy(policy_doc.data, policy_override),
+        profile_name=profile_name,
+        profile_digest=profile_digest,
+    )
+
+
+def _load_profile(profile: Path, out: _Collector) -> Document:
+    doc = load_yaml(profile, display=str(profile))
+    problems = schema_problems(doc, "rules", "profile.schema.json")
+    if problems:
+        raise InputError(problems)
+    return doc
+
+
+def _apply_profile(
+    doc: Document, outcomes: dict[str, Outcome], cells: dict[str, Cell], checklists: Mapping[str, Checklist],
+    facts_schema: Mapping[str, Any], out: _Collector,
+) -> None:
+    """Tailor criticality and requirements, and add the organisation's own outcomes, recording each change."""
+    for oi, item in enumerate(doc.data.get("outcomes", [])):
+        path: list[str | int] = ["outcomes", oi]
+        phase_code, theme_code, _ = item["id"].split(".")
+        cell_code = f"{phase_code}.{theme_code}"
+        if cell_code not in cells:
+            out.at(doc, [*path, "id"], f"no cell {cell_code} in the rule pack for {item['id']}")
+            continue
+        if item["id"] in outcomes:
+            out.at(doc, [*path, "id"], f"duplicate outcome id {item['id']}")
+            continue
+        for ri, spec in enumerate(item["requirements"]):
+            _check_requirement(doc, [*path, "requirements", ri], spec, checklists, facts_schema, out)
+        cell = cells[cell_code]
+        line, col = doc.locate(path)
+        outcomes[item["id"]] = Outcome(
+            id=item["id"], phase=cell.phase, theme=cell.theme, section=cell.section,
+            subheading=item["subheading"], text=item["text"], sub_items=tuple(item.get("sub_items", ())),
+            critical=item["critical"], rationale=item.get("rationale"),
+            allow_not_applicable=item.get("allow_not_applicable", False),
+            requirements=_requirements(item["id"], item["requirements"]),
+            source=Source(doc.path, line, col), changes=(f"added by profile {doc.data['name']!r}",),
+        )
+        cells[cell_code] = replace(cell, outcome_ids=(*cell.outcome_ids, item["id"]))
+    for outcome_id, change in doc.data.get("critical", {}).items():
+        if outcome_id not in outcomes:
+            out.at(doc, ["critical", outcome_id], f"unknown outcome {outcome_id}")
+            continue
+        old = outcomes[outcome_id]
+        word = "critical" if change["critical"] else "not critical"
+        outcomes[outcome_id] = replace(
+            old, critical=change["critical"], rationale=change["rationale"],
+            changes=(*old.changes, f"made {word} by profile {doc.data['name']!r}: {change['rationale']}"),
+        )
+    for outcome_id, specs in doc.data.get("requirements", {}).items():
+        if outcome_id not in outcomes:
+            out.at(doc, ["requirements", outcome_id], f"unknown outcome {outcome_id}")
+            continue
+        for ri, spec in enumerate(specs):
+            _check_requirement(doc, ["requirements", outcome_id, ri], spec, checklists, facts_schema, out)
+        old = outcomes[outcome_id]
+        outcomes[outcome_id] = replace(
+            old, requirements=_requirements(outcome_id, specs),
+            changes=(*old.changes, f"requirements replaced by profile {doc.data['name']!r}"),
+        )
