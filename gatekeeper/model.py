@@ -150,6 +150,7 @@ class Policy:
 class RulePack:
     """The whole rule pack after loading, validation and profile tailoring."""
 
+    name: str
     version: str
     digest: str  # sha256 over the pack's files (and the profile's)
     outcomes: Mapping[str, Outcome]  # in pack order

@@ -1,0 +1,143 @@
+"""The tamper-evident decision ledger: where recorded gate decisions live, and how to open one.
+
+A ledger is an append-only table of rows chained by SHA-256 (see `gatekeeper.ledger.chain` for the
+exact formula), in an SQLite file by default or in PostgreSQL for a shared office.
+"""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import os
+import stat
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Protocol
+from urllib.parse import unquote
+
+from gatekeeper.ledger.chain import KEY_ENV, Finding, Row
+from gatekeeper.problems import InputError, Problem
+
+__all__ = [
+    "LEDGER_ENV",
+    "KEY_ENV",
+    "Finding",
+    "Ledger",
+    "Row",
+    "changed_documents",
+    "default_location",
+    "open_ledger",
+]
+
+LEDGER_ENV = "GATEKEEPER_LEDGER"
+_POSTGRES_SCHEMES = ("postgresql://", "postgres://")
+_SQLITE_SCHEME = "sqlite://"
+
+
+class Ledger(Protocol):
+    """What every ledger backend offers."""
+
+    location: str  # for messages; never holds a password
+
+    def append(self, entry: Mapping[str, Any], *, key: str) -> Row: ...
+
+    def rows(self) -> list[Row]: ...
+
+    def get(self, seq: int) -> Row: ...
+
+    def verify(self) -> list[Finding]: ...
+
+    def close(self) -> None: ...
+
+
+def _sqlite_path(url: str) -> Path | None:
+    """The file a SQLite ledger URL or plain path names; None for a PostgreSQL URL."""
+    if url.startswith(_POSTGRES_SCHEMES):
+        return None
+    if url.startswith(_SQLITE_SCHEME):
+        rest = unquote(url[len(_SQLITE_SCHEME) :])
+        if not rest.startswith("/"):
+            raise InputError(Problem(url, message="a SQLite ledger URL needs an absolute path: sqlite:///abs/path"))
+        return Path(rest)
+    if "://" in url:
+        scheme = url.split("://", 1)[0]
+        message = f"unknown ledger URL scheme {scheme!r} (use a file path, sqlite:///path or postgresql://...)"
+        # Only the scheme is echoed: the rest of an unknown URL may hold a password.
+        raise InputError(Problem(f"{scheme}://...", message=message))
+    return Path(url).expanduser()
+
+
+def default_location() -> Path:
+    """$GATEKEEPER_LEDGER when it names a file, else $XDG_DATA_HOME/gatekeeper/ledger.sqlite3."""
+    configured = os.environ.get(LEDGER_ENV, "")
+    if configured:
+        path = _sqlite_path(configured)
+        if path is not None:
+            return path
+    data_home = os.environ.get("XDG_DATA_HOME", "")
+    # The XDG spec says a relative value is invalid and must be ignored.
+    base = Path(data_home) if data_home and os.path.isabs(data_home) else Path.home() / ".local" / "share"
+    return base / "gatekeeper" / "ledger.sqlite3"
+
+
+def _secret() -> bytes | None:
+    value = os.environ.get(KEY_ENV, "")
+    return value.encode("utf-8") if value else None
+
+
+def open_ledger(url: str | None = None) -> Ledger:
+    """Open the ledger at url: None uses $GATEKEEPER_LEDGER, then the default SQLite file.
+
+    A plain path or sqlite:///abs/path is SQLite; postgresql://... is PostgreSQL (psycopg 3).
+    Nothing is touched until the first read or append, so opening never fails on I/O.
+    With $GATEKEEPER_LEDGER_KEY set, appends carry a MAC and verify checks it.
+    """
+    if url is None or url == "":
+        url = os.environ.get(LEDGER_ENV, "") or str(default_location())
+    path = _sqlite_path(url)
+    if path is None:
+        from gatekeeper.ledger.postgres import PostgresLedger
+
+        return PostgresLedger(url, secret=_secret())
+    from gatekeeper.ledger.sqlite import SqliteLedger
+
+    return SqliteLedger(path, secret=_secret())
+
+
+def _file_sha256(pack: Path, relpath: str) -> str | None:
+    """The SHA-256 of a regular file inside the pack, or None when it is missing or not such a file."""
+    real_pack = pack.resolve()
+    target = (real_pack / relpath).resolve()
+    # A recorded path that now leads out of the pack (../, a symlink) is not the recorded document.
+    if not target.is_relative_to(real_pack) or os.path.isabs(relpath):
+        return None
+    try:
+        # O_NONBLOCK: a FIFO put in a document's place must not hang the check.
+        fd = os.open(target, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError as error:
+        if error.errno in (errno.ENOENT, errno.ENOTDIR, errno.ELOOP):
+            return None
+        raise InputError(Problem(str(pack / relpath), message=f"cannot read the document: {error.strerror}")) from error
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+            return None
+        digest = hashlib.sha256()
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def changed_documents(row: Row, pack: Path) -> list[str]:
+    """Each document of the row's entry ("files": {relpath: sha256}) changed or missing in pack now."""
+    files = row.entry.get("files", {})
+    if not isinstance(files, dict) or not all(isinstance(v, str) for v in files.values()):
+        message = f"row {row.seq}: entry 'files' must map paths to sha256 hex digests"
+        raise InputError(Problem(f"ledger row {row.seq}", message=message, json_path="$.files"))
+    changed = []
+    for relpath in sorted(files):
+        now = _file_sha256(pack, relpath)
+        if now is None:
+            changed.append(f"{relpath}: missing since the decision of row {row.seq}")
+        elif now != files[relpath].lower():
+            changed.append(f"{relpath}: changed since the decision of row {row.seq}")
+    return changed

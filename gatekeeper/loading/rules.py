@@ -211,6 +211,7 @@ def load_rule_pack(*, profile: Path | None = None, root: Path | None = None) -> 
         _apply_profile(profile_doc, outcomes, cells, checklists, facts_schema, out)
         out.raise_if_any()
     return RulePack(
+        name=str(meta.data["name"]),
         version=str(meta.data["version"]),
         digest=_digest(files),
         outcomes=outcomes,

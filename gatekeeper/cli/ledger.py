@@ -1,0 +1,165 @@
+"""`gatekeeper ledger list|show|verify` (and `gatekeeper record`): the decision ledger on the command line."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from gatekeeper.cli.common import EXIT_FAIL, EXIT_PASS, guarded
+from gatekeeper.ledger import LEDGER_ENV, Ledger, Row, changed_documents, default_location, open_ledger
+from gatekeeper.problems import InputError, Problem
+
+FORMATS = ("text", "json")
+
+ledger_option = click.option(
+    "--ledger",
+    "ledger_url",
+    metavar="URL",
+    envvar=LEDGER_ENV,
+    show_envvar=True,
+    default=None,
+    help=f"Ledger: a file path, sqlite:///path or postgresql://... [default: {default_location()}]",
+)
+format_option = click.option(
+    "--format", "output_format", type=click.Choice(FORMATS), default="text", show_default=True, help="Output format."
+)
+
+
+def _summary(row: Row, *, width: int = 100) -> str:
+    """The entry's top-level plain fields as k=v, for one line of `ledger list`."""
+    plain = [f"{k}={v}" for k, v in sorted(row.entry.items()) if isinstance(v, (str, int, float, bool))]
+    text = " ".join(plain)
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _dump(data: Any) -> None:
+    click.echo(json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False))
+
+
+@click.group()
+def ledger() -> None:
+    """List, show and verify recorded gate decisions.
+
+    The ledger is append-only and hash-chained: `verify` names every row edited, deleted,
+    inserted or reordered since it was recorded. Set GATEKEEPER_LEDGER_KEY to sign rows with a
+    MAC, which also catches a chain rewritten from scratch.
+    """
+
+
+@ledger.command("list")
+@ledger_option
+@format_option
+@guarded
+def list_rows(*, ledger_url: str | None, output_format: str) -> None:
+    """List every recorded decision, oldest first."""
+    opened = open_ledger(ledger_url)
+    try:
+        rows = opened.rows()
+    finally:
+        opened.close()
+    if output_format == "json":
+        _dump([row.as_dict() for row in rows])
+        return
+    for row in rows:
+        click.echo(f"{row.seq}\t{row.recorded_at}\t{row.key}\t{_summary(row)}")
+
+
+@ledger.command("show")
+@click.argument("seq", metavar="ID", type=click.IntRange(min=1))
+@ledger_option
+@format_option
+@guarded
+def show(seq: int, *, ledger_url: str | None, output_format: str) -> None:
+    """Show one recorded decision in full (ID is its row number from `ledger list`)."""
+    opened = open_ledger(ledger_url)
+    try:
+        row = opened.get(seq)
+    finally:
+        opened.close()
+    if output_format == "json":
+        _dump(row.as_dict())
+        return
+    click.echo(f"row:         {row.seq}")
+    click.echo(f"key:         {row.key}")
+    click.echo(f"recorded at: {row.recorded_at}")
+    click.echo(f"prev hash:   {row.prev_hash}")
+    click.echo(f"row hash:    {row.row_hash}")
+    click.echo(f"mac:         {row.mac or '(none)'}")
+    click.echo("entry:")
+    click.echo(json.dumps(row.entry, indent=2, sort_keys=True, ensure_ascii=False))
+
+
+def _decision_for(rows: list[Row], pack: Path, seq: int | None, location: str) -> Row:
+    """The row whose documents are compared with the pack: --row, else the latest naming the pack."""
+    if seq is not None:
+        for row in rows:
+            if row.seq == seq:
+                return row
+        raise InputError(Problem(location, message=f"no row {seq} in the ledger"))
+    names = {str(pack), str(pack.resolve())}
+    for row in reversed(rows):
+        if row.entry.get("pack") in names:
+            return row
+    message = f"no decision recorded for the pack {pack} (name the row with --row)"
+    raise InputError(Problem(location, message=message))
+
+
+@ledger.command("verify")
+@click.option(
+    "--pack",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Also check that this evidence pack's documents are unchanged since its recorded decision.",
+)
+@click.option(
+    "--row", "seq", type=click.IntRange(min=1), help="With --pack: the decision to compare with [default: the latest for the pack]."
+)
+@ledger_option
+@format_option
+@guarded
+def verify(*, pack: Path | None, seq: int | None, ledger_url: str | None, output_format: str) -> None:
+    """Check the ledger's hash chain (and MACs); exit 1 if anything was tampered with."""
+    opened: Ledger = open_ledger(ledger_url)
+    try:
+        findings = opened.verify()
+        try:
+            rows: list[Row] | None = opened.rows()
+        except InputError:
+            if not findings:
+                raise
+            rows = None  # a row too damaged to read: the findings already name it
+    finally:
+        opened.close()
+    documents: list[str] = []
+    if pack is not None and rows is not None:
+        documents = changed_documents(_decision_for(rows, pack, seq, opened.location), pack)
+    head = rows[-1] if rows else None
+    if output_format == "json":
+        _dump(
+            {
+                "location": opened.location,
+                "rows": None if rows is None else len(rows),
+                "head": None if head is None else {"seq": head.seq, "row_hash": head.row_hash},
+                "findings": [{"seq": f.seq, "message": f.message} for f in findings],
+                "documents": documents,
+            }
+        )
+    else:
+        for finding in findings:
+            click.echo(f"{opened.location}: {finding.message}")
+        for document in documents:
+            click.echo(f"{pack}: {document}")
+        if not findings and not documents:
+            # The head is printed so it can be kept elsewhere: only that catches deleted newest rows.
+            where = "empty" if head is None or rows is None else f"{len(rows)} rows, head row {head.seq} {head.row_hash}"
+            click.echo(f"{opened.location}: ledger intact ({where})")
+    sys.exit(EXIT_FAIL if findings or documents else EXIT_PASS)
+
+
+# --- gatekeeper record -----------------------------------------------------------------------
+# `record` (evaluate a gate, then append the human decision with open_ledger(...).append(entry,
+# key=...)) belongs here; main.COMMANDS already points at `gatekeeper.cli.ledger:record`.
+# -------------------------------------------------------------------------------------------

@@ -1,0 +1,238 @@
+"""Decide a gate: scope, one status per outcome from the engine's findings, conditions, and the decision."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from typing import Any
+
+from gatekeeper.evaluation import engine
+from gatekeeper.evaluation.facts import build_facts
+from gatekeeper.evaluation.requirements import KINDS, Context, Firing
+from gatekeeper.model import NEXT_GATE, STATUSES, EvidencePack, Gate, Outcome, RulePack
+from gatekeeper.problems import InputError, Problem
+from gatekeeper.result import ConditionResult, GateResult, OutcomeResult, RequirementResult, ThemeSummary
+
+# Statuses that count as "in place" for a critical outcome and close a condition.
+SETTLED = ("met", "waived", "not_applicable")
+# Worst first, for the grid: the worst status of a cell is the one shown.
+SEVERITY = ("error", "not_met", "unevidenced", "stale", "waived", "not_applicable", "met")
+
+
+def default_gate(pack: EvidencePack) -> str:
+    """Without --gate, the next gate after the pack's current phase."""
+    return NEXT_GATE[pack.phase]
+
+
+def evaluate(rules: RulePack, pack: EvidencePack, *, gate: str | None = None, as_of: dt.date,
+             document_problems: Sequence[Problem] = ()) -> GateResult:
+    """Evaluate `gate` for `pack` as of one date, and decide it."""
+    gate_name = gate or default_gate(pack)
+    if gate_name not in rules.policy.gates:
+        raise InputError(Problem("rules/policy.yml", 0, 0, f"the policy defines no gate {gate_name!r}"))
+    spec = rules.policy.gates[gate_name]
+    scope = rules.in_phases(spec.evaluates)
+    if not scope:  # a gate that evaluated nothing is an error, never a pass
+        raise InputError(Problem("rules/policy.yml", 0, 0, f"gate {gate_name!r} has no outcomes in scope"))
+
+    commercial, chart = _commercial(pack, scope)
+    facts = build_facts(pack, scope, as_of=as_of, commercial_results={k: v.passed for k, v in commercial.items()})
+    compiled = engine.compile_pack(rules, [o.id for o in scope])
+    firings = engine.run(compiled, facts)
+    ctx = Context(pack=pack, as_of=as_of, checklists=rules.checklists, commercial=commercial)
+
+    judged = [_judge_outcome(o, firings[o.id], ctx, rules) for o in scope]
+    statuses = {o.id: o.status for o in judged}
+    carried = _carried(pack, statuses, as_of)
+    cells, floor_failures = _cells(judged, rules, spec)
+    overdue = [c for c in carried if c.state == "overdue"]
+
+    reasons: list[str] = []
+    critical_blockers = [o.id for o in judged if o.critical and o.status not in SETTLED]
+    if critical_blockers:
+        reasons.append(f"{len(critical_blockers)} critical outcome(s) not met: {', '.join(critical_blockers)}")
+    floor_blockers: list[str] = []
+    for cell in floor_failures:
+        pct = round(cell.floor * 100) if cell.floor is not None else 0
+        reasons.append(
+            f"{cell.cell}: {cell.noncritical_met} of {cell.noncritical_counted} non-critical outcomes met, below the floor of {pct}%"
+        )
+        floor_blockers += [o.id for o in judged if o.cell == cell.cell and not o.critical and o.status not in SETTLED]
+    if overdue and rules.policy.overdue_conditions == "fail":
+        reasons.append(f"{len(overdue)} condition(s) from the previous gate overdue: {', '.join(c.outcome for c in overdue)}")
+    decision = "fail" if reasons else "pass"
+    blocking = [*critical_blockers, *floor_blockers]
+    if rules.policy.overdue_conditions == "fail":
+        blocking += [c.outcome for c in overdue if c.outcome not in blocking]
+    if decision == "pass":
+        reasons.append("every critical outcome in scope is in place and every theme is at or above its floor")
+
+    outcomes = tuple(_mark_blocking(o, set(blocking)) for o in judged)
+    conditions_set = _conditions_set(outcomes, pack, rules, as_of) if decision == "pass" else ()
+    return GateResult(
+        alliance_id=pack.alliance_id, alliance_name=pack.alliance_name, client=pack.client, phase=pack.phase,
+        gate=gate_name, gate_title=spec.title, leaves=spec.leaves, evaluates=spec.evaluates, as_of=as_of,
+        decision=decision, decision_reasons=tuple(reasons), outcomes=outcomes, blocking=tuple(blocking),
+        conditions_carried=tuple(carried), conditions_set=conditions_set, cells=tuple(cells),
+        self_assessed_critical=tuple(o.id for o in judged if o.critical and o.self_assessed),
+        rule_pack_name=rules.name, rule_pack_version=rules.version, rule_pack_digest=rules.digest,
+        profile_name=rules.profile_name, profile_digest=rules.profile_digest,
+        evidence_files=tuple(sorted(pack.files.items())),
+        document_problems=tuple(str(p) for p in document_problems),
+        commercial_chart_svg=chart,
+    )
+
+
+def _commercial(pack: EvidencePack, scope: Sequence[Outcome]) -> tuple[dict[str, Any], str | None]:
+    """Run the commercial checks the scope needs, once, on the pack's commercial model."""
+    names = sorted({r.spec["check"] for o in scope for r in o.requirements if r.kind == "commercial"})
+    if not names or pack.commercial is None:
+        return {}, None
+    from gatekeeper.commercial.chart import svg
+    from gatekeeper.commercial.checks import CHECKS
+    from gatekeeper.commercial.simulate import simulate
+
+    return {name: CHECKS[name].run(pack.commercial) for name in names}, svg(simulate(pack.commercial))
+
+
+def _judge_outcome(outcome: Outcome, firings: list[Firing] | engine.EngineError, ctx: Context, rules: RulePack) -> OutcomeResult:
+    claim = ctx.pack.claims.get(outcome.id)
+    if isinstance(firings, engine.EngineError):
+        results = tuple(
+            RequirementResult(r.ref, r.kind, KINDS[r.kind].needs(r.spec, ctx.checklists), "error", str(firings),
+                              "Report this to the rule pack's maintainers.")
+            for r in outcome.requirements
+        )
+    else:
+        by_req: dict[str, list[Firing]] = {}
+        for firing in firings:
+            by_req.setdefault(firing.rule.split(":", 1)[0], []).append(firing)
+        results = tuple(KINDS[r.kind].judge(r, by_req.get(r.ref, []), ctx) for r in outcome.requirements)
+    status, reasons, fix = _status(outcome, claim, results, ctx, rules)
+    return OutcomeResult(
+        id=outcome.id, cell=outcome.cell, phase=outcome.phase, theme=outcome.theme, section=outcome.section,
+        subheading=outcome.subheading, text=outcome.text, critical=outcome.critical, status=status,
+        reasons=tuple(reasons), fix=fix, requirements=results,
+        claim_status=claim.status if claim else None, assessed_by=claim.assessed_by if claim else None,
+        method=claim.method if claim else None, self_assessed=bool(claim and claim.self_assessed), blocking=False,
+    )
+
+
+def _status(outcome: Outcome, claim: Any, results: Sequence[RequirementResult], ctx: Context,
+            rules: RulePack) -> tuple[str, list[str], str | None]:
+    """The one status of an outcome, the reasons for it, and what would make it met."""
+    policy = rules.policy
+    unmet = [r for r in results if r.status != "satisfied"]
+    if claim is None:
+        status, reasons = "unevidenced", ["no claim has been made for this outcome"]
+        fix = "Assess the outcome and record a claim in claims.yml with the evidence it needs: " + "; ".join(r.needs for r in results) + "."
+    elif claim.status == "not_applicable":
+        if outcome.allow_not_applicable:
+            return "not_applicable", [f"claimed not applicable: {claim.justification}"], None
+        status, reasons = "not_met", ["claimed not applicable, but the Code does not allow this outcome to be set aside"]
+        fix = "Meet the outcome; only outcomes the Code makes conditional (\"where appropriate\") can be not applicable."
+    elif claim.status in ("not_met", "partly_met"):
+        status = "not_met"
+        reasons = [f"claimed {claim.status.replace('_', ' ')} by {claim.assessed_by} ({claim.method.replace('_', ' ')}, {claim.date})"]
+        reasons += [f"{r.ref}: {r.detail}" for r in unmet]
+        fix = _first_fix(claim, unmet) or "Close the gap the assessment found and re-assess the outcome."
+    elif any(r.status == "error" for r in results):
+        status, reasons, fix = "error", [f"{r.ref}: {r.detail}" for r in results if r.status == "error"], None
+    elif any(r.status == "failed" for r in results):
+        status, reasons, fix = "not_met", [f"{r.ref}: {r.detail}" for r in unmet], _first_fix(claim, unmet)
+    elif any(r.status == "missing" for r in results):
+        status, reasons, fix = "unevidenced", [f"{r.ref}: {r.detail}" for r in unmet], _first_fix(claim, unmet)
+    elif unmet:
+        status, reasons, fix = "stale", [f"{r.ref}: {r.detail}" for r in unmet], _first_fix(claim, unmet)
+    elif outcome.critical and claim.self_assessed and not policy.self_assessment_meets_critical:
+        status = "not_met"
+        reasons = [f"self-assessed: {claim.assessed_by} is on the alliance roster, and a critical outcome needs an assessor independent of the alliance"]
+        fix = "Have the outcome assessed by an assessor not directly involved in the alliance, as the Code advises."
+    else:
+        reasons = ["every requirement is satisfied"]
+        if claim.self_assessed:
+            reasons.append(f"self-assessed by {claim.assessed_by} (on the alliance roster)")
+        return "met", reasons, None
+    waiver_status, waiver_reason = _waiver(outcome, ctx, policy)
+    if waiver_status:
+        return "waived", [waiver_reason, *reasons], None
+    if waiver_reason:
+        reasons.append(waiver_reason)
+    return status, reasons, fix
+
+
+def _first_fix(claim: Any, unmet: Sequence[RequirementResult]) -> str | None:
+    fixes = [r.fix for r in unmet if r.fix]
+    return " ".join(fixes) if fixes else None
+
+
+def _waiver(outcome: Outcome, ctx: Context, policy: Any) -> tuple[bool, str | None]:
+    """(valid, words): the newest waiver for the outcome, judged as of the evaluation date."""
+    waivers = sorted((w for w in ctx.pack.waivers if w.outcome == outcome.id), key=lambda w: (w.granted, w.expires))
+    if not waivers:
+        return False, None
+    w = waivers[-1]
+    who = f"{w.approver_name} ({w.approver_role})"
+    if outcome.critical and not policy.critical_waivable:
+        return False, f"waiver by {who} not valid: the policy does not allow a critical outcome to be waived"
+    if w.approver_role not in policy.waiver_roles:
+        return False, f"waiver by {who} not valid: the approver's role must be one of {', '.join(policy.waiver_roles)}"
+    if w.granted > ctx.as_of:
+        return False, f"waiver by {who} not valid: granted {w.granted}, after {ctx.as_of}"
+    if w.expires < ctx.as_of:
+        return False, f"waiver by {who} expired on {w.expires}"
+    return True, f"waived by {who} until {w.expires}: {w.justification}"
+
+
+def _carried(pack: EvidencePack, statuses: Mapping[str, str], as_of: dt.date) -> list[ConditionResult]:
+    out = []
+    for c in sorted(pack.conditions, key=lambda c: (c.due, c.outcome)):
+        status = statuses.get(c.outcome)
+        state = "closed" if status in SETTLED else ("overdue" if c.due < as_of else "open")
+        out.append(ConditionResult(outcome=c.outcome, owner=c.owner, due=c.due, state=state, note=c.note))
+    return out
+
+
+def _cells(judged: Sequence[OutcomeResult], rules: RulePack, gate: Gate) -> tuple[list[ThemeSummary], list[ThemeSummary]]:
+    cells, failures = [], []
+    for code, cell in rules.cells.items():
+        members = [o for o in judged if o.cell == code]
+        if not members:
+            continue
+        counts = tuple((s, sum(1 for o in members if o.status == s)) for s in STATUSES)
+        noncritical = [o for o in members if not o.critical and o.status not in ("waived", "not_applicable")]
+        met = sum(1 for o in noncritical if o.status == "met")
+        floor = rules.policy.floor(cell.phase, cell.theme) if cell.phase == gate.leaves else None
+        below = floor is not None and bool(noncritical) and met < floor * len(noncritical)
+        summary = ThemeSummary(
+            phase=cell.phase, theme=cell.theme, cell=code, counts=counts,
+            worst=min((o.status for o in members), key=SEVERITY.index),
+            critical_not_met=sum(1 for o in members if o.critical and o.status not in SETTLED),
+            noncritical_met=met, noncritical_counted=len(noncritical), floor=floor, below_floor=below,
+        )
+        cells.append(summary)
+        if below:
+            failures.append(summary)
+    return cells, failures
+
+
+def _mark_blocking(outcome: OutcomeResult, blocking: set[str]) -> OutcomeResult:
+    if outcome.id not in blocking:
+        return outcome
+    return replace(outcome, blocking=True)
+
+
+def _conditions_set(outcomes: Sequence[OutcomeResult], pack: EvidencePack, rules: RulePack, as_of: dt.date) -> tuple[ConditionResult, ...]:
+    """A pass turns every non-critical outcome not in place into a condition with an owner and a due date."""
+    out = []
+    default_due = as_of + dt.timedelta(days=rules.policy.condition_due_days)
+    for o in outcomes:
+        if o.critical or o.status in SETTLED:
+            continue
+        claim = pack.claims.get(o.id)
+        action = min(claim.actions, key=lambda a: a.due) if claim and claim.actions else None
+        owner = action.owner if action else (pack.owner or "the alliance manager")
+        due = action.due if action else default_due
+        out.append(ConditionResult(outcome=o.id, owner=owner, due=due, state="new", note=action.action if action else None))
+    return tuple(out)

@@ -1,0 +1,235 @@
+"""The ledger in one SQLite file: the default, for a team recording its own gate decisions."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Mapping
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from gatekeeper.ledger.chain import Finding, Row, StoredRow, canonical_json, new_row, parse_row, verify_rows
+from gatekeeper.problems import InputError, Problem
+
+TABLE = "gatekeeper_ledger"
+SCHEMA_VERSION = 1
+
+# How long a writer waits for another writer's transaction before giving up. Appends take
+# milliseconds, so this only runs out when something holds the file locked for good.
+BUSY_TIMEOUT_S = 60.0
+
+_COLUMNS = "seq, key, recorded_at, entry, prev_hash, row_hash, mac"
+
+# The triggers make the append-only rule hold for every client of the file, not only this code;
+# someone determined can drop them, which is what the hash chain and MAC are for.
+_SCHEMA = f"""
+CREATE TABLE IF NOT EXISTS {TABLE} (
+    seq INTEGER PRIMARY KEY,
+    key TEXT NOT NULL UNIQUE,
+    recorded_at TEXT NOT NULL,
+    entry TEXT NOT NULL,
+    prev_hash TEXT NOT NULL,
+    row_hash TEXT NOT NULL,
+    mac TEXT
+);
+CREATE TRIGGER IF NOT EXISTS {TABLE}_no_update BEFORE UPDATE ON {TABLE}
+BEGIN SELECT RAISE(ABORT, 'the gatekeeper ledger is append-only'); END;
+CREATE TRIGGER IF NOT EXISTS {TABLE}_no_delete BEFORE DELETE ON {TABLE}
+BEGIN SELECT RAISE(ABORT, 'the gatekeeper ledger is append-only'); END;
+PRAGMA user_version = {SCHEMA_VERSION};
+"""
+
+
+class SqliteLedger:
+    """A hash-chained ledger in an SQLite file; safe for many processes appending at once.
+
+    Every append runs in `BEGIN IMMEDIATE`, which takes the write lock before reading the chain's
+    head: with deferred transactions two writers read the same head and fork the chain.
+    """
+
+    def __init__(self, path: Path, *, secret: bytes | None) -> None:
+        self.path = path
+        self.location = str(path)
+        self._secret = secret
+        self._conn: sqlite3.Connection | None = None
+        self._writable = False
+
+    # -- public API -------------------------------------------------------------------------
+
+    def append(self, entry: Mapping[str, Any], *, key: str) -> Row:
+        """Append one decision; a key already recorded returns the stored row and writes nothing."""
+        entry_text = canonical_json(dict(entry))
+        conn = self._connect(write=True)
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            existing = conn.execute(f"SELECT {_COLUMNS} FROM {TABLE} WHERE key = ?", (key,)).fetchone()
+            if existing is not None:
+                conn.execute("COMMIT")
+                return self._parse(StoredRow(*existing))
+            last = conn.execute(f"SELECT seq, row_hash FROM {TABLE} ORDER BY seq DESC LIMIT 1").fetchone()
+            stored = new_row(last=last, key=key, entry_text=entry_text, secret=self._secret)
+            conn.execute(f"INSERT INTO {TABLE} ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)", stored.values())
+            conn.execute("COMMIT")
+        except sqlite3.Error as error:
+            self._rollback(conn)
+            raise self._problem("cannot record in the ledger", error) from error
+        return self._parse(stored)
+
+    def rows(self) -> list[Row]:
+        """Every row, oldest first."""
+        return [self._parse(stored) for stored in self._stored()]
+
+    def get(self, seq: int) -> Row:
+        """The row numbered seq; InputError if there is none."""
+        conn = self._connect(write=False)
+        try:
+            found = conn.execute(f"SELECT {_COLUMNS} FROM {TABLE} WHERE seq = ?", (seq,)).fetchone()
+        except sqlite3.Error as error:
+            raise self._problem("cannot read the ledger", error) from error
+        if found is None:
+            raise InputError(Problem(self.location, message=f"no row {seq} in the ledger"))
+        return self._parse(StoredRow(*found))
+
+    def verify(self) -> list[Finding]:
+        """Every break in the chain (and every bad MAC when a key is set); empty when intact."""
+        return verify_rows(self._stored(), secret=self._secret)
+
+    def close(self) -> None:
+        """Close the connection; the ledger object can be used again afterwards."""
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+    def __enter__(self) -> SqliteLedger:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, value: BaseException | None, traceback: TracebackType | None
+    ) -> None:
+        self.close()
+
+    # -- internals --------------------------------------------------------------------------
+
+    def _stored(self) -> list[StoredRow]:
+        conn = self._connect(write=False)
+        try:
+            found = conn.execute(f"SELECT {_COLUMNS} FROM {TABLE} ORDER BY seq").fetchall()
+        except sqlite3.Error as error:
+            raise self._problem("cannot read the ledger", error) from error
+        return [StoredRow(*values) for values in found]
+
+    def _parse(self, stored: StoredRow) -> Row:
+        try:
+            return parse_row(stored)
+        except ValueError as error:
+            message = f"row {stored.seq} cannot be read ({error}); run `gatekeeper ledger verify`"
+            raise InputError(Problem(self.location, message=message)) from error
+
+    def _connect(self, *, write: bool) -> sqlite3.Connection:
+        if self._conn is not None and (self._writable or not write):
+            return self._conn
+        self.close()
+        if write:
+            self._conn = self._open_for_writing()
+        else:
+            self._conn = self._open_for_reading()
+        self._writable = write
+        return self._conn
+
+    def _open_for_writing(self) -> sqlite3.Connection:
+        verb = "cannot record in the ledger"
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            cause = f"cannot create the directory {self.path.parent} ({error.strerror})"
+            raise InputError(Problem(self.location, message=f"{verb}: {cause}")) from error
+        conn: sqlite3.Connection | None = None
+        try:
+            # isolation_level=None: this code issues BEGIN/COMMIT itself; Python's implicit
+            # transactions start too late (at the first write) to protect the read of the head.
+            conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+            self._check_is_ledger(conn, allow_empty=True)
+            # WAL lets readers (list, verify) run while someone records; FULL makes every
+            # acknowledged append survive a power cut, not only a crash of the process.
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = FULL")
+            if not self._has_table(conn):
+                conn.executescript("BEGIN IMMEDIATE;" + _SCHEMA + "COMMIT;")
+        except sqlite3.Error as error:
+            if conn is not None:
+                self._rollback(conn)
+                conn.close()
+            raise self._problem(verb, error) from error
+        return conn
+
+    def _open_for_reading(self) -> sqlite3.Connection:
+        verb = "cannot read the ledger"
+        if not self.path.exists():
+            raise InputError(Problem(self.location, message="no ledger here (nothing has been recorded yet)"))
+        uri = self.path.absolute().as_uri()
+        try:
+            conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+            try:
+                self._check_is_ledger(conn, allow_empty=False)
+            except sqlite3.OperationalError as error:
+                if error.sqlite_errorcode != sqlite3.SQLITE_CANTOPEN:
+                    raise
+                # A WAL ledger in a read-only directory (an archive, a read-only share) cannot get
+                # its shared-memory file; nobody can be writing there, so read the file as is.
+                conn.close()
+                conn = sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True, isolation_level=None)
+                self._check_is_ledger(conn, allow_empty=False)
+        except sqlite3.Error as error:
+            raise self._problem(verb, error) from error
+        return conn
+
+    def _has_table(self, conn: sqlite3.Connection) -> bool:
+        found = conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (TABLE,)).fetchone()
+        return found is not None
+
+    def _check_is_ledger(self, conn: sqlite3.Connection, *, allow_empty: bool) -> None:
+        """Refuse a database that is something else, rather than adding a ledger to it."""
+        if self._has_table(conn):
+            return
+        others = conn.execute("SELECT count(*) FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'").fetchone()[0]
+        if others or not allow_empty:
+            conn.close()
+            what = "an SQLite database without a gatekeeper ledger" if others else "an empty SQLite database"
+            raise InputError(Problem(self.location, message=f"not a gatekeeper ledger ({what})"))
+
+    @staticmethod
+    def _rollback(conn: sqlite3.Connection) -> None:
+        # A failed statement may already have ended the transaction (disk full does): an
+        # unconditional ROLLBACK would then raise "no transaction is active" and hide the cause.
+        if conn.in_transaction:
+            try:
+                conn.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass
+
+    def _problem(self, verb: str, error: sqlite3.Error) -> InputError:
+        return InputError(Problem(self.location, message=f"{verb}: {self._cause(error)}"))
+
+    def _cause(self, error: sqlite3.Error) -> str:
+        """Name the cause in words, keeping SQLite's own message for the record."""
+        code = getattr(error, "sqlite_errorcode", None)
+        primary = None if code is None else code & 0xFF
+        said = str(error)
+        if primary == sqlite3.SQLITE_FULL:
+            return f"the disk is full ({said})"
+        if primary == sqlite3.SQLITE_READONLY or (primary == sqlite3.SQLITE_CANTOPEN and not self._writable_here()):
+            return f"the ledger's location is read-only ({said})"
+        if primary in (sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CORRUPT):
+            return f"the file is damaged or not an SQLite database ({said})"
+        if primary in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+            return f"another process kept the ledger locked for over {BUSY_TIMEOUT_S:.0f} s ({said})"
+        if primary == sqlite3.SQLITE_IOERR:
+            return f"input/output error ({said})"
+        return said
+
+    def _writable_here(self) -> bool:
+        directory = self.path.parent
+        if not os.access(directory, os.W_OK):
+            return False
+        return not self.path.exists() or os.access(self.path, os.W_OK)

@@ -1,0 +1,148 @@
+"""Safe opening of the documents an evidence pack points to: stay inside the pack, never block, hash as we read."""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import os
+import posixpath
+import re
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+
+from gatekeeper.loading.yamlstrict import file_kind
+
+# Largest referenced document we hash, in bytes: generous for PDFs and spreadsheets, and a bound on
+# the time one reference can cost.
+MAX_DOCUMENT_BYTES = 50_000_000
+# Longest reference accepted; PATH_MAX on Linux, and far longer than any sensible pack layout.
+MAX_REFERENCE_CHARS = 4096
+
+_CHUNK = 1 << 20
+_DRIVE = re.compile(r"[A-Za-z]:")
+_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
+# Controls, and characters that make a path display differently from what it opens.
+_INVISIBLE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]")
+
+
+@dataclass(frozen=True)
+class DocumentCheck:
+    """What opening one referenced document found.
+
+    `exists` says whether something is at that path inside the pack (even if it cannot be used);
+    `problem` is None exactly when the document is a readable regular file inside the pack, and then
+    `sha256` and `size` describe the bytes read.
+    """
+
+    relpath: str
+    exists: bool
+    sha256: str | None
+    size: int | None
+    problem: str | None
+
+
+def check_reference(ref: str) -> str | None:
+    """Why a reference string is not an acceptable relative path inside a pack (absolute, '..', backslashes, empty, NUL, drive letters...), or None."""
+    if not isinstance(ref, str):
+        return "the reference must be a string"
+    if not ref:
+        return "the reference is empty"
+    if "\x00" in ref:
+        return "the reference contains a NUL character"
+    match = _INVISIBLE.search(ref)
+    if match:
+        return f"the reference contains the control character U+{ord(match.group()):04X}"
+    if ref != ref.strip():
+        return "the reference starts or ends with white space"
+    if len(ref) > MAX_REFERENCE_CHARS:
+        return f"the reference is longer than {MAX_REFERENCE_CHARS} characters"
+    if "\\" in ref:
+        return "backslashes are not allowed in references; separate folders with '/'"
+    if _URL.match(ref):
+        return "URLs are not allowed; the document must be a file inside the pack"
+    if _DRIVE.match(ref):
+        return "drive letters are not allowed; the path must be relative to the pack"
+    if ref.startswith("/"):
+        return "absolute paths are not allowed; the path must be relative to the pack"
+    parts = ref.split("/")
+    if ".." in parts:
+        return "'..' is not allowed in references; the document must be inside the pack"
+    if ref.endswith("/"):
+        return "the reference ends with '/'; it must name a file"
+    if all(part in ("", ".") for part in parts):
+        return "the reference names the pack itself, not a file"
+    return None
+
+
+def _normalise(ref: str) -> str:
+    """The canonical form of an accepted reference: './a//b' and 'a/b' are the same document."""
+    return posixpath.normpath(ref)
+
+
+def inspect_document(pack_root: Path, ref: str, *, max_bytes: int = MAX_DOCUMENT_BYTES) -> DocumentCheck:
+    """Resolve ref inside pack_root safely and hash it: realpath must stay inside the pack (symlinks leaving it refused), open with O_NOFOLLOW|O_NONBLOCK, fstat must be S_ISREG (a FIFO, socket, device or directory must never block), size limit, streamed sha256."""
+    why = check_reference(ref)
+    if why is not None:
+        return DocumentCheck(str(ref), False, None, None, why)
+    relpath = _normalise(ref)
+    root = os.path.realpath(pack_root)
+    target = os.path.join(root, *relpath.split("/"))
+    if not os.path.lexists(target):
+        return DocumentCheck(relpath, False, None, None, "document not found")
+    real = os.path.realpath(target)
+    if real == root:
+        return DocumentCheck(relpath, True, None, None, "document is not a regular file (a directory)")
+    if os.path.commonpath([root, real]) != root:
+        return DocumentCheck(relpath, True, None, None, "document is outside the pack (a symbolic link leads out of it)")
+    # Open the resolved path one component at a time from the pack's own directory, refusing any
+    # symbolic link on the way: if the tree changes after realpath, we fail rather than escape.
+    inner = os.path.relpath(real, root).split(os.sep)
+    flags_dir = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
+    flags_file = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC
+    fds: list[int] = []
+    try:
+        fds.append(os.open(root, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC))
+        for part in inner[:-1]:
+            fds.append(os.open(part, flags_dir, dir_fd=fds[-1]))
+        fd = os.open(inner[-1], flags_file, dir_fd=fds[-1])
+    except OSError as exc:
+        return DocumentCheck(relpath, _still_exists(exc), None, None, _open_problem(exc))
+    finally:
+        for dir_fd in fds:
+            os.close(dir_fd)
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            return DocumentCheck(relpath, True, None, None, f"document is not a regular file ({file_kind(info.st_mode)})")
+        if info.st_size > max_bytes:
+            return DocumentCheck(relpath, True, None, info.st_size, f"document is larger than {max_bytes} bytes")
+        digest = hashlib.sha256()
+        size = 0
+        while True:
+            chunk = os.read(fd, _CHUNK)
+            if not chunk:
+                break
+            size += len(chunk)
+            if size > max_bytes:  # it grew while we read it
+                return DocumentCheck(relpath, True, None, size, f"document is larger than {max_bytes} bytes")
+            digest.update(chunk)
+    except OSError as exc:
+        return DocumentCheck(relpath, True, None, None, f"document cannot be read: {exc.strerror or exc}")
+    finally:
+        os.close(fd)
+    return DocumentCheck(relpath, True, digest.hexdigest(), size, None)
+
+
+def _still_exists(exc: OSError) -> bool:
+    return exc.errno not in (errno.ENOENT, errno.ENOTDIR)
+
+
+def _open_problem(exc: OSError) -> str:
+    if exc.errno in (errno.ENOENT, errno.ENOTDIR):
+        return "document not found"
+    if exc.errno == errno.ELOOP:
+        return "document cannot be opened: a symbolic link loops or changed while it was opened"
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return "document cannot be read: permission denied"
+    return f"document cannot be opened: {exc.strerror or exc}"

@@ -1,0 +1,647 @@
+"""Strict YAML loading for evidence and rule files: plain JSON-like data, every value located, every surprise refused."""
+
+from __future__ import annotations
+
+import datetime
+import math
+import os
+import re
+import stat
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.events import (
+    AliasEvent,
+    DocumentEndEvent,
+    DocumentStartEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+    StreamEndEvent,
+)
+
+from gatekeeper.problems import InputError, Problem
+
+# Largest YAML file we read, in bytes. Evidence files are written by people; 2 MB is far beyond any
+# real register and keeps the worst-case load (and everything downstream of it) to about a second.
+MAX_BYTES = 2_000_000
+# Deepest nesting of mappings and sequences (the top-level mapping is level 1). Real evidence needs
+# fewer than ten; the cap is enforced while composing, because libyaml's own composer recurses in C
+# and crashes the process (no exception) somewhere past 20,000 levels.
+MAX_DEPTH = 64
+# Most values (scalars, mappings, sequences) in one file. Bounds the memory and the work of every
+# later stage (schema validation, rules) whatever the file's shape.
+MAX_NODES = 200_000
+# Problems reported for one file before giving up: enough to fix a file in one pass, few enough
+# that a machine-generated file of garbage does not flood the output.
+MAX_PROBLEMS = 50
+
+try:  # libyaml's event parser: fast, iterative (no recursion), lazy (stops when we stop asking)
+    from yaml._yaml import CParser as _CParser
+except ImportError:  # pragma: no cover - PyYAML built without libyaml
+    _CParser = None
+
+# Location tree: (line, col, children); children is a dict (mapping), a list (sequence) or None.
+_Loc = tuple[int, int, Any]
+
+
+@dataclass(frozen=True)
+class Document:
+    """One loaded YAML file: its display name, its data, and where each value sits in the text."""
+
+    path: str
+    data: Any
+    _tree: Any = field(default=None, repr=False, compare=False)
+
+    def locate(self, json_path: Sequence[str | int]) -> tuple[int, int]:
+        """1-based (line, col) of the value at json_path; nearest existing ancestor if absent; (1, 1) for the root."""
+        best = (1, 1)
+        node = self._tree
+        if node is None:
+            return best
+        children = node[2]
+        for step in json_path:
+            if isinstance(children, dict) and isinstance(step, str) and step in children:
+                node = children[step]
+            elif (
+                isinstance(children, list)
+                and isinstance(step, int)
+                and not isinstance(step, bool)
+                and 0 <= step < len(children)
+            ):
+                node = children[step]
+            else:
+                break
+            best = (node[0], node[1])
+            children = node[2]
+        return best
+
+
+def load_yaml(path: Path, *, display: str | None = None, max_bytes: int = MAX_BYTES) -> Document:
+    """Read and strictly load one YAML file; raise InputError (never anything else) if it is refused.
+
+    The size is checked with fstat before reading, and the file is opened non-blocking and must be a
+    regular file, so a FIFO or device named as evidence can never hang the run.
+    """
+    name = display if display is not None else str(path)
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC)
+    except FileNotFoundError:
+        raise InputError(Problem(name, 1, 1, "file not found")) from None
+    except PermissionError:
+        raise InputError(Problem(name, 1, 1, "cannot read the file: permission denied")) from None
+    except (OSError, ValueError) as exc:
+        why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise InputError(Problem(name, 1, 1, f"cannot open the file: {why}")) from None
+    try:
+        try:
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode):
+                kind = file_kind(info.st_mode)
+                raise InputError(Problem(name, 1, 1, f"not a regular file ({kind})"))
+            if info.st_size > max_bytes:
+                raise InputError(Problem(name, 1, 1, f"file is larger than {max_bytes} bytes"))
+            chunks: list[bytes] = []
+            remaining = max_bytes + 1  # one byte more than allowed tells us the file grew past the cap
+            while remaining > 0:
+                chunk = os.read(fd, min(remaining, 1 << 20))
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                remaining -= len(chunk)
+        except OSError as exc:
+            raise InputError(Problem(name, 1, 1, f"cannot read the file: {exc.strerror or exc}")) from None
+    finally:
+        os.close(fd)
+    return _load(b"".join(chunks), name, max_bytes)
+
+
+def load_yaml_bytes(raw: bytes, *, display: str) -> Document:
+    """Strictly load YAML held in memory; raise InputError (never anything else) if it is refused."""
+    return _load(bytes(raw), display, MAX_BYTES)
+
+
+def file_kind(mode: int) -> str:
+    """Name the kind of a file that is not a regular file, for messages."""
+    if stat.S_ISDIR(mode):
+        return "a directory"
+    if stat.S_ISFIFO(mode):
+        return "a FIFO"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISLNK(mode):
+        return "a symbolic link"
+    return "not a regular file"
+
+
+# --- text checks ---------------------------------------------------------------------------------
+
+# Characters refused anywhere, even inside quotes or comments:
+# - C0 controls except tab/LF/CR, DEL and C1 controls (NUL included): invisible, and libyaml's reader
+#   refuses most of them without saying on which line;
+# - bidirectional controls: they make text display in a different order from how it is read
+#   ("Trojan Source"), so a reviewer could approve something other than what is evaluated;
+# - U+2028/U+2029 and NEL (in C1): YAML 1.1 parsers count them as line breaks and editors do not,
+#   so line numbers in messages would disagree with what the reader sees;
+# - U+FEFF after the start, U+FFFE, U+FFFF: not text.
+_FORBIDDEN = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029"
+    "\u202a-\u202e\u2066-\u2069\ufeff\ufffe\uffff]"
+)
+_BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def _char_message(ch: str) -> str:
+    code = f"U+{ord(ch):04X}"
+    if ch == "\x00":
+        return "NUL character is not allowed"
+    if ch in _BIDI:
+        return f"bidirectional control character {code} is not allowed (text would display in a different order from how it is read)"
+    if ch in "\u2028\u2029":
+        return f"line or paragraph separator {code} is not allowed (parsers and editors count lines differently)"
+    if ch == "\ufeff":
+        return "byte order mark U+FEFF is only allowed at the start of the file"
+    if ch in "\ufffe\uffff":
+        return f"non-character {code} is not allowed"
+    return f"control character {code} is not allowed"
+
+
+def _position(text: str, index: int) -> tuple[int, int]:
+    """1-based (line, col) of character `index`, counting LF, CRLF and lone CR as libyaml does."""
+    prefix = text[:index]
+    line = prefix.count("\n") + prefix.count("\r") - prefix.count("\r\n") + 1
+    start = max(prefix.rfind("\n"), prefix.rfind("\r")) + 1
+    col = index - start + 1
+    if start == 0 and text.startswith("\ufeff") and index > 0:
+        col -= 1  # libyaml does not count the byte order mark as a column
+    return line, col
+
+
+def _check_text(raw: bytes, name: str) -> list[Problem]:
+    """Problems with the bytes as text: not UTF-8, forbidden characters (all of them, up to the cap)."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        prefix = raw[: exc.start].decode("utf-8")  # valid: the error is at the first bad byte
+        line, col = _position(prefix, len(prefix))
+        byte = raw[exc.start]
+        return [Problem(name, line, col, f"not UTF-8: byte 0x{byte:02x} at line {line} col {col}")]
+    problems: list[Problem] = []
+    for match in _FORBIDDEN.finditer(text):
+        if match.start() == 0 and match.group() == "\ufeff":
+            continue
+        line, col = _position(text, match.start())
+        problems.append(Problem(name, line, col, _char_message(match.group())))
+        if len(problems) >= MAX_PROBLEMS:
+            break
+    return problems
+
+
+# --- plain scalar resolution ---------------------------------------------------------------------
+
+# Scalars are read by the YAML 1.2 core schema. A plain scalar that YAML 1.1 (PyYAML, and many other
+# tools) would read as something else is refused, so every reader of an evidence file agrees on it.
+_NULLS = frozenset(("~", "null", "Null", "NULL"))
+_TRUES = frozenset(("true", "True", "TRUE"))
+_FALSES = frozenset(("false", "False", "FALSE"))
+_BOOL11 = frozenset(
+    "y Y yes Yes YES n N no No NO on On ON off Off OFF".split()
+)  # YAML 1.1 booleans that YAML 1.2 reads as strings
+_BOOLISH = frozenset(("yes", "no", "on", "off", "y", "n", "true", "false"))
+# Only plain scalars starting with one of these can be anything but a string (fast path).
+_SPECIAL_FIRST = frozenset("0123456789+-.~nNtTfFyYoO<=")
+
+_INT12_DEC = re.compile(r"[-+]?[0-9]+\Z")
+_INT12_OCT = re.compile(r"0o[0-7]+\Z")
+_INT12_HEX = re.compile(r"0x[0-9a-fA-F]+\Z")
+_FLOAT12 = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?\Z")
+_NANINF = re.compile(r"[-+]?\.(?:inf|nan)\Z", re.IGNORECASE)
+# YAML 1.1 int and float, exactly as PyYAML's resolver has them.
+_INT11 = re.compile(
+    r"""(?:[-+]?0b[0-1_]+
+    |[-+]?0[0-7_]+
+    |[-+]?(?:0|[1-9][0-9_]*)
+    |[-+]?0x[0-9a-fA-F_]+
+    |[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+)\Z""",
+    re.X,
+)
+_FLOAT11 = re.compile(
+    r"""(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?
+    |\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?
+    |[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*
+    |[-+]?\.(?:inf|Inf|INF)
+    |\.(?:nan|NaN|NAN))\Z""",
+    re.X,
+)
+_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})\Z")
+_TIMESTAMP = re.compile(
+    r"""([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})
+    (?:[Tt]|[ \t]+)([0-9]{1,2}):([0-9]{2}):([0-9]{2})(?:\.[0-9]*)?
+    (?:[ \t]*(?:Z|[-+][0-9]{1,2}(?::[0-9]{2})?))?\Z""",
+    re.X,
+)
+
+
+class _NotNumber:
+    """Marker: the text is not a number under that YAML version."""
+
+
+_NOT_NUMBER = _NotNumber()
+
+
+def _number12(text: str) -> int | float | _NotNumber:
+    if _INT12_DEC.match(text):
+        return int(text)
+    if _INT12_HEX.match(text):
+        return int(text[2:], 16)
+    if _INT12_OCT.match(text):
+        return int(text[2:], 8)
+    if _FLOAT12.match(text):
+        return float(text)
+    return _NOT_NUMBER
+
+
+def _number11(text: str) -> int | float | _NotNumber:
+    """The number YAML 1.1 (as PyYAML constructs it) reads from `text`, or _NOT_NUMBER."""
+    if _INT11.match(text):
+        value = text.replace("_", "")
+        sign = -1 if value[0] == "-" else 1
+        if value[0] in "+-":
+            value = value[1:]
+        if value == "0":
+            return 0
+        if value.startswith("0b"):
+            return sign * int(value[2:], 2)
+        if value.startswith("0x"):
+            return sign * int(value[2:], 16)
+        if value[0] == "0":
+            return sign * int(value, 8)
+        if ":" in value:
+            return sign * _base60(value)
+        return sign * int(value)
+    if _FLOAT11.match(text):
+        value = text.replace("_", "").lower()
+        sign = -1.0 if value[0] == "-" else 1.0
+        if value[0] in "+-":
+            value = value[1:]
+        if value == ".inf":
+            return sign * math.inf
+        if value == ".nan":
+            return math.nan
+        if ":" in value:
+            whole, _, fraction = value.rpartition(":")
+            return sign * (_base60(whole) * 60 + float(fraction))
+        return sign * float(value)
+    return _NOT_NUMBER
+
+
+def _base60(text: str) -> int:
+    total = 0
+    for part in text.split(":"):
+        total = total * 60 + int(part)
+    return total
+
+
+def _yaml11_float(value: float) -> str:
+    """Write a float so that YAML 1.1 and 1.2 both read it as that float (dot, signed exponent)."""
+    text = repr(value)
+    if "e" in text:
+        mantissa, exponent = text.split("e")
+        if "." not in mantissa:
+            mantissa += ".0"
+        if exponent[0] not in "+-":
+            exponent = "+" + exponent
+        text = f"{mantissa}e{exponent}"
+    return text
+
+
+def _check_timestamp(text: str) -> str | None:
+    """Why a date- or date-time-shaped plain scalar is not a real date, or None (it stays a string)."""
+    match = _DATE.match(text)
+    if match:
+        try:
+            datetime.date(int(match[1]), int(match[2]), int(match[3]))
+        except ValueError:
+            return f"invalid date {text}"
+        return None
+    match = _TIMESTAMP.match(text)
+    if match:
+        try:
+            datetime.datetime(*(int(match[i]) for i in range(1, 7)))
+        except ValueError:
+            return f"invalid date-time {text}"
+    return None
+
+
+def resolve_plain(text: str) -> tuple[Any, str | None]:
+    """Value of a plain (unquoted, untagged) scalar under YAML 1.2 core, and why it is refused (or None)."""
+    if not text:
+        return None, None
+    if text[0] not in _SPECIAL_FIRST:
+        return text, None
+    if text in _NULLS:
+        return None, None
+    if text in _TRUES:
+        return True, None
+    if text in _FALSES:
+        return False, None
+    if text in _BOOL11:
+        return text, f"'{text}' is ambiguous: YAML 1.1 reads it as a boolean; write true/false or quote it"
+    lower = text.lower()
+    if lower in _BOOLISH:
+        return text, f"'{text}' looks like a boolean but is read as a string; write true/false or quote it"
+    if lower == "null":
+        return text, f"'{text}' looks like null but is read as a string; write null or quote it"
+    if text == "<<":
+        return text, "merge keys (<<) are not allowed"
+    if text == "=":
+        return text, "'=' is ambiguous: YAML 1.1 reads it as a 'value' key; quote it"
+    if text[0] in "0123456789":
+        why = _check_timestamp(text)
+        if why is not None or _DATE.match(text) or _TIMESTAMP.match(text):
+            return text, why  # dates are strings in YAML 1.2; the JSON Schema checks their format
+    if _NANINF.match(text):
+        return text, f"NaN and infinity are not allowed ({text})"
+    try:
+        new = _number12(text)
+    except ValueError:  # more digits than Python converts (4,300)
+        return text, f"integer is too long ({len(text)} characters)"
+    if isinstance(new, float) and not math.isfinite(new):
+        return text, f"NaN and infinity are not allowed ({text} is too large for a float)"
+    if isinstance(new, int) and _INT12_DEC.match(text) and len(text.lstrip("+-")) > 1 and text.lstrip("+-")[0] == "0":
+        return text, f"'{text}' is ambiguous: YAML 1.1 reads a leading zero as octal; drop the zero or quote it"
+    try:
+        old = _number11(text)
+    except ValueError:
+        old = _NOT_NUMBER
+    if isinstance(new, _NotNumber):
+        if isinstance(old, _NotNumber):
+            return text, None
+        return text, _ambiguous11(text, old)
+    if isinstance(old, _NotNumber):
+        hint = _yaml11_float(new) if isinstance(new, float) else str(new)
+        return text, (
+            f"'{text}' is ambiguous: YAML 1.2 reads it as the number {hint} but YAML 1.1 as a string; "
+            f"write {hint} or quote it"
+        )
+    if type(old) is not type(new) or old != new:
+        return text, f"'{text}' is ambiguous: YAML 1.1 reads it as {old!r} and YAML 1.2 as {new!r}; quote it"
+    return new, None
+
+
+def _ambiguous11(text: str, old: int | float) -> str:
+    """Message for a plain scalar that YAML 1.2 reads as a string but YAML 1.1 as a number."""
+    if ":" in text:
+        return f"'{text}' is ambiguous: YAML 1.1 reads it as the base-60 number {old!r}; quote it"
+    if "0b" in text:
+        return f"'{text}' is ambiguous: YAML 1.1 reads it as the binary number {old!r}; quote it"
+    if "_" in text:
+        return f"'{text}' is ambiguous: YAML 1.1 reads it as the number {old!r} (underscores are ignored); quote it"
+    return f"'{text}' is ambiguous: YAML 1.1 reads it as the number {old!r}; quote it"
+
+
+# --- composition ---------------------------------------------------------------------------------
+
+_NO_KEY = object()  # a mapping frame waiting for its next key
+_BAD_KEY = object()  # the pending key was refused; its value is composed but dropped
+
+_KIND_NAMES = {bool: "a boolean", int: "an integer", float: "a number", type(None): "null"}
+
+
+class _Fatal(Exception):
+    """Composition cannot go on; the problems gathered so far are reported."""
+
+
+class _Frame:
+    __slots__ = ("data", "locs", "is_map", "key", "seen")
+
+    def __init__(self, data: Any, locs: Any, is_map: bool) -> None:
+        self.data = data
+        self.locs = locs
+        self.is_map = is_map
+        self.key: Any = _NO_KEY
+        self.seen: dict[Any, int] = {}  # normalised key -> line of its first occurrence
+
+
+def _show_tag(tag: str) -> str:
+    if tag.startswith("tag:yaml.org,2002:"):
+        return "!!" + tag[len("tag:yaml.org,2002:") :]
+    return tag
+
+
+def _key_identity(value: Any) -> Any:
+    """What makes two keys the same key once resolved: 1, 0x1 and 1.0 collide; true and 1 do not."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return ("bool", value)
+    if value is None:
+        return ("null",)
+    return ("number", value)
+
+
+class _Composer:
+    """Builds plain data from parser events with an explicit stack: no recursion, bounded depth and size."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.problems: list[Problem] = []
+        self.nodes = 0
+
+    def report(self, line: int, col: int, message: str) -> None:
+        self.problems.append(Problem(self.name, line, col, message))
+        if len(self.problems) >= MAX_PROBLEMS:
+            self.problems.append(
+                Problem(self.name, line, col, f"more than {MAX_PROBLEMS} problems; stopped reading here")
+            )
+            raise _Fatal
+
+    def compose(self, raw: bytes) -> tuple[Any, _Loc | None]:
+        parser = _CParser(raw) if _CParser is not None else yaml.BaseLoader(raw)
+        get = parser.get_event
+        get()  # StreamStartEvent
+        event = get()
+        if type(event) is StreamEndEvent:
+            self.report(1, 1, "the file is empty")
+            return None, None
+        self._check_directives(event)
+        root, tree = self._compose_document(get)
+        event = get()
+        if type(event) is DocumentStartEvent:
+            mark = event.start_mark
+            self.report(mark.line + 1, mark.column + 1, "several documents in one file")
+        return root, tree
+
+    def _check_directives(self, event: Any) -> None:
+        mark = event.start_mark
+        if event.version is not None and tuple(event.version) != (1, 2):
+            version = ".".join(str(part) for part in event.version)
+            self.report(
+                mark.line + 1, mark.column + 1, f"%YAML {version} is not allowed: files are read as YAML 1.2"
+            )
+        if event.tags:
+            self.report(mark.line + 1, mark.column + 1, "%TAG directives are not allowed")
+
+    def _compose_document(self, get: Any) -> tuple[Any, _Loc | None]:
+        stack: list[_Frame] = []
+        root: Any = None
+        root_tree: _Loc | None = None
+        root_event: Any = None
+        resolve = resolve_plain
+        report = self.report
+        max_nodes = MAX_NODES
+        while True:
+            event = get()
+            kind = type(event)
+            if kind is MappingEndEvent or kind is SequenceEndEvent:
+                stack.pop()
+                continue
+            if kind is DocumentEndEvent:
+                break
+            mark = event.start_mark
+            line = mark.line + 1
+            col = mark.column + 1
+            self.nodes += 1
+            if self.nodes > max_nodes:
+                report(line, col, f"too many values: more than {max_nodes} in one file")
+                raise _Fatal
+            top = stack[-1] if stack else None
+            want_key = top is not None and top.is_map and top.key is _NO_KEY
+            if kind is ScalarEvent:
+                if event.anchor is not None:
+                    report(line, col, f"anchors and aliases are not allowed (&{event.anchor})")
+                value: Any = event.value
+                why = None
+                if event.tag is not None:
+                    report(line, col, f"explicit tags are not allowed ({_show_tag(event.tag)})")
+                elif event.implicit[0]:
+                    value, why = resolve(value)
+                    if why is not None:
+                        report(line, col, why)
+                if want_key:
+                    if why is None and not isinstance(value, str):
+                        shown = event.value or "an empty key"
+                        report(
+                            line, col, f"keys must be strings: {shown} reads as {_KIND_NAMES[type(value)]}; quote it"
+                        )
+                    self._take_key(top, value, line, col, refused=why is not None or not isinstance(value, str))
+                    continue
+                loc: _Loc = (line, col, None)
+            elif kind is MappingStartEvent or kind is SequenceStartEvent:
+                if len(stack) >= MAX_DEPTH:
+                    report(line, col, f"nesting deeper than {MAX_DEPTH} levels")
+                    raise _Fatal
+                if event.anchor is not None:
+                    report(line, col, f"anchors and aliases are not allowed (&{event.anchor})")
+                if event.tag is not None:
+                    report(line, col, f"explicit tags are not allowed ({_show_tag(event.tag)})")
+                is_map = kind is MappingStartEvent
+                value = {} if is_map else []
+                children: Any = {} if is_map else []
+                loc = (line, col, children)
+                stack.append(_Frame(value, children, is_map))
+                if want_key:
+                    # Composed so the event stream stays in step, then dropped with its value.
+                    report(line, col, f"keys must be strings, not {'mappings' if is_map else 'sequences'}")
+                    top.key = _BAD_KEY
+                    continue
+            elif kind is AliasEvent:
+                report(line, col, f"anchors and aliases are not allowed (*{event.anchor})")
+                if want_key:
+                    top.key = _BAD_KEY
+                    continue
+                value, loc = None, (line, col, None)
+            else:  # pragma: no cover - the parser yields no other event inside a document
+                report(line, col, f"unexpected YAML event {kind.__name__}")
+                raise _Fatal
+            if top is None:  # the document's root node
+                root_event = event
+                root, root_tree = value, (1, 1, loc[2])
+            elif top.is_map:
+                key = top.key
+                top.key = _NO_KEY
+                if key is not _BAD_KEY:
+                    top.data[key] = value
+                    top.locs[key] = loc
+            else:
+                top.data.append(value)
+                top.locs.append(loc)
+        self._check_root(root, root_event)
+        return root, root_tree
+
+    def _take_key(self, frame: _Frame, key: Any, line: int, col: int, *, refused: bool) -> None:
+        """Make `key` the pending key of `frame`, reporting it if an earlier key resolved the same."""
+        frame.key = _BAD_KEY if refused else key
+        identity = _key_identity(key)
+        first = frame.seen.get(identity)
+        if first is None:
+            frame.seen[identity] = line
+        else:
+            self.report(line, col, f"duplicate key {_show_key(key)} (first at line {first})")
+
+    def _check_root(self, root: Any, event: Any) -> None:
+        if isinstance(root, dict):
+            return
+        if event is None or (type(event) is ScalarEvent and event.value == "" and event.implicit[0]):
+            self.report(1, 1, "the file is empty")
+            return
+        mark = event.start_mark
+        found = {list: "a sequence", str: "a string", type(None): "null"}.get(type(root), _KIND_NAMES.get(type(root), "a value"))
+        self.report(mark.line + 1, mark.column + 1, f"the top level must be a mapping, found {found}")
+
+
+def _show_key(key: Any) -> str:
+    if isinstance(key, str):
+        return repr(key)
+    return "null" if key is None else str(key).lower() if isinstance(key, bool) else repr(key)
+
+
+def _load(raw: bytes, name: str, max_bytes: int) -> Document:
+    """Check, parse and compose `raw`; every refusal, whatever its cause, becomes an InputError."""
+    if len(raw) > max_bytes:
+        raise InputError(Problem(name, 1, 1, f"file is larger than {max_bytes} bytes"))
+    try:
+        problems = _check_text(raw, name)
+        if problems:
+            raise InputError(problems)
+        composer = _Composer(name)
+        try:
+            data, tree = composer.compose(raw)
+        except _Fatal:
+            data, tree = None, None
+        except yaml.MarkedYAMLError as exc:
+            composer.problems.append(_syntax_problem(exc, name))
+        except yaml.YAMLError as exc:  # no mark (a reader error): the text checks should have caught it
+            composer.problems.append(Problem(name, 1, 1, f"invalid YAML: {exc}"))
+        if composer.problems:
+            raise InputError(composer.problems)
+        return Document(name, data, tree)
+    except InputError:
+        raise
+    except RecursionError:
+        raise InputError(Problem(name, 1, 1, "the file is too deeply nested to read")) from None
+    except MemoryError:
+        raise InputError(Problem(name, 1, 1, "the file needs too much memory to read")) from None
+    except Exception as exc:  # the contract is InputError only; say plainly that this one is ours
+        raise InputError(
+            Problem(name, 1, 1, f"internal error while reading YAML: {type(exc).__name__}: {exc}")
+        ) from exc
+
+
+def _syntax_problem(exc: yaml.MarkedYAMLError, name: str) -> Problem:
+    mark = exc.problem_mark or exc.context_mark
+    line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+    what = exc.problem or exc.context or "syntax error"
+    if exc.context and exc.problem:
+        where = ""
+        if exc.context_mark is not None:
+            where = f" started at line {exc.context_mark.line + 1}"
+        what = f"{what} ({exc.context}{where})"
+    return Problem(name, line, col, f"invalid YAML: {what}")

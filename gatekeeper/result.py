@@ -1,0 +1,125 @@
+"""The one immutable result of a gate evaluation, which every reporter renders and the ledger records."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+SCHEMA_VERSION = 1
+
+
+@dataclass(frozen=True)
+class EvidenceUse:
+    """One evidence item considered for a requirement, and whether it counted."""
+
+    item: str
+    title: str
+    kind: str
+    path: str
+    counted: bool
+    reason: str  # why it counted, or why not, in plain words
+
+
+@dataclass(frozen=True)
+class RequirementResult:
+    """How one requirement of an outcome fared."""
+
+    ref: str  # OUTCOME#N
+    kind: str
+    needs: str  # what the requirement asks for, in plain words
+    status: str  # satisfied | stale | missing | failed | error
+    detail: str  # what was found
+    fix: str | None  # what would make it pass; None when satisfied
+    evidence: tuple[EvidenceUse, ...] = ()
+    numbers: tuple[tuple[str, str], ...] = ()  # the values behind a computed or measured requirement
+
+
+@dataclass(frozen=True)
+class OutcomeResult:
+    """One outcome in the gate's scope with its single status and the reasons for it."""
+
+    id: str
+    cell: str
+    phase: str
+    theme: str
+    section: str
+    subheading: str
+    text: str
+    critical: bool
+    status: str
+    reasons: tuple[str, ...]
+    fix: str | None
+    requirements: tuple[RequirementResult, ...]
+    claim_status: str | None
+    assessed_by: str | None
+    method: str | None
+    self_assessed: bool
+    blocking: bool
+
+
+@dataclass(frozen=True)
+class ConditionResult:
+    """A condition: carried from the previous gate (open, closed, overdue) or set by this one (new)."""
+
+    outcome: str
+    owner: str
+    due: dt.date
+    state: str  # open | closed | overdue | new
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class ThemeSummary:
+    """Counts per status for one cell (phase x theme) in scope, and its floor check."""
+
+    phase: str
+    theme: str
+    cell: str
+    counts: tuple[tuple[str, int], ...]  # (status, n) in STATUSES order
+    worst: str  # the worst status in the cell
+    critical_not_met: int
+    noncritical_met: int
+    noncritical_counted: int  # non-critical outcomes neither waived nor not applicable
+    floor: float | None  # only for the phase being left
+    below_floor: bool
+
+
+@dataclass(frozen=True)
+class GateResult:
+    """Everything a gate decision rests on. Reporters render it; the exit code is derived from it."""
+
+    alliance_id: str
+    alliance_name: str
+    client: str
+    phase: str
+    gate: str
+    gate_title: str
+    leaves: str
+    evaluates: tuple[str, ...]
+    as_of: dt.date
+    decision: str  # pass | fail
+    decision_reasons: tuple[str, ...]
+    outcomes: tuple[OutcomeResult, ...]
+    blocking: tuple[str, ...]  # outcome ids, critical first
+    conditions_carried: tuple[ConditionResult, ...]
+    conditions_set: tuple[ConditionResult, ...]
+    cells: tuple[ThemeSummary, ...]
+    self_assessed_critical: tuple[str, ...]
+    rule_pack_name: str
+    rule_pack_version: str
+    rule_pack_digest: str
+    profile_name: str | None
+    profile_digest: str | None
+    evidence_files: tuple[tuple[str, str], ...]  # (relpath, sha256) of every file the evaluation read
+    document_problems: tuple[str, ...]
+    commercial_chart_svg: str | None = None
+
+    @property
+    def passed(self) -> bool:
+        return self.decision == "pass"
+
+    def outcome(self, outcome_id: str) -> OutcomeResult:
+        for outcome in self.outcomes:
+            if outcome.id == outcome_id:
+                return outcome
+        raise KeyError(outcome_id)
