@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from gatekeeper.commercial.model import HUNDRED, Band, CommercialModel, Party, fmt_money, fmt_number
-from gatekeeper.commercial.simulate import DOMAIN, ZERO, cap_points, scenario, simulate_model_range
+from gatekeeper.commercial.simulate import DOMAIN, ZERO, cap_points, scenario, simulate
 
 
 @dataclass(frozen=True)
@@ -100,7 +100,7 @@ def _name(model: CommercialModel, party_id: str) -> str:
 
 def every_party_has_return_threshold(model: CommercialModel) -> CheckResult:
     """Code 3.4: 'clear thresholds at which all parties generate a return', within the simulated range."""
-    sim = simulate_model_range(model)
+    sim = simulate(model)
     numbers: list[tuple[str, str]] = []
     without: list[str] = []
     for party in model.parties:

@@ -290,25 +290,26 @@ def grid(start: Fraction, stop: Fraction, step: Fraction) -> tuple[Fraction, ...
     return tuple(start + k * step for k in range(count))
 
 
-def _as_fraction(value: float | int | str | Fraction) -> Fraction:
-    return exact(value)
-
-
 def simulate(
     model: CommercialModel,
     *,
-    start: float | Fraction = -60.0,
-    stop: float | Fraction = 60.0,
-    step: float | Fraction = 5.0,
+    start: float | Fraction | None = None,
+    stop: float | Fraction | None = None,
+    step: float | Fraction | None = None,
     modifier: float | Fraction | None = None,
 ) -> Simulation:
     """Run the model at every step from `start` to `stop` (per cent of target, saving positive).
 
-    `modifier` is the KPI modifier to assume (per cent); by default the model's assumed one.
+    Each of start, stop and step left as None comes from the range the model states for itself,
+    which is Figure 3.4's -60 to 60 in steps of 5 unless commercial.yml says otherwise. `modifier`
+    is the KPI modifier to assume (per cent); by default the model's assumed one.
     Raises ValueError for an empty, backwards or over-fine range, or a saving above 100 %.
     """
-    first, last, size = _as_fraction(start), _as_fraction(stop), _as_fraction(step)
-    m = model.assumed_modifier if modifier is None else _as_fraction(modifier)
+    own = model.simulation
+    first = own.start if start is None else exact(start)
+    last = own.stop if stop is None else exact(stop)
+    size = own.step if step is None else exact(step)
+    m = model.assumed_modifier if modifier is None else exact(modifier)
     if m < 0:
         raise ValueError("the KPI modifier cannot be negative")
     return Simulation(
@@ -321,9 +322,3 @@ def simulate(
         thresholds=thresholds(model, modifier=m),
         caps=cap_points(model, modifier=m),
     )
-
-
-def simulate_model_range(model: CommercialModel, *, modifier: float | Fraction | None = None) -> Simulation:
-    """Run the model across the range it states for itself (Figure 3.4's -60 to 60 by default)."""
-    sim = model.simulation
-    return simulate(model, start=sim.start, stop=sim.stop, step=sim.step, modifier=modifier)

@@ -12,6 +12,7 @@ import os
 import stat
 from collections.abc import Mapping
 from pathlib import Path
+from types import TracebackType
 from typing import Any, Protocol
 from urllib.parse import unquote
 
@@ -48,6 +49,12 @@ class Ledger(Protocol):
     def verify(self) -> list[Finding]: ...
 
     def close(self) -> None: ...
+
+    def __enter__(self) -> Ledger: ...
+
+    def __exit__(
+        self, kind: type[BaseException] | None, value: BaseException | None, traceback: TracebackType | None
+    ) -> None: ...
 
 
 def _sqlite_path(url: str) -> Path | None:

@@ -107,7 +107,7 @@ def inspect_document(pack_root: Path, ref: str, *, max_bytes: int = MAX_DOCUMENT
             fds.append(os.open(part, flags_dir, dir_fd=fds[-1]))
         fd = os.open(inner[-1], flags_file, dir_fd=fds[-1])
     except OSError as exc:
-        return DocumentCheck(relpath, _still_exists(exc), None, None, _open_problem(exc))
+        return DocumentCheck(relpath, _still_exists(exc), None, None, _open_problem(exc, real))
     finally:
         for dir_fd in fds:
             os.close(dir_fd)
@@ -138,11 +138,17 @@ def _still_exists(exc: OSError) -> bool:
     return exc.errno not in (errno.ENOENT, errno.ENOTDIR)
 
 
-def _open_problem(exc: OSError) -> str:
+def _open_problem(exc: OSError, real: str) -> str:
     if exc.errno in (errno.ENOENT, errno.ENOTDIR):
         return "document not found"
     if exc.errno == errno.ELOOP:
         return "document cannot be opened: a symbolic link loops or changed while it was opened"
+    try:  # a socket (ENXIO) or a device without a driver: name what it is rather than the errno
+        mode = os.lstat(real).st_mode
+    except OSError:
+        mode = stat.S_IFREG
+    if not stat.S_ISREG(mode):
+        return f"document is not a regular file ({file_kind(mode)})"
     if exc.errno in (errno.EACCES, errno.EPERM):
         return "document cannot be read: permission denied"
     return f"document cannot be opened: {exc.strerror or exc}"

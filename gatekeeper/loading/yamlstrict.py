@@ -525,6 +525,10 @@ class _Composer:
                     value, why = resolve(value)
                     if why is not None:
                         report(line, col, why)
+                elif event.style == '"' and (escaped := _FORBIDDEN.search(value)) is not None:
+                    # Escapes ("\u202e", "\0") put into the data what the text checks keep out of the file.
+                    why = f"{_char_message(escaped.group())} (written as an escape)"
+                    report(line, col, why)
                 if want_key:
                     if why is None and not isinstance(value, str):
                         shown = event.value or "an empty key"

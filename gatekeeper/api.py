@@ -1,0 +1,36 @@
+"""The library's front door: load rules and an evidence pack, evaluate a gate. No printing, no exiting."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from pathlib import Path
+
+from gatekeeper.evaluation.gate import evaluate
+from gatekeeper.loading.evidence import LoadedPack, load_pack
+from gatekeeper.loading.rules import load_rule_pack
+from gatekeeper.model import RulePack
+from gatekeeper.result import GateResult
+
+
+@functools.lru_cache(maxsize=8)
+def _rules_cached(profile: str | None) -> RulePack:
+    return load_rule_pack(profile=Path(profile) if profile else None)
+
+
+def rules(profile: Path | None = None) -> RulePack:
+    """The bundled rule pack, tailored by `profile`; loaded once per process."""
+    return _rules_cached(str(profile) if profile else None)
+
+
+def load(pack_dir: Path, *, profile: Path | None = None) -> tuple[RulePack, LoadedPack]:
+    rule_pack = rules(profile)
+    return rule_pack, load_pack(pack_dir, rule_pack)
+
+
+def check(pack_dir: Path, *, gate: str | None = None, as_of: dt.date | None = None,
+          profile: Path | None = None) -> GateResult:
+    """Load and evaluate one evidence pack at a gate, as of a date (today by default)."""
+    rule_pack, loaded = load(pack_dir, profile=profile)
+    return evaluate(rule_pack, loaded.pack, gate=gate, as_of=as_of or dt.date.today(),
+                    document_problems=loaded.document_problems)

@@ -1,0 +1,45 @@
+"""`gatekeeper commercial simulate`: run an alliance's pain/gain model across a range of outturns."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from gatekeeper.cli.common import guarded
+from gatekeeper.commercial.chart import FORMATS, render
+from gatekeeper.commercial.load import load_model
+from gatekeeper.commercial.simulate import simulate
+from gatekeeper.problems import UsageError
+
+
+@click.group()
+def commercial() -> None:
+    """Simulate an alliance's commercial model (pain/gain, Figure 3.4 of the Code of Practice)."""
+
+
+@commercial.command("simulate")
+@click.argument("pack", type=click.Path(path_type=Path))
+@click.option("--from", "start", type=float, help="First outturn, per cent of target; negative is an overrun (default: the model's, else -60).")
+@click.option("--to", "stop", type=float, help="Last outturn, per cent of target; positive is a saving (default: the model's, else 60).")
+@click.option("--step", type=float, help="Percentage points between outturns (default: the model's, else 5).")
+@click.option("--kpi-modifier", "modifier", type=float, help="KPI modifier of the partners' gain to assume, per cent (default: the model's).")
+@click.option("--format", "fmt", type=click.Choice(list(FORMATS)), default="text", show_default=True, help="Output format.")
+@guarded
+def simulate_command(
+    pack: Path, start: float | None, stop: float | None, step: float | None, modifier: float | None, fmt: str
+) -> None:
+    """Each party's pain or gain at each outturn, caps applied, the client's residual, and where each
+    party starts and stops generating a return.
+
+    PACK is an evidence pack folder (its commercial.yml is read) or a commercial.yml file.
+    Exit 0 with the report on standard output; 3 if the model is invalid.
+    """
+    model = load_model(pack)
+    try:
+        simulation = simulate(model, start=start, stop=stop, step=step, modifier=modifier)
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+    sys.stdout.write(render(simulation, fmt))
+    sys.stdout.flush()

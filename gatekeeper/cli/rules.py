@@ -1,0 +1,116 @@
+"""`gatekeeper rules`: browse the rule pack (list, show, grid) and check it loads."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from gatekeeper import api
+from gatekeeper.cli.common import EXIT_INVALID, guarded
+from gatekeeper.evaluation.requirements import describe
+from gatekeeper.model import PHASE_CODES, THEME_CODES, THEMES
+from gatekeeper.problems import InputError
+
+GRID_PHASES = ("deciding", "creating", "delivering", "sustaining")
+profile_option = click.option(
+    "--profile", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A profile that tailors criticality, floors and requirements.",
+)
+
+
+@click.group()
+def rules() -> None:
+    """Browse and check the rule pack: the Code of Practice as rules."""
+
+
+@rules.command("list")
+@click.option("--phase", type=click.Choice(["suitability", *GRID_PHASES]), help="Only this phase.")
+@click.option("--theme", type=click.Choice([*THEMES, "favourable", "unfavourable"]), help="Only this theme.")
+@click.option("--critical", is_flag=True, help="Only critical outcomes.")
+@profile_option
+@guarded
+def list_(phase: str | None, theme: str | None, critical: bool, profile: Path | None) -> None:
+    """The outcomes as a table: id, cell, critical, the first words of the text."""
+    pack = api.rules(profile)
+    rows = [
+        o for o in pack.outcomes.values()
+        if (phase is None or o.phase == phase) and (theme is None or o.theme == theme) and (not critical or o.critical)
+    ]
+    click.echo(f"{'ID':<11} {'CELL':<8} {'CRIT':<4} TEXT")
+    for o in rows:
+        words = o.text if len(o.text) <= 72 else o.text[:71].rstrip() + "…"
+        click.echo(f"{o.id:<11} {o.cell:<8} {'yes' if o.critical else '':<4} {words}")
+    click.echo(f"{len(rows)} outcome(s), {sum(o.critical for o in rows)} critical", err=True)
+
+
+@rules.command()
+@click.argument("outcome_id")
+@profile_option
+@guarded
+def show(outcome_id: str, profile: Path | None) -> None:
+    """One outcome in full: cell, section, text, sub-items, criticality, guidance and evidence needed."""
+    pack = api.rules(profile)
+    outcome = pack.outcomes.get(outcome_id.upper())
+    if outcome is None:
+        raise click.BadParameter(f"no outcome {outcome_id!r}; see `gatekeeper rules list`", param_hint="OUTCOME_ID")
+    cell = pack.cells[outcome.cell]
+    lines = [
+        f"{outcome.id}  ({outcome.phase.title()} / {outcome.theme.title()}, cell {outcome.cell}, section {outcome.section})",
+        f"Sub-heading: {outcome.subheading}",
+        "",
+        outcome.text,
+        *[f"  • {item}" for item in outcome.sub_items],
+        "",
+        f"Critical: {'yes' if outcome.critical else 'no'}",
+    ]
+    if outcome.rationale:
+        lines.append(f"Why: {outcome.rationale}")
+    lines += ["", "What evidence satisfies it (all of):"]
+    lines += [f"  {r.index}. {describe(r, pack.checklists)}" for r in outcome.requirements]
+    for req in outcome.requirements:
+        if req.kind == "checklist":
+            checklist = pack.checklists[req.spec["checklist"]]
+            lines += [f"     {item.id} {item.text}" for item in checklist.items]
+    if outcome.allow_not_applicable:
+        lines.append("May be claimed not applicable, with a justification.")
+    if cell.guidance:
+        lines += ["", f"Guidance notes of the {outcome.cell} cell:"]
+        lines += [f"  | {note}" for note in cell.guidance]
+    if outcome.changes:
+        lines += ["", "Changed by the profile:"] + [f"  - {change}" for change in outcome.changes]
+    lines += ["", f"Source: {outcome.source.file}:{outcome.source.line}"]
+    click.echo("\n".join(lines))
+
+
+@rules.command()
+@profile_option
+@guarded
+def grid(profile: Path | None) -> None:
+    """The 4 x 4 grid, phases by themes, with outcome and critical counts per cell."""
+    pack = api.rules(profile)
+    width = 14
+    click.echo(" " * 12 + "".join(f"{t.title():<{width}}" for t in THEMES))
+    for phase in GRID_PHASES:
+        row = f"{phase.title():<12}"
+        for theme in THEMES:
+            ids = pack.cells[f"{PHASE_CODES[phase]}.{THEME_CODES[theme]}"].outcome_ids
+            crit = sum(pack.outcomes[i].critical for i in ids)
+            row += f"{f'{len(ids)} ({crit} crit)':<{width}}"
+        click.echo(row.rstrip())
+    in_grid = [o for o in pack.outcomes.values() if o.phase in GRID_PHASES]
+    click.echo(f"{len(in_grid)} outcomes, {sum(o.critical for o in in_grid)} critical; rule pack {pack.version} ({pack.digest[:12]})")
+
+
+@rules.command()
+@profile_option
+def check(profile: Path | None) -> None:
+    """Load and validate the rule pack (and profile): exit 0 when valid, 3 otherwise."""
+    try:
+        pack = api.rules(profile)
+    except InputError as error:
+        for problem in error.problems:
+            click.echo(str(problem), err=True)
+        raise SystemExit(EXIT_INVALID) from None
+    suffix = f", profile {pack.profile_name!r}" if pack.profile_name else ""
+    click.echo(f"rule pack {pack.version} ({pack.digest[:12]}): {len(pack.outcomes)} outcomes, valid{suffix}")

@@ -1,0 +1,54 @@
+"""The plain-text reasoning for one outcome: every requirement, the evidence considered, the Code's words."""
+
+from __future__ import annotations
+
+import textwrap
+
+from gatekeeper.model import RulePack
+from gatekeeper.result import GateResult, OutcomeResult
+
+_MARK = {"satisfied": "✓", "stale": "~", "missing": "✗", "failed": "✗", "error": "!"}
+
+
+def _wrap(text: str, indent: str) -> list[str]:
+    return textwrap.wrap(text, width=96, initial_indent=indent, subsequent_indent=indent) or [indent]
+
+
+def explain_outcome(result: GateResult, outcome: OutcomeResult, rules: RulePack) -> str:
+    """Explain `outcome` of `result` in words a sponsor can act on."""
+    rule = rules.outcomes[outcome.id]
+    lines = [
+        f"{outcome.id}: {outcome.status.upper().replace('_', ' ')}"
+        + (" (critical)" if outcome.critical else "")
+        + (" - blocks the gate" if outcome.blocking else ""),
+        f"{result.alliance_name}, {result.gate} gate, as of {result.as_of}",
+        "",
+        f"The Code of Practice, section {outcome.section} ({outcome.phase.title()} / {outcome.theme.title()}),",
+        f"\"{outcome.subheading}\":",
+        *_wrap(outcome.text, "  "),
+        *[line for item in rule.sub_items for line in _wrap(f"• {item}", "    ")],
+    ]
+    if rule.rationale:
+        lines += ["", "Why it is critical:", *_wrap(rule.rationale, "  ")]
+    lines += ["", "Claim:"]
+    if outcome.claim_status is None:
+        lines.append("  none recorded")
+    else:
+        who = f"{outcome.assessed_by} ({(outcome.method or '').replace('_', ' ')})"
+        lines.append(f"  {outcome.claim_status.replace('_', ' ')}, assessed by {who}"
+                     + (", a self-assessment: the assessor is on the alliance roster" if outcome.self_assessed else ""))
+    lines += ["", "Requirements:"]
+    for req in outcome.requirements:
+        lines += _wrap(f"{_MARK.get(req.status, '?')} {req.ref} [{req.status}] needs {req.needs}", "  ")
+        lines += _wrap(f"found: {req.detail}", "      ")
+        for label, value in req.numbers:
+            lines += _wrap(f"{label}: {value}", "      ")
+        for use in req.evidence:
+            lines += _wrap(f"{'counted' if use.counted else 'not counted'}: {use.item} {use.title!r} ({use.kind}, {use.path}): {use.reason}", "      ")
+        if req.fix:
+            lines += _wrap(f"to pass: {req.fix}", "      ")
+    lines += ["", "Status reasons:"]
+    lines += [line for reason in outcome.reasons for line in _wrap(f"- {reason}", "  ")]
+    if outcome.fix:
+        lines += ["", "What would make it pass:", *_wrap(outcome.fix, "  ")]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,229 @@
+"""Synthetic evidence packs and portfolios of realistic size and mix, for benchmarks and property tests.
+
+A pack is generated from the rule pack itself: for each outcome in scope it writes a claim and the
+evidence its requirements ask for, then, with probability `1 - quality`, spoils it in one of the
+ways real packs go wrong (no claim, a claim not met, the wrong kind of document, stale evidence, a
+self-assessment, a document changed after registration). The same seed gives the same pack.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import random
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from gatekeeper.model import NEXT_GATE, Outcome, RulePack
+
+EVIDENCE_KINDS = (
+    "agreement", "assessment_record", "business_case", "communication", "decision_record", "interview_record",
+    "minutes", "model", "organisation_chart", "plan", "process", "register", "report", "role_description",
+    "strategy", "survey_result", "terms_of_reference",
+)
+DEFECTS = ("no_claim", "claim_not_met", "wrong_kind", "stale", "self_assessed", "changed_document")
+PHASE_ORDER = ("deciding", "creating", "delivering", "sustaining")
+
+
+@dataclass(frozen=True)
+class SyntheticPack:
+    """File name -> YAML data, and document path -> bytes, ready to write."""
+
+    alliance_id: str
+    files: Mapping[str, Any]
+    documents: Mapping[str, bytes]
+    defects: Mapping[str, str]  # outcome id -> the defect applied
+
+
+def _doc(text: str) -> bytes:
+    return (text + "\n").encode("utf-8")
+
+
+class _Builder:
+    def __init__(self, rules: RulePack, *, alliance_id: str, phase: str, as_of: dt.date, rng: random.Random) -> None:
+        self.rules, self.alliance_id, self.phase, self.as_of, self.rng = rules, alliance_id, phase, as_of, rng
+        self.register: list[dict[str, Any]] = []
+        self.documents: dict[str, bytes] = {}
+        self.procurement = as_of + dt.timedelta(days=30) if phase == "deciding" else as_of - dt.timedelta(days=400)
+
+    def item(self, kind: str, *, days_old: int, approvals: tuple[str, ...] = (), changed: bool = False) -> str:
+        n = len(self.register) + 1
+        ref = f"E{n:03d}"
+        path = f"documents/{ref.lower()}-{kind.replace('_', '-')}.md"
+        date = self.as_of - dt.timedelta(days=days_old)
+        body = _doc(f"# {kind.replace('_', ' ').title()} {n}\n\n{self.alliance_id}: document {ref}, dated {date}.")
+        self.documents[path] = body + (b"edited after registration\n" if changed else b"")
+        self.register.append({
+            "id": ref, "title": f"{kind.replace('_', ' ').title()} {n}", "kind": kind, "path": path,
+            "sha256": hashlib.sha256(body).hexdigest(), "date": date.isoformat(), "owner": "Alex Morgan",
+            **({"approvals": [{"name": f"Approver {role}", "role": role, "date": date.isoformat()} for role in approvals]} if approvals else {}),
+        })
+        return ref
+
+
+def _facts(b: _Builder, quality: float) -> dict[str, Any]:
+    """Facts that satisfy every fact, checklist and survey requirement; some parts dropped when quality < 1."""
+    def ref(kind: str) -> str:
+        return b.item(kind, days_old=b.rng.randint(30, 120))
+
+    board = [
+        {"name": "Sam Patel", "organisation": "Client Co", "role": "Client Director"},
+        {"name": "Jo Reid", "organisation": "Build Partner Ltd", "role": "Partner Director"},
+        {"name": "Lee Chan", "organisation": "Design Partner LLP", "role": "Partner Director"},
+    ]
+    facts: dict[str, Any] = {
+        "schema_version": 1,
+        "customer_outcomes": [{"id": "CO1", "text": "Reliable service for customers.", "evidence": ref("business_case")}],
+        "targets": {k: {"baseline": 100.0, "target": 85.0, "unit": "GBP million", "evidence": ref("business_case")}
+                    for k in ("whole_life_cost", "capital_cost", "operating_cost")},
+        "baseline": {"process": {"description": "Baseline from three years of outturn.", "evidence": ref("process")}},
+        "alliance": {"duration_years": 10, "exit_strategy": {"description": "Staged close-out.", "evidence": ref("strategy")}},
+        "procurement": {"start_date": b.procurement.isoformat()},
+        "governance": {"board": {"members": board, "collective_responsibility": True},
+                       "management_team": {"members": board[:2]},
+                       "delegations": {"description": "Delegation matrix.", "evidence": ref("decision_record")}},
+        "risk": {"strategy": {"description": "Risk to the party best placed.", "evidence": ref("strategy")}},
+        "checklists": {name: {item.id: {"where": f"Clause {i + 1}", "evidence": ref("agreement") if i == 0 else None}
+                              for i, item in enumerate(c.items)} for name, c in b.rules.checklists.items()},
+        "surveys": [{"survey": s, "date": (b.as_of - dt.timedelta(days=40)).isoformat(), "score": 4.1, "scale": 5,
+                     "responses": 60, "evidence": ref("survey_result")} for s in ("climate", "behaviour", "stakeholder", "commercial_model")],
+        "suitability": {},
+    }
+    for name, entries in facts["checklists"].items():  # every entry cites the agreement
+        first = next(iter(entries.values()))["evidence"]
+        for entry in entries.values():
+            entry["evidence"] = first
+    for outcome in b.rules.outcomes.values():
+        for req in outcome.requirements:
+            if req.kind == "fact" and req.spec["path"].startswith("suitability."):
+                key = req.spec["path"].split(".")[1]
+                facts["suitability"][key] = {"applies": bool(req.spec["expect"])}
+    if b.rng.random() > quality:
+        facts["governance"].pop("delegations")
+    if b.rng.random() > quality:
+        first = sorted(facts["checklists"]["agreement_key_principles"])[0]
+        facts["checklists"]["agreement_key_principles"].pop(first)
+    if b.rng.random() > quality:
+        facts["surveys"][0]["score"] = 2.0
+    return facts
+
+
+def _commercial(rng: random.Random, quality: float) -> dict[str, Any]:
+    partners = [("civils", "Build Partner Ltd", 600000), ("design", "Design Partner LLP", 400000)]
+    model: dict[str, Any] = {
+        "schema_version": 1, "currency": "GBP", "baseline_cost": 10500000, "target_cost": 10000000,
+        "simulation": {"from": -60, "to": 60, "step": 5},
+        "parties": [{"id": "client", "name": "Client Co", "role": "client"}] + [
+            {"id": pid, "name": name, "role": "partner", "fee": {"amount": fee, "treatment": "at_risk"},
+             "painshare_cap": {"percent_of_fee": 100}, "gainshare_cap": {"percent_of_fee": 100}}
+            for pid, name, fee in partners
+        ],
+        "bands": [
+            {"to": -20, "shares": {"client": 70, "civils": 18, "design": 12}},
+            {"from": -20, "to": 0, "shares": {"client": 50, "civils": 30, "design": 20}},
+            {"from": 0, "to": 20, "shares": {"client": 50, "civils": 30, "design": 20}},
+            {"from": 20, "shares": {"client": 70, "civils": 18, "design": 12}},
+        ],
+    }
+    if rng.random() > quality:
+        del model["parties"][2]["painshare_cap"]  # a partner with an uncapped downside
+    return model
+
+
+def _satisfy(b: _Builder, outcome: Outcome, defect: str | None) -> list[str]:
+    """Evidence items that meet (or, with a defect, fail) the outcome's evidence requirements."""
+    refs: list[str] = []
+    for req in outcome.requirements:
+        if req.kind != "evidence":
+            continue
+        spec = req.spec
+        kind = spec["of"][0]
+        if defect == "wrong_kind":
+            kind = next(k for k in EVIDENCE_KINDS if k not in spec["of"])
+        max_age = spec.get("max_age_days", 365)
+        days_old = max_age + 30 if defect == "stale" and "max_age_days" in spec else b.rng.randint(5, min(max_age, 150) - 1)
+        if "before" in spec:  # the only date fact is procurement.start_date
+            days_old = max(days_old, (b.as_of - b.procurement).days + 5)
+        for _ in range(spec.get("min", 1)):
+            refs.append(b.item(kind, days_old=days_old, approvals=tuple(spec.get("approved_by", ())[:1]),
+                               changed=defect == "changed_document"))
+    return refs
+
+
+def synthesize(rules: RulePack, *, alliance_id: str, phase: str, as_of: dt.date, seed: int, quality: float = 0.9) -> SyntheticPack:
+    """An evidence pack for `phase` covering every outcome its next gate evaluates."""
+    rng = random.Random(seed)
+    b = _Builder(rules, alliance_id=alliance_id, phase=phase, as_of=as_of, rng=rng)
+    gate = rules.policy.gates[NEXT_GATE[phase]]
+    scope = rules.in_phases(gate.evaluates)
+    facts = _facts(b, quality)
+    claims, defects = [], {}
+    for outcome in scope:
+        defect = rng.choice(DEFECTS) if rng.random() > quality else None
+        if defect:
+            defects[outcome.id] = defect
+        if defect == "no_claim":
+            continue
+        refs = _satisfy(b, outcome, defect)
+        claim: dict[str, Any] = {
+            "outcome": outcome.id, "status": "not_met" if defect == "claim_not_met" else "met",
+            "assessed_by": "Alex Morgan" if defect == "self_assessed" else "Riley Quinn",
+            "method": "interview", "date": (as_of - dt.timedelta(days=3)).isoformat(),
+        }
+        if refs:
+            claim["evidence"] = refs
+        if defect == "claim_not_met":
+            claim["actions"] = [{"action": "Close the gap.", "owner": "Alex Morgan", "due": (as_of + dt.timedelta(days=60)).isoformat()}]
+        claims.append(claim)
+    manifest = {
+        "schema_version": 1,
+        "alliance": {"id": alliance_id, "name": f"{alliance_id.replace('-', ' ').title()} Alliance", "client": "Client Co",
+                     "partners": [{"name": "Build Partner Ltd", "role": "contractor"}, {"name": "Design Partner LLP", "role": "designer"}],
+                     "phase": phase},
+        "owner": {"name": "Alex Morgan", "role": "Alliance Manager"},
+        "roster": [{"name": "Alex Morgan", "organisation": "Client Co", "role": "Alliance Manager"},
+                   {"name": "Jo Reid", "organisation": "Build Partner Ltd", "role": "Partner Director"}],
+        "assessment": {"date": as_of.isoformat(), "assessors": [{"name": "Riley Quinn", "organisation": "Independent Assurance LLP"}]},
+    }
+    files = {
+        "manifest.yml": manifest,
+        "claims.yml": {"schema_version": 1, "claims": claims},
+        "register.yml": {"schema_version": 1, "evidence": b.register},
+        "facts.yml": facts,
+        "commercial.yml": _commercial(rng, quality),
+    }
+    return SyntheticPack(alliance_id=alliance_id, files=files, documents=dict(b.documents), defects=defects)
+
+
+class _PlainDumper(yaml.SafeDumper):
+    """Evidence packs refuse anchors and aliases: write shared values out in full."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
+def write_pack(pack: SyntheticPack, root: Path) -> Path:
+    """Write a synthetic pack into folder `root` (created)."""
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "documents").mkdir(exist_ok=True)
+    for name, data in pack.files.items():
+        (root / name).write_text(yaml.dump(data, Dumper=_PlainDumper, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    for rel, body in pack.documents.items():
+        (root / rel).write_bytes(body)
+    return root
+
+
+def portfolio(rules: RulePack, root: Path, *, count: int, as_of: dt.date, seed: int = 0) -> list[Path]:
+    """Write `count` synthetic alliances under `root`, in a realistic mix of phases and quality."""
+    rng = random.Random(seed)
+    paths = []
+    for i in range(count):
+        phase = PHASE_ORDER[i % 3]  # deciding, creating, delivering: gates of growing scope
+        quality = rng.choice((1.0, 0.97, 0.9, 0.8))
+        pack = synthesize(rules, alliance_id=f"alliance-{i:05d}", phase=phase, as_of=as_of, seed=seed * 100_003 + i, quality=quality)
+        paths.append(write_pack(pack, root / pack.alliance_id))
+    return paths
