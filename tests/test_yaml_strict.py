@@ -332,6 +332,12 @@ HOSTILE: list[tuple[str, bytes, Found]] = [
         [(1, 5, "line or paragraph separator U+2028 is not allowed (parsers and editors count lines differently)")],
     ),
     ("BOM after the start", "a: x\ufeff\n".encode(), [(1, 5, "byte order mark U+FEFF is only allowed at the start of the file")]),
+    (
+        "escaped bidi override in double quotes",
+        b'a: "x\\u202Ey"\n',
+        [(1, 4, "bidirectional control character U+202E is not allowed (text would display in a different order from how it is read) (written as an escape)")],
+    ),
+    ("escaped NUL in a key", b'"k\\0": 1\n', [(1, 1, "NUL character is not allowed (written as an escape)")]),
     ("YAML 1.1 directive", b"%YAML 1.1\n---\na: 1\n", [(1, 1, "%YAML 1.1 is not allowed: files are read as YAML 1.2")]),
     ("TAG directive", b"%TAG !e! tag:example.com,2000:\n---\na: 1\n", [(1, 1, "%TAG directives are not allowed")]),
     (
@@ -495,6 +501,7 @@ def test_an_alias_bomb_is_refused_at_once() -> None:
         ("0", 0, None),
         ("-0", 0, None),
         ("0x_1", "0x_1", "'0x_1' is ambiguous: YAML 1.1 reads it as the number 1 (underscores are ignored); quote it"),
+        ("0b_", "0b_", "'0b_' is ambiguous: YAML 1.1 reads it as a number with no digits; quote it"),
         ("1.", 1.0, None),
         ("+1.5e-3", 0.0015, None),
         ("2024-1-5", "2024-1-5", None),

@@ -9,6 +9,7 @@ import click
 from gatekeeper import api
 from gatekeeper.cli.common import EXIT_INVALID, guarded
 from gatekeeper.evaluation.requirements import describe
+from gatekeeper.loading.rules import load_rule_pack
 from gatekeeper.model import PHASE_CODES, THEME_CODES, THEMES
 from gatekeeper.problems import InputError
 
@@ -104,10 +105,12 @@ def grid(profile: Path | None) -> None:
 
 @rules.command()
 @profile_option
-def check(profile: Path | None) -> None:
+@click.option("--rules", "rules_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Check this rule pack folder instead of the bundled one.")
+def check(profile: Path | None, rules_dir: Path | None) -> None:
     """Load and validate the rule pack (and profile): exit 0 when valid, 3 otherwise."""
     try:
-        pack = api.rules(profile)
+        pack = load_rule_pack(profile=profile, root=rules_dir) if rules_dir else api.rules(profile)
     except InputError as error:
         for problem in error.problems:
             click.echo(str(problem), err=True)

@@ -18,9 +18,9 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
-from gatekeeper.commercial.checks import performance
+from gatekeeper.commercial.checks import performance, return_words
 from gatekeeper.commercial.model import CommercialModel, fmt_money, fmt_number
-from gatekeeper.commercial.simulate import DOMAIN, ReturnThreshold, Scenario, Simulation, scenario
+from gatekeeper.commercial.simulate import Scenario, Simulation, scenario
 
 # Colours for partners in model order (a colour-blind-safe palette), then repeated.
 PALETTE: tuple[str, ...] = ("#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00", "#56b4e9", "#000000")
@@ -178,17 +178,6 @@ def _number(value: Fraction) -> float:
     return float((Decimal(value.numerator) / Decimal(value.denominator)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
 
 
-def _stretches(threshold: ReturnThreshold) -> str:
-    if not threshold.positive:
-        return f"never positive between {performance(DOMAIN[0])} and {performance(DOMAIN[1])}"
-    parts = []
-    for low, high in threshold.positive:
-        begin = f"from {performance(low)}" if low > DOMAIN[0] else f"already at {performance(DOMAIN[0])}"
-        end = f"until {performance(high)}" if high < DOMAIN[1] else "at every better outturn"
-        parts.append(f"{begin}, {end}")
-    return "; ".join(parts)
-
-
 def _cap_lines(simulation: Simulation) -> list[str]:
     model = simulation.model
     lines = []
@@ -226,7 +215,7 @@ def text(simulation: Simulation) -> str:
         lines.append("  ".join(cell.rjust(widths[i]) if number else cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip())
     lines += ["", "Returns (partner: fee + gainshare - painshare; client: saving against the baseline):"]
     for party in model.parties:
-        lines.append(f"  {party.name}: {_stretches(simulation.threshold(party.id))}")
+        lines.append(f"  {party.name}: {return_words(simulation.threshold(party.id).positive)}")
     lines += ["", "Caps:"]
     lines += [f"  {line}" for line in _cap_lines(simulation)] or ["  none"]
     return "\n".join(lines) + "\n"
@@ -369,7 +358,7 @@ def html(simulation: Simulation) -> str:
         chart=Markup(svg(simulation)),  # built here from escaped parts; the only unescaped value
         parties=model.parties,
         rows=rows,
-        thresholds=[(p.name, _stretches(simulation.threshold(p.id))) for p in model.parties],
+        thresholds=[(p.name, return_words(simulation.threshold(p.id).positive)) for p in model.parties],
         caps=_cap_lines(simulation),
     )
 

@@ -46,6 +46,8 @@ def money(model: CommercialModel, value: Fraction) -> str:
 
 def band_label(band: Band) -> str:
     """A band in words, e.g. 'overrun beyond 20 %', '-20 to 0 %', 'saving beyond 20 %'."""
+    if band.lower is None and band.upper is None:
+        return "every outturn"
     if band.lower is None and band.upper is not None and band.upper <= 0:
         return "any overrun" if band.upper == 0 else f"overrun beyond {fmt_number(-band.upper)} %"
     if band.upper is None and band.lower is not None and band.lower >= 0:
@@ -106,7 +108,7 @@ def every_party_has_return_threshold(model: CommercialModel) -> CheckResult:
     for party in model.parties:
         threshold = sim.threshold(party.id)
         inside = [(low, high) for low, high in threshold.positive if high > sim.start and low < sim.stop]
-        numbers.append((f"return of {party.name}", _stretch_words(threshold.positive)))
+        numbers.append((f"return of {party.name}", return_words(threshold.positive)))
         if not inside:
             without.append(party.name)
     numbers.append(("simulated range", _range_words(model)))
@@ -121,13 +123,18 @@ def every_party_has_return_threshold(model: CommercialModel) -> CheckResult:
     return CheckResult(True, "Every party has a threshold beyond which it generates a return.", tuple(numbers))
 
 
-def _stretch_words(stretches: tuple[tuple[Fraction, Fraction], ...]) -> str:
+def return_words(stretches: tuple[tuple[Fraction, Fraction], ...]) -> str:
+    """Where a party's return is positive, in words, e.g. 'positive from an overrun of 20 %, at every better outturn'."""
+    low_end, high_end = DOMAIN
     if not stretches:
-        return f"never positive between {performance(DOMAIN[0])} and {performance(DOMAIN[1])}"
+        return f"never positive between {performance(low_end)} and {performance(high_end)}"
     parts = []
     for low, high in stretches:
-        begin = f"from {performance(low)}" if low > DOMAIN[0] else f"already at {performance(DOMAIN[0])}"
-        end = f"until {performance(high)}" if high < DOMAIN[1] else "at every better outturn"
+        if low == low_end and high == high_end:
+            parts.append(f"positive at every outturn from {performance(low_end)} to {performance(high_end)}")
+            continue
+        begin = f"from {performance(low)}" if low > low_end else f"from {performance(low_end)} or worse"
+        end = f"until {performance(high)}" if high < high_end else "at every better outturn"
         parts.append(f"positive {begin}, {end}")
     return "; ".join(parts)
 
@@ -157,7 +164,7 @@ def variable_shares_bounded_gain(model: CommercialModel) -> CheckResult:
         failures.append(
             "the gain of "
             + ", ".join(p.name for p in unbounded)
-            + f" keeps growing with the saving ({band_label(last)} still gives the partners {fmt_number(top_share)} %) "
+            + f" keeps growing with the saving (the last band, {band_label(last)}, still gives the partners {fmt_number(top_share)} %) "
             "with no gainshare cap, which is the 'super profit' the Code warns against"
         )
     if failures:

@@ -32,9 +32,10 @@ def exact(value: int | float | str | Decimal | Fraction) -> Fraction:
         raise TypeError("a boolean is not a number")
     if isinstance(value, (Fraction, int)):
         return Fraction(value)
-    if isinstance(value, float):
-        return Fraction(Decimal(repr(value)))  # repr is the shortest text that reads back as this float
-    return Fraction(Decimal(str(value)))
+    number = Decimal(repr(value)) if isinstance(value, float) else Decimal(str(value))  # repr: the shortest text that reads back as this float
+    if not number.is_finite():
+        raise ValueError(f"{value} is not a finite number")
+    return Fraction(number)
 
 
 @dataclass(frozen=True)

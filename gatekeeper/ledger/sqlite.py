@@ -19,6 +19,8 @@ SCHEMA_VERSION = 1
 # milliseconds, so this only runs out when something holds the file locked for good.
 BUSY_TIMEOUT_S = 60.0
 
+NOTHING_RECORDED = "no ledger here (nothing has been recorded yet)"
+
 _COLUMNS = "seq, key, recorded_at, entry, prev_hash, row_hash, mac"
 
 # The triggers make the append-only rule hold for every client of the file, not only this code;
@@ -166,7 +168,7 @@ class SqliteLedger:
     def _open_for_reading(self) -> sqlite3.Connection:
         verb = "cannot read the ledger"
         if not self.path.exists():
-            raise InputError(Problem(self.location, message="no ledger here (nothing has been recorded yet)"))
+            raise InputError(Problem(self.location, message=NOTHING_RECORDED))
         uri = self.path.absolute().as_uri()
         try:
             conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S, isolation_level=None)
@@ -193,10 +195,14 @@ class SqliteLedger:
         if self._has_table(conn):
             return
         others = conn.execute("SELECT count(*) FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'").fetchone()[0]
-        if others or not allow_empty:
+        if others:
             conn.close()
-            what = "an SQLite database without a gatekeeper ledger" if others else "an empty SQLite database"
-            raise InputError(Problem(self.location, message=f"not a gatekeeper ledger ({what})"))
+            message = "not a gatekeeper ledger (an SQLite database without a gatekeeper_ledger table)"
+            raise InputError(Problem(self.location, message=message))
+        if not allow_empty:
+            # An empty file is what a first append killed before its commit leaves behind.
+            conn.close()
+            raise InputError(Problem(self.location, message=NOTHING_RECORDED))
 
     @staticmethod
     def _rollback(conn: sqlite3.Connection) -> None:

@@ -96,8 +96,8 @@ def load_pack(root: Path, rules: RulePack, *, display: str | None = None) -> Loa
     out = _Out()
     files: dict[str, str] = {}
     docs = _read_files(root, shown, files, out)
-    if out.problems:
-        raise InputError(out.problems)
+    if any(name not in docs for name, (_, required) in PACK_FILES.items() if required):
+        raise InputError(out.problems)  # cross-file checks need the three required files
 
     manifest = docs["manifest.yml"]
     m = manifest.data

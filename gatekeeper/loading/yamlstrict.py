@@ -379,8 +379,8 @@ def resolve_plain(text: str) -> tuple[Any, str | None]:
         return text, f"'{text}' is ambiguous: YAML 1.1 reads a leading zero as octal; drop the zero or quote it"
     try:
         old = _number11(text)
-    except ValueError:
-        old = _NOT_NUMBER
+    except ValueError:  # YAML 1.1 calls it a number but has no digits left once '_' is dropped ('0b_')
+        return text, f"'{text}' is ambiguous: YAML 1.1 reads it as a number with no digits; quote it"
     if isinstance(new, _NotNumber):
         if isinstance(old, _NotNumber):
             return text, None

@@ -1,0 +1,239 @@
+"""What every human-readable format shares: safe text, labels, and the grid and theme views of a GateResult."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from urllib.parse import quote
+
+from gatekeeper.model import PHASE_CODES, PHASES, STATUSES, THEME_CODES, THEMES
+from gatekeeper.result import ConditionResult, GateResult, OutcomeResult, ThemeSummary
+
+# Free text comes from evidence files that anyone on an alliance can edit. A reason of 100 KB
+# would bury a terminal, a merge-request comment or a board paper; the JSON keeps every character.
+CLIP_AT = 2000
+
+# The 4 x 4 grid of the Code of Practice covers the four phases of an alliance; the suitability
+# pre-gate is a checklist with its own themes (favourable, unfavourable) and is shown beside it.
+GRID_PHASES: tuple[str, ...] = tuple(p for p in PHASES if p != "suitability")
+
+STATUS_LABELS: dict[str, str] = {
+    "met": "met",
+    "not_met": "not met",
+    "unevidenced": "unevidenced",
+    "stale": "stale",
+    "waived": "waived",
+    "not_applicable": "not applicable",
+    "error": "error",
+}
+
+STATE_LABELS: dict[str, str] = {
+    "new": "set by this gate",
+    "open": "open",
+    "closed": "closed",
+    "overdue": "overdue",
+}
+
+# Bidirectional controls reorder what a reader sees (a reason can be made to read backwards);
+# they are shown as escapes like control characters, never obeyed.
+_BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_SPACE_RUN = re.compile(r"[\s\u2028\u2029]+")
+
+
+def _shown(ch: str) -> str:
+    code = ord(ch)
+    if ch in "\t\n\r":
+        return ch
+    if (
+        code < 0x20
+        or 0x7F <= code <= 0x9F  # DEL and the C1 controls (0x9B starts a terminal escape)
+        or ch in _BIDI
+        or 0xD800 <= code <= 0xDFFF  # lone surrogates cannot be encoded as UTF-8
+        or code in (0xFFFE, 0xFFFF)  # not characters, illegal in XML
+    ):
+        return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+    return ch
+
+
+def visible(text: str) -> str:
+    """Replace control, bidi-override and unencodable characters by a visible escape such as `\\x1b`.
+
+    The result is legal XML 1.0, cannot move a terminal's cursor or colour, and reads in the order
+    it is stored.
+    """
+    if text.isprintable() and text.isascii():
+        return text
+    return "".join(_shown(ch) for ch in text)
+
+
+def clip(text: str, limit: int = CLIP_AT) -> str:
+    """Cut a text to `limit` characters, saying how long it was."""
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}\u2026 [clipped: {len(text)} characters in all]"
+
+
+def line(text: str | None) -> str:
+    """One free text as one safe, bounded line: whitespace runs become one space."""
+    if not text:
+        return ""
+    return clip(visible(_SPACE_RUN.sub(" ", text).strip()))
+
+
+def status_label(status: str) -> str:
+    return STATUS_LABELS.get(status, line(status))
+
+
+def phase_label(phase: str) -> str:
+    return phase.capitalize()
+
+
+def theme_label(theme: str) -> str:
+    return theme.capitalize()
+
+
+def percent(fraction: float | None) -> str:
+    """A floor as a whole percentage, "50 %"; an empty string when there is none."""
+    if fraction is None:
+        return ""
+    return f"{round(fraction * 100)} %"
+
+
+def evidence_href(path: str) -> str:
+    """A relative link to an evidence document, which cannot become a `javascript:` or remote URL.
+
+    Every character outside unreserved ones and "/" is percent-encoded, so "x:y" becomes "x%3Ay":
+    a relative path, resolved next to the report. A leading "/" or "//" is dropped for the same reason.
+    """
+    return quote(visible(path).lstrip("/"), safe="/-._~")
+
+
+@dataclass(frozen=True)
+class GridCell:
+    """One cell of the 4 x 4 grid: in scope (with its summary) or not."""
+
+    phase: str
+    theme: str
+    code: str
+    summary: ThemeSummary | None
+
+    @property
+    def total(self) -> int:
+        return sum(n for _, n in self.summary.counts) if self.summary else 0
+
+    @property
+    def met(self) -> int:
+        return dict(self.summary.counts).get("met", 0) if self.summary else 0
+
+
+@dataclass(frozen=True)
+class GridRow:
+    theme: str
+    cells: tuple[GridCell, ...]
+
+
+@dataclass(frozen=True)
+class ThemeLine:
+    """One theme across every phase in scope, with the floor check of the phase being left."""
+
+    theme: str
+    counts: tuple[tuple[str, int], ...]  # (status, n) in STATUSES order
+    total: int
+    critical_not_met: int
+    floor_cell: ThemeSummary | None  # the theme's cell in the phase being left, if in scope
+
+
+@dataclass(frozen=True)
+class Blocker:
+    """A blocking outcome, or a blocking id with no outcome in scope (an overdue condition's)."""
+
+    id: str
+    outcome: OutcomeResult | None
+
+
+def _cell_code(phase: str, theme: str) -> str:
+    return f"{PHASE_CODES.get(phase, phase.upper())}.{THEME_CODES.get(theme, theme.upper())}"
+
+
+def grid(result: GateResult) -> tuple[GridRow, ...]:
+    """Themes down, phases across, as in the Code of Practice; cells out of scope have no summary."""
+    by_cell = {(c.phase, c.theme): c for c in result.cells}
+    return tuple(
+        GridRow(theme, tuple(GridCell(p, theme, _cell_code(p, theme), by_cell.get((p, theme))) for p in GRID_PHASES))
+        for theme in THEMES
+    )
+
+
+def other_cells(result: GateResult) -> tuple[ThemeSummary, ...]:
+    """Cells in scope that are not part of the 4 x 4 grid (the suitability pre-gate's)."""
+    return tuple(c for c in result.cells if c.phase not in GRID_PHASES or c.theme not in THEMES)
+
+
+def _theme_order(themes: Iterable[str]) -> list[str]:
+    order = list(THEME_CODES)
+    return sorted(set(themes), key=lambda t: (order.index(t) if t in order else len(order), t))
+
+
+def theme_lines(result: GateResult) -> tuple[ThemeLine, ...]:
+    """The summary per theme: every status counted across the phases in scope."""
+    lines = []
+    for theme in _theme_order(c.theme for c in result.cells):
+        cells = [c for c in result.cells if c.theme == theme]
+        totals = dict.fromkeys(STATUSES, 0)
+        for cell in cells:
+            for status, n in cell.counts:
+                totals[status] = totals.get(status, 0) + n
+        floor_cell = next((c for c in cells if c.phase == result.leaves), None)
+        lines.append(
+            ThemeLine(
+                theme=theme,
+                counts=tuple(totals.items()),
+                total=sum(totals.values()),
+                critical_not_met=sum(c.critical_not_met for c in cells),
+                floor_cell=floor_cell,
+            )
+        )
+    return tuple(lines)
+
+
+def phase_cells(result: GateResult) -> tuple[ThemeSummary, ...]:
+    """The cells of the phase being left, in theme order: what the maturity chart draws."""
+    cells = [c for c in result.cells if c.phase == result.leaves]
+    order = _theme_order(c.theme for c in cells)
+    return tuple(sorted(cells, key=lambda c: order.index(c.theme)))
+
+
+def blockers(result: GateResult) -> tuple[Blocker, ...]:
+    by_id = {o.id: o for o in result.outcomes}
+    return tuple(Blocker(i, by_id.get(i)) for i in result.blocking)
+
+
+def conditions(result: GateResult) -> tuple[ConditionResult, ...]:
+    """Conditions carried from the previous gate first (the gate checks them first), then new ones."""
+    return (*result.conditions_carried, *result.conditions_set)
+
+
+def floor_text(cell: ThemeSummary) -> str:
+    """"3 of 5 non-critical met (floor 50 %)", with "below the floor" when it fails."""
+    text = f"{cell.noncritical_met} of {cell.noncritical_counted} non-critical met"
+    if cell.floor is not None:
+        text += f" (floor {percent(cell.floor)})"
+    if cell.below_floor:
+        text += ": below the floor"
+    return text
+
+
+def decision_headline(result: GateResult) -> str:
+    """The decision in one sentence a sponsor can repeat."""
+    if result.passed:
+        n = len(result.conditions_set)
+        with_conditions = f" with {n} condition{'s' if n != 1 else ''}" if n else ""
+        return f"PASS{with_conditions}: the alliance may leave {phase_label(result.leaves)}."
+    n = len(result.blocking)
+    return f"FAIL: {n} blocking outcome{'s' if n != 1 else ''}; the alliance may not leave {phase_label(result.leaves)}."
+
+
+def short_digest(digest: str | None) -> str:
+    return line(digest)[:12] if digest else ""
+

@@ -1,0 +1,151 @@
+"""The machine-readable report: every outcome, requirement and evidence use, as evidence_schema/result.schema.json documents."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from gatekeeper.reporters.options import RenderOptions
+from gatekeeper.result import (
+    SCHEMA_VERSION,
+    ConditionResult,
+    EvidenceUse,
+    GateResult,
+    OutcomeResult,
+    RequirementResult,
+    ThemeSummary,
+)
+
+
+def _text(value: str) -> str:
+    # Lone surrogates would make the document unencodable as UTF-8; they become "?". Everything
+    # else is kept as is (json.dumps escapes control characters): the JSON is the faithful record.
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return value.encode("utf-8", "replace").decode("utf-8")
+    return value
+
+
+def _opt(value: str | None) -> str | None:
+    return None if value is None else _text(value)
+
+
+def _evidence(use: EvidenceUse) -> dict[str, Any]:
+    return {
+        "item": _text(use.item),
+        "title": _text(use.title),
+        "kind": _text(use.kind),
+        "path": _text(use.path),
+        "counted": use.counted,
+        "reason": _text(use.reason),
+    }
+
+
+def _requirement(req: RequirementResult) -> dict[str, Any]:
+    return {
+        "ref": _text(req.ref),
+        "kind": _text(req.kind),
+        "needs": _text(req.needs),
+        "status": req.status,
+        "detail": _text(req.detail),
+        "fix": _opt(req.fix),
+        "evidence": [_evidence(e) for e in req.evidence],
+        "numbers": [{"name": _text(k), "value": _text(val)} for k, val in req.numbers],
+    }
+
+
+def _outcome(outcome: OutcomeResult) -> dict[str, Any]:
+    used = sorted({e.item for r in outcome.requirements for e in r.evidence if e.counted})
+    return {
+        "id": _text(outcome.id),
+        "cell": _text(outcome.cell),
+        "phase": outcome.phase,
+        "theme": outcome.theme,
+        "section": _text(outcome.section),
+        "subheading": _text(outcome.subheading),
+        "text": _text(outcome.text),
+        "critical": outcome.critical,
+        "status": outcome.status,
+        "blocking": outcome.blocking,
+        "reasons": [_text(r) for r in outcome.reasons],
+        "fix": _opt(outcome.fix),
+        "claim": {
+            "status": _opt(outcome.claim_status),
+            "assessed_by": _opt(outcome.assessed_by),
+            "method": _opt(outcome.method),
+            "self_assessed": outcome.self_assessed,
+        },
+        "evidence_used": [_text(i) for i in used],
+        "requirements": [_requirement(r) for r in outcome.requirements],
+    }
+
+
+def _condition(condition: ConditionResult) -> dict[str, Any]:
+    return {
+        "outcome": _text(condition.outcome),
+        "owner": _text(condition.owner),
+        "due": condition.due.isoformat(),
+        "state": condition.state,
+        "note": _opt(condition.note),
+    }
+
+
+def _cell(cell: ThemeSummary) -> dict[str, Any]:
+    return {
+        "cell": _text(cell.cell),
+        "phase": cell.phase,
+        "theme": cell.theme,
+        "counts": {status: n for status, n in cell.counts},
+        "worst": cell.worst,
+        "critical_not_met": cell.critical_not_met,
+        "noncritical_met": cell.noncritical_met,
+        "noncritical_counted": cell.noncritical_counted,
+        "floor": cell.floor,
+        "below_floor": cell.below_floor,
+    }
+
+
+def to_document(result: GateResult) -> dict[str, Any]:
+    """The JSON document as Python data, keys in the order the schema lists them."""
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "decision": result.decision,
+        "decision_reasons": [_text(r) for r in result.decision_reasons],
+        "gate": {
+            "name": result.gate,
+            "title": _text(result.gate_title),
+            "leaves": result.leaves,
+            "evaluates": list(result.evaluates),
+        },
+        "as_of": result.as_of.isoformat(),
+        "alliance": {
+            "id": _text(result.alliance_id),
+            "name": _text(result.alliance_name),
+            "client": _text(result.client),
+            "phase": result.phase,
+        },
+        "rule_pack": {
+            "name": _text(result.rule_pack_name),
+            "version": _text(result.rule_pack_version),
+            "digest": _text(result.rule_pack_digest),
+        },
+        "profile": (
+            {"name": _text(result.profile_name), "digest": _opt(result.profile_digest)}
+            if result.profile_name is not None
+            else None
+        ),
+        "blocking": [_text(i) for i in result.blocking],
+        "conditions_carried": [_condition(c) for c in result.conditions_carried],
+        "conditions_set": [_condition(c) for c in result.conditions_set],
+        "self_assessed_critical": [_text(i) for i in result.self_assessed_critical],
+        "cells": [_cell(c) for c in result.cells],
+        "outcomes": [_outcome(o) for o in result.outcomes],
+        "evidence_files": [{"path": _text(p), "sha256": _text(h)} for p, h in result.evidence_files],
+        "document_problems": [_text(p) for p in result.document_problems],
+    }
+
+
+def render(result: GateResult, options: RenderOptions) -> str:
+    """Render `result` as JSON: two-space indent, keys in schema order, UTF-8 text, one final newline."""
+    return json.dumps(to_document(result), indent=2, ensure_ascii=False, allow_nan=False) + "\n"

@@ -1,0 +1,22 @@
+"""The Markdown report for a board paper or a merge request: decision, blockers, conditions, grid, per-theme table."""
+
+from __future__ import annotations
+
+from gatekeeper.reporters import _view as v
+from gatekeeper.reporters._templates import environment
+from gatekeeper.reporters.options import RenderOptions
+from gatekeeper.result import GateResult
+
+
+def render(result: GateResult, options: RenderOptions) -> str:
+    """Render `result` as GitHub/GitLab-flavoured Markdown; every free text is escaped."""
+    template = environment(html=False).get_template("report.md.j2")
+    return template.render(
+        r=result,
+        headline=v.decision_headline(result),
+        blockers=v.blockers(result),
+        conditions=v.conditions(result),
+        grid=v.grid(result),
+        others=v.other_cells(result),
+        themes=v.theme_lines(result),
+    )

@@ -1,0 +1,129 @@
+"""A new evidence pack for a gate, written from the rule pack so a programme office starts from the Code."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import shutil
+import tempfile
+import textwrap
+from collections.abc import Mapping
+from pathlib import Path
+
+import yaml
+
+from gatekeeper.evaluation.requirements import describe
+from gatekeeper.model import RulePack
+
+# The phase an alliance is in when it asks for each gate.
+GATE_PHASE: Mapping[str, str] = {
+    "suitability": "deciding",
+    "creating": "deciding",
+    "delivering": "creating",
+    "sustaining": "delivering",
+    "review": "sustaining",
+}
+PLACEHOLDER_ASSESSOR = "Assessor to be appointed"
+
+
+def _scalar(value: str) -> str:
+    """A YAML scalar for `value`, quoted wherever a plain one could be misread."""
+    return yaml.safe_dump(value, default_style='"', width=10_000).strip()
+
+
+def _comment(text: str, indent: str = "  ") -> list[str]:
+    flat = " ".join(text.split())
+    return [f"{indent}# {line}" for line in textwrap.wrap(flat, width=92)]
+
+
+def _slug(name: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:60]
+    return slug if len(slug) >= 2 else "alliance"
+
+
+def scaffold(rules: RulePack, *, alliance: str, gate: str, today: dt.date | None = None) -> dict[str, str]:
+    """File name -> YAML text of a new pack for `gate`: manifest, claim stubs, empty register and facts."""
+    today = today or dt.date.today()
+    phase = GATE_PHASE[gate]
+    manifest = "\n".join([
+        "# Evidence pack manifest: who the alliance is and who assessed it (evidence_schema/manifest.schema.json).",
+        "schema_version: 1",
+        "alliance:",
+        f"  id: {_slug(alliance)}",
+        f"  name: {_scalar(alliance)}",
+        '  client: "Client organisation"',
+        "  partners:",
+        '    - {name: "Partner organisation", role: "contractor"}',
+        f"  phase: {phase}",
+        "owner: {name: \"Alliance Manager\", role: \"Alliance Manager\"}",
+        "# Everyone in the alliance. An assessor on this list is not independent: their claims are self-assessments.",
+        "roster:",
+        '  - {name: "Alliance Manager", organisation: "Client organisation", role: "Alliance Manager"}',
+        "assessment:",
+        f'  date: "{today.isoformat()}"',
+        "  # The Code: assessments are best made through interviews, by assessors not directly involved in the alliance.",
+        "  assessors:",
+        f'    - {{name: "{PLACEHOLDER_ASSESSOR}", organisation: "Independent assurance"}}',
+        "",
+    ])
+    claims = [
+        f"# Claims for the {gate} gate: one per outcome it evaluates (evidence_schema/claims.schema.json).",
+        "# Each stub starts as not_met. Assess the outcome, cite the evidence ids from register.yml, set the status.",
+        "schema_version: 1",
+        "claims:",
+    ]
+    for outcome in rules.in_phases(rules.policy.gates[gate].evaluates):
+        claims.append(f"  # {outcome.id}{' (critical)' if outcome.critical else ''} - {outcome.subheading}")
+        claims += _comment(outcome.text)
+        for item in outcome.sub_items:
+            claims += _comment(f"- {item}")
+        for req in outcome.requirements:
+            claims += _comment(f"Needs: {describe(req, rules.checklists)}")
+        claims += [
+            f"  - outcome: {outcome.id}",
+            "    status: not_met",
+            f"    assessed_by: {_scalar(PLACEHOLDER_ASSESSOR)}",
+            "    method: interview",
+            f'    date: "{today.isoformat()}"',
+            "    evidence: []",
+        ]
+    register = "\n".join([
+        "# The evidence register: every document a claim or fact cites (evidence_schema/register.schema.json).",
+        "# Example entry:",
+        "#   - id: E01",
+        "#     title: Client Board decision to alliance",
+        "#     kind: decision_record",
+        "#     path: documents/board-decision.md",
+        "#     sha256: <sha256sum of the document>",
+        "#     date: \"2026-01-31\"",
+        "#     owner: Programme Director",
+        "#     approvals: [{name: A. Person, role: Client Board, date: \"2026-01-31\"}]",
+        "schema_version: 1",
+        "evidence: []",
+        "",
+    ])
+    facts = "\n".join([
+        "# Structured facts the rules check directly (evidence_schema/facts.schema.json):",
+        "# customer_outcomes, targets, baseline, alliance, procurement, governance, risk, checklists, surveys, suitability.",
+        "schema_version: 1",
+        "",
+    ])
+    return {"manifest.yml": manifest, "claims.yml": "\n".join(claims) + "\n", "register.yml": register, "facts.yml": facts}
+
+
+def write_scaffold(files: Mapping[str, str], pack: Path) -> None:
+    """Write the files into a fresh folder, atomically: the pack appears whole or not at all."""
+    parent = pack.resolve().parent
+    parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(dir=parent, prefix=f".{pack.name}."))
+    try:
+        (staging / "documents").mkdir()
+        for name, text in files.items():
+            (staging / name).write_text(text, encoding="utf-8")
+        if pack.exists():
+            pack.rmdir()  # the caller checked it is an empty folder
+        os.replace(staging, pack)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
