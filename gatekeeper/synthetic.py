@@ -159,7 +159,8 @@ def synthesize(rules: RulePack, *, alliance_id: str, phase: str, as_of: dt.date,
     rng = random.Random(seed)
     b = _Builder(rules, alliance_id=alliance_id, phase=phase, as_of=as_of, rng=rng)
     gate = rules.policy.gates[NEXT_GATE[phase]]
-    scope = rules.in_phases(gate.evaluates)
+    phases = gate.evaluates + (("suitability",) if phase == "deciding" else ())  # a deciding pack answers the pre-gate too
+    scope = rules.in_phases(phases)
     facts = _facts(b, quality)
     claims, defects = [], {}
     for outcome in scope:

@@ -158,8 +158,12 @@ _FORBIDDEN = re.compile(
 _BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
-def _char_message(ch: str) -> str:
+def _char_message(ch: str, *, escaped: bool = False) -> str:
     code = f"U+{ord(ch):04X}"
+    if escaped:  # a "\u..." escape in a double-quoted string: the same character, now inside the data
+        if ch == "\ufeff":
+            return "zero-width no-break space U+FEFF is not allowed (written as an escape)"
+        return f"{_char_message(ch)} (written as an escape)"
     if ch == "\x00":
         return "NUL character is not allowed"
     if ch in _BIDI:
@@ -527,7 +531,7 @@ class _Composer:
                         report(line, col, why)
                 elif event.style == '"' and (escaped := _FORBIDDEN.search(value)) is not None:
                     # Escapes ("\u202e", "\0") put into the data what the text checks keep out of the file.
-                    why = f"{_char_message(escaped.group())} (written as an escape)"
+                    why = _char_message(escaped.group(), escaped=True)
                     report(line, col, why)
                 if want_key:
                     if why is None and not isinstance(value, str):

@@ -165,9 +165,13 @@ def grid(result: GateResult) -> tuple[GridRow, ...]:
     )
 
 
-def other_cells(result: GateResult) -> tuple[ThemeSummary, ...]:
+def other_cells(result: GateResult) -> tuple[GridCell, ...]:
     """Cells in scope that are not part of the 4 x 4 grid (the suitability pre-gate's)."""
-    return tuple(c for c in result.cells if c.phase not in GRID_PHASES or c.theme not in THEMES)
+    return tuple(
+        GridCell(c.phase, c.theme, c.cell, c)
+        for c in result.cells
+        if c.phase not in GRID_PHASES or c.theme not in THEMES
+    )
 
 
 def _theme_order(themes: Iterable[str]) -> list[str]:

@@ -60,13 +60,12 @@ def render(result: GateResult, options: RenderOptions) -> str:
             pad = " " * max(1, _CELL_WIDTH - len(plain))
             cells.append(f"{paint(label, _STATUS_SGR.get(cell.summary.worst, ''))} {cell.met}/{cell.total}{pad}")
         out.append(f"  {v.theme_label(row.theme).ljust(_THEME_WIDTH)}{''.join(cells)}".rstrip())
-    for cell in v.other_cells(result):
-        met = dict(cell.counts).get("met", 0)
-        total = sum(n for _, n in cell.counts)
-        label = v.status_label(cell.worst)
+    for other in v.other_cells(result):
+        assert other.summary is not None  # other_cells holds only cells in scope
+        worst = other.summary.worst
         out.append(
-            f"  {v.line(cell.cell)} ({v.phase_label(cell.phase)}, {v.theme_label(cell.theme)}): "
-            f"{paint(label, _STATUS_SGR.get(cell.worst, ''))} {met}/{total}"
+            f"  {v.line(other.code)} ({v.phase_label(other.phase)}, {v.theme_label(other.theme)}): "
+            f"{paint(v.status_label(worst), _STATUS_SGR.get(worst, ''))} {other.met}/{other.total}"
         )
 
     blockers = v.blockers(result)

@@ -1,0 +1,169 @@
+"""`gatekeeper ledger list|show|verify`: output, exit codes and errors, on both backends."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from ledger_support import Backend
+
+from gatekeeper.cli.main import main
+from gatekeeper.ledger import open_ledger
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    """Run the gatekeeper command; exit code, stdout, stderr."""
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def record(url: str, *entries: dict[str, object]) -> None:
+    with open_ledger(url) as ledger:
+        for number, entry in enumerate(entries, start=1):
+            ledger.append(entry, key=f"d{number}")
+
+
+def test_list_prints_one_line_per_decision(backend: Backend) -> None:
+    """`ledger list` prints seq, time, key and the entry's plain fields, oldest first."""
+    record(backend.url, {"decision": "pass", "gate": "creating", "files": {}}, {"decision": "fail", "gate": "review"})
+    code, out, _err = run("ledger", "list", "--ledger", backend.url)
+    assert code == 0
+    lines = [line.split("\t") for line in out.splitlines()]
+    assert [(fields[0], fields[2], fields[3]) for fields in lines] == [
+        ("1", "d1", "decision=pass gate=creating"),
+        ("2", "d2", "decision=fail gate=review"),
+    ]
+
+
+def test_list_json_holds_every_field(backend: Backend) -> None:
+    """`ledger list --format json` gives every row with all its stored fields."""
+    record(backend.url, {"decision": "pass"})
+    code, out, _err = run("ledger", "list", "--ledger", backend.url, "--format", "json")
+    assert code == 0
+    rows = json.loads(out)
+    assert [sorted(row) for row in rows] == [["entry", "key", "mac", "prev_hash", "recorded_at", "row_hash", "seq"]]
+    assert rows[0]["entry"] == {"decision": "pass"}
+    assert rows[0]["prev_hash"] == "0" * 64
+
+
+def test_show_prints_one_decision_in_full(backend: Backend) -> None:
+    """`ledger show 2` prints that row's hashes and its whole entry."""
+    record(backend.url, {"decision": "pass"}, {"decision": "fail", "who": "Zoë"})
+    code, out, _err = run("ledger", "show", "2", "--ledger", backend.url)
+    assert code == 0
+    assert out.splitlines()[:2] == ["row:         2", "key:         d2"]
+    assert out.endswith('entry:\n{\n  "decision": "fail",\n  "who": "Zoë"\n}\n')
+
+
+def test_show_of_an_absent_row_exits_3(backend: Backend) -> None:
+    """`ledger show` of a number with no row is an input error (exit 3) naming it."""
+    record(backend.url, {"decision": "pass"})
+    code, _out, err = run("ledger", "show", "5", "--ledger", backend.url)
+    assert code == 3
+    assert err.endswith(": no row 5 in the ledger\n")
+
+
+def test_verify_of_an_intact_ledger_exits_0_and_prints_the_head(backend: Backend) -> None:
+    """`ledger verify` exits 0 and prints the row count and head hash, to be kept elsewhere."""
+    record(backend.url, {"decision": "pass"}, {"decision": "fail"})
+    with open_ledger(backend.url) as ledger:
+        head = ledger.get(2).row_hash
+    code, out, _err = run("ledger", "verify", "--ledger", backend.url)
+    assert (code, out) == (0, f"{open_ledger(backend.url).location}: ledger intact (2 rows, head row 2 {head})\n")
+
+
+def test_verify_names_tampering_and_exits_1(backend: Backend) -> None:
+    """`ledger verify` prints each finding and exits 1."""
+    record(backend.url, {"decision": "pass"}, {"decision": "fail"}, {"decision": "pass"})
+    backend.tamper("UPDATE gatekeeper_ledger SET entry = '{\"decision\":\"pass\"}' WHERE seq = 2")
+    code, out, _err = run("ledger", "verify", "--ledger", backend.url)
+    location = open_ledger(backend.url).location
+    assert (code, out) == (1, f"{location}: row 2 was edited (its hash does not match its content)\n")
+
+
+def test_verify_json_reports_findings(backend: Backend) -> None:
+    """`ledger verify --format json` gives the findings as data, with the same exit code."""
+    record(backend.url, {"decision": "pass"}, {"decision": "fail"})
+    backend.tamper("DELETE FROM gatekeeper_ledger WHERE seq = 1")
+    code, out, _err = run("ledger", "verify", "--ledger", backend.url, "--format", "json")
+    assert code == 1
+    assert json.loads(out)["findings"] == [{"seq": 1, "message": "row 1 is missing (deleted)"}]
+
+
+def test_ledger_url_comes_from_the_environment(backend: Backend, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without --ledger, GATEKEEPER_LEDGER names the ledger."""
+    record(backend.url, {"decision": "pass"})
+    monkeypatch.setenv("GATEKEEPER_LEDGER", backend.url)
+    code, out, _err = run("ledger", "list")
+    assert (code, len(out.splitlines())) == (0, 1)
+
+
+def test_a_missing_ledger_exits_3(tmp_path: Path) -> None:
+    """Listing a ledger file that does not exist is an input error (exit 3), not an empty list."""
+    code, out, err = run("ledger", "list", "--ledger", str(tmp_path / "none.sqlite3"))
+    assert (code, out, err) == (3, "", f"{tmp_path / 'none.sqlite3'}: no ledger here (nothing has been recorded yet)\n")
+
+
+def test_a_corrupt_ledger_exits_3(tmp_path: Path) -> None:
+    """A file that is not an SQLite database is an input error naming the damage (exit 3)."""
+    path = tmp_path / "ledger.sqlite3"
+    path.write_bytes(b"this is not a database, just some text long enough to be read" * 10)
+    code, _out, err = run("ledger", "verify", "--ledger", str(path))
+    assert code == 3
+    assert err == f"{path}: cannot read the ledger: the file is damaged or not an SQLite database (file is not a database)\n"
+
+
+def test_an_unreachable_server_exits_3_without_the_password() -> None:
+    """A PostgreSQL ledger that cannot be reached is exit 3, and the message never shows the password."""
+    code, _out, err = run("ledger", "list", "--ledger", "postgresql://ann:hunter2@127.0.0.1:1/ledger")
+    assert code == 3
+    assert err.startswith("postgresql://ann@127.0.0.1:1/ledger: cannot reach the ledger:")
+    assert "hunter2" not in err
+
+
+def make_pack(root: Path) -> dict[str, str]:
+    """An evidence pack with two documents; their sha256 by relative path."""
+    (root / "docs").mkdir(parents=True)
+    (root / "docs" / "charter.txt").write_text("charter v1")
+    (root / "plan.txt").write_text("plan v1")
+    return {
+        rel: hashlib.sha256((root / rel).read_bytes()).hexdigest() for rel in ("docs/charter.txt", "plan.txt")
+    }
+
+
+def test_verify_pack_names_changed_and_missing_documents(backend: Backend, tmp_path: Path) -> None:
+    """`ledger verify --pack` names each document changed or deleted since the pack's recorded decision."""
+    pack = tmp_path / "pack"
+    files = make_pack(pack)
+    record(backend.url, {"decision": "pass", "pack": str(pack.resolve()), "files": files})
+    assert run("ledger", "verify", "--ledger", backend.url, "--pack", str(pack))[0] == 0
+    (pack / "docs" / "charter.txt").write_text("charter v2")
+    (pack / "plan.txt").unlink()
+    code, out, _err = run("ledger", "verify", "--ledger", backend.url, "--pack", str(pack))
+    assert (code, out) == (
+        1,
+        f"{pack}: docs/charter.txt: changed since the decision of row 1\n"
+        f"{pack}: plan.txt: missing since the decision of row 1\n",
+    )
+
+
+def test_verify_pack_without_a_decision_for_it_exits_3(backend: Backend, tmp_path: Path) -> None:
+    """`ledger verify --pack` for a pack no row names is an input error pointing to --row."""
+    pack = tmp_path / "pack"
+    make_pack(pack)
+    record(backend.url, {"decision": "pass"})
+    code, _out, err = run("ledger", "verify", "--ledger", backend.url, "--pack", str(pack))
+    assert code == 3
+    assert err.endswith(f": no decision recorded for the pack {pack} (name the row with --row)\n")
+
+
+def test_verify_pack_with_row_compares_that_decision(backend: Backend, tmp_path: Path) -> None:
+    """`--row N` picks the decision whose documents are compared, whatever pack it names."""
+    pack = tmp_path / "pack"
+    files = make_pack(pack)
+    record(backend.url, {"decision": "pass", "files": {**files, "plan.txt": "0" * 64}})
+    code, out, _err = run("ledger", "verify", "--ledger", backend.url, "--pack", str(pack), "--row", "1")
+    assert (code, out) == (1, f"{pack}: plan.txt: changed since the decision of row 1\n")
