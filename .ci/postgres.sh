@@ -63,6 +63,7 @@ start() {
     as_owner "$bindir/initdb" --pgdata="$base/data" --username=postgres --auth=trust \
         --encoding=UTF8 --locale=C --no-sync >"$base/initdb.log" 2>&1 || {
         cat "$base/initdb.log" >&2
+        rm -rf "$base"
         exit 4
     }
     port="$(free_port)"
@@ -70,6 +71,7 @@ start() {
     as_owner "$bindir/pg_ctl" --pgdata="$base/data" --log="$base/data/server.log" --wait --timeout=60 \
         -o "-c listen_addresses=127.0.0.1 -p $port -k $base/socket -c max_connections=50" start >&2 || {
         cat "$base/data/server.log" >&2
+        stop
         exit 4
     }
     echo "postgresql://postgres@127.0.0.1:$port/postgres"

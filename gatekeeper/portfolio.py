@@ -13,9 +13,13 @@ import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from gatekeeper.problems import InputError, Problem
+
+if TYPE_CHECKING:  # the parent process of a review never needs the engine's modules
+    from gatekeeper.model import EvidencePack, RulePack
+    from gatekeeper.result import GateResult
 
 SCHEMA_VERSION = 1
 HORIZONS: tuple[int, ...] = (30, 60, 90)  # days ahead for "evidence expiring"
@@ -224,7 +228,7 @@ def evaluate_pack(pack: Path, *, gate: str | None, as_of: dt.date, profile: Path
         return _error_row(shown, [str(p) for p in error.problems])
     except Exception as error:  # noqa: BLE001 - one broken pack must not stop the review of the others
         return _error_row(shown, [f"{shown}: could not be evaluated ({type(error).__name__}: {error})"])
-    return summarise(result, loaded.pack, rules, pack=shown)
+    return summarise(result, loaded.pack, rules, shown=shown)
 
 
 def _error_row(shown: str, problems: Sequence[str]) -> Row:
@@ -245,9 +249,8 @@ def _alliance_id_of(pack: Path) -> str | None:
     return alliance_id if isinstance(alliance_id, str) and alliance_id else None
 
 
-def summarise(result: Any, pack: Any, rules: Any, *, pack_path: str | None = None, **kwargs: str) -> Row:
+def summarise(result: GateResult, pack: EvidencePack, rules: RulePack, *, shown: str) -> Row:
     """The portfolio row for one GateResult; `pack` is the EvidencePack it was evaluated from."""
-    shown = kwargs.get("pack", pack_path or pack.root)
     outcomes = {o.id: o for o in result.outcomes}
     blocking = []
     for outcome_id in result.blocking:
@@ -266,7 +269,7 @@ def summarise(result: Any, pack: Any, rules: Any, *, pack_path: str | None = Non
     )
 
 
-def expiring(result: Any, pack: Any, rules: Any, *, horizon: int = HORIZONS[-1]) -> tuple[Expiring, ...]:
+def expiring(result: GateResult, pack: EvidencePack, rules: RulePack, *, horizon: int = HORIZONS[-1]) -> tuple[Expiring, ...]:
     """Counted evidence whose freshness limit falls within `horizon` days of the evaluation date.
 
     An item is fresh up to `date + max_age_days` of the requirement that counted it; an item that

@@ -44,8 +44,11 @@ def _doc(text: str) -> bytes:
 
 
 class _Builder:
-    def __init__(self, rules: RulePack, *, alliance_id: str, phase: str, as_of: dt.date, rng: random.Random) -> None:
+    def __init__(self, rules: RulePack, *, alliance_id: str, phase: str, as_of: dt.date, rng: random.Random,
+                 near_expiry: float = 0.0, extra_rng: random.Random | None = None) -> None:
         self.rules, self.alliance_id, self.phase, self.as_of, self.rng = rules, alliance_id, phase, as_of, rng
+        # Options draw from their own generator, so a pack made without them is the same as before they existed.
+        self.near_expiry, self.extra_rng = near_expiry, extra_rng or random.Random(0)
         self.register: list[dict[str, Any]] = []
         self.documents: dict[str, bytes] = {}
         self.procurement = as_of + dt.timedelta(days=30) if phase == "deciding" else as_of - dt.timedelta(days=400)
@@ -148,16 +151,24 @@ def _satisfy(b: _Builder, outcome: Outcome, defect: str | None) -> list[str]:
         days_old = max_age + 30 if defect == "stale" and "max_age_days" in spec else b.rng.randint(5, min(max_age, 150) - 1)
         if "before" in spec:  # the only date fact is procurement.start_date
             days_old = max(days_old, (b.as_of - b.procurement).days + 5)
+        elif defect is None and "max_age_days" in spec and b.near_expiry and b.extra_rng.random() < b.near_expiry:
+            days_old = max_age - b.extra_rng.randint(1, 90)  # still fresh, but not for long
         for _ in range(spec.get("min", 1)):
             refs.append(b.item(kind, days_old=days_old, approvals=tuple(spec.get("approved_by", ())[:1]),
                                changed=defect == "changed_document"))
     return refs
 
 
-def synthesize(rules: RulePack, *, alliance_id: str, phase: str, as_of: dt.date, seed: int, quality: float = 0.9) -> SyntheticPack:
-    """An evidence pack for `phase` covering every outcome its next gate evaluates."""
+def synthesize(rules: RulePack, *, alliance_id: str, phase: str, as_of: dt.date, seed: int, quality: float = 0.9,
+               near_expiry: float = 0.0) -> SyntheticPack:
+    """An evidence pack for `phase` covering every outcome its next gate evaluates.
+
+    `near_expiry`: the share of fresh evidence items dated to expire within 90 days of `as_of`
+    (default none, leaving the pack as it was without the option).
+    """
     rng = random.Random(seed)
-    b = _Builder(rules, alliance_id=alliance_id, phase=phase, as_of=as_of, rng=rng)
+    extra_rng = random.Random(f"{seed}:extras")
+    b = _Builder(rules, alliance_id=alliance_id, phase=phase, as_of=as_of, rng=rng, near_expiry=near_expiry, extra_rng=extra_rng)
     gate = rules.policy.gates[NEXT_GATE[phase]]
     phases = gate.evaluates + (("suitability",) if phase == "deciding" else ())  # a deciding pack answers the pre-gate too
     scope = rules.in_phases(phases)
@@ -180,6 +191,19 @@ def synthesize(rules: RulePack, *, alliance_id: str, phase: str, as_of: dt.date,
         if defect == "claim_not_met":
             claim["actions"] = [{"action": "Close the gap.", "owner": "Alex Morgan", "due": (as_of + dt.timedelta(days=60)).isoformat()}]
         claims.append(claim)
+    waivers, conditions = [], []
+    for outcome_id in sorted(defects):  # some gaps are waived, some were conditions of the last gate
+        roll = rng.random()
+        if roll < 0.25:
+            waivers.append({
+                "outcome": outcome_id, "justification": "Agreed to follow once the depot lease is signed.",
+                "approver": {"name": "Dana Whitfield", "role": rng.choice(("Sponsor", "Client Board", "Alliance Manager"))},
+                "granted": (as_of - dt.timedelta(days=rng.randint(10, 200))).isoformat(),
+                "expires": (as_of + dt.timedelta(days=rng.randint(-60, 180))).isoformat(),
+            })
+        elif roll < 0.45:
+            conditions.append({"outcome": outcome_id, "owner": "Alex Morgan",
+                               "due": (as_of + dt.timedelta(days=rng.randint(-90, 90))).isoformat()})
     manifest = {
         "schema_version": 1,
         "alliance": {"id": alliance_id, "name": f"{alliance_id.replace('-', ' ').title()} Alliance", "client": "Client Co",
@@ -197,6 +221,11 @@ def synthesize(rules: RulePack, *, alliance_id: str, phase: str, as_of: dt.date,
         "facts.yml": facts,
         "commercial.yml": _commercial(rng, quality),
     }
+    if waivers:
+        files["waivers.yml"] = {"schema_version": 1, "waivers": waivers}
+    if conditions:
+        files["conditions.yml"] = {"schema_version": 1, "gate": "creating", "decided": (as_of - dt.timedelta(days=200)).isoformat(),
+                                   "conditions": conditions}
     return SyntheticPack(alliance_id=alliance_id, files=files, documents=dict(b.documents), defects=defects)
 
 
@@ -219,12 +248,17 @@ def write_pack(pack: SyntheticPack, root: Path) -> Path:
 
 
 def portfolio(rules: RulePack, root: Path, *, count: int, as_of: dt.date, seed: int = 0) -> list[Path]:
-    """Write `count` synthetic alliances under `root`, in a realistic mix of phases and quality."""
+    """Write `count` synthetic alliances under `root`, in a realistic mix of phases and quality.
+
+    Like real portfolios, some alliances have evidence about to expire.
+    """
     rng = random.Random(seed)
+    extra_rng = random.Random(f"{seed}:portfolio-extras")
     paths = []
     for i in range(count):
         phase = PHASE_ORDER[i % 3]  # deciding, creating, delivering: gates of growing scope
         quality = rng.choice((1.0, 0.97, 0.9, 0.8))
-        pack = synthesize(rules, alliance_id=f"alliance-{i:05d}", phase=phase, as_of=as_of, seed=seed * 100_003 + i, quality=quality)
+        pack = synthesize(rules, alliance_id=f"alliance-{i:05d}", phase=phase, as_of=as_of, seed=seed * 100_003 + i, quality=quality,
+                          near_expiry=extra_rng.choice((0.0, 0.05, 0.15)))
         paths.append(write_pack(pack, root / pack.alliance_id))
     return paths

@@ -115,7 +115,10 @@ def _decision_for(rows: list[Row], pack: Path, seq: int | None, location: str) -
     help="Also check that this evidence pack's documents are unchanged since its recorded decision.",
 )
 @click.option(
-    "--row", "seq", type=click.IntRange(min=1), help="With --pack: the decision to compare with [default: the latest for the pack]."
+    "--row",
+    "seq",
+    type=click.IntRange(min=1),
+    help="With --pack: the decision to compare with [default: the latest for the pack].",
 )
 @ledger_option
 @format_option
@@ -154,7 +157,9 @@ def verify(*, pack: Path | None, seq: int | None, ledger_url: str | None, output
             click.echo(f"{pack}: {document}")
         if not findings and not documents:
             # The head is printed so it can be kept elsewhere: only that catches deleted newest rows.
-            where = "empty" if head is None or rows is None else f"{len(rows)} rows, head row {head.seq} {head.row_hash}"
+            where = "empty"
+            if head is not None and rows is not None:
+                where = f"{len(rows)} rows, head row {head.seq} {head.row_hash}"
             click.echo(f"{opened.location}: ledger intact ({where})")
     sys.exit(EXIT_FAIL if findings or documents else EXIT_PASS)
 

@@ -237,6 +237,7 @@ def as_data(simulation: Simulation) -> dict[str, Any]:
                 "role": p.role,
                 "fee": None if p.fee is None else _number(p.fee.amount),
                 "fee_treatment": None if p.fee is None else p.fee.treatment,
+                "fee_includes_overhead": None if p.fee is None else p.fee.includes_overhead,
                 "painshare_cap": None if p.pain_cap_money() is None else _number(p.pain_cap_money() or Fraction(0)),
                 "gainshare_cap": None if p.gain_cap_money() is None else _number(p.gain_cap_money() or Fraction(0)),
             }

@@ -32,7 +32,8 @@ def exact(value: int | float | str | Decimal | Fraction) -> Fraction:
         raise TypeError("a boolean is not a number")
     if isinstance(value, (Fraction, int)):
         return Fraction(value)
-    number = Decimal(repr(value)) if isinstance(value, float) else Decimal(str(value))  # repr: the shortest text that reads back as this float
+    # repr of a float is the shortest text that reads back as it: the number as it was written.
+    number = Decimal(repr(value)) if isinstance(value, float) else Decimal(str(value))
     if not number.is_finite():
         raise ValueError(f"{value} is not a finite number")
     return Fraction(number)
@@ -51,11 +52,6 @@ class Cap:
             return self.amount
         assert self.percent_of_fee is not None
         return fee * self.percent_of_fee / HUNDRED
-
-    def describe(self) -> str:
-        if self.amount is not None:
-            return f"{fmt_money(self.amount)}"
-        return f"{fmt_number(self.percent_of_fee or Fraction(0))} % of fee"
 
 
 @dataclass(frozen=True)

@@ -253,7 +253,8 @@ def verify_rows(rows: Sequence[StoredRow], *, secret: bytes | None) -> list[Find
     if secret is not None:
         for stored in rows:
             if stored.mac is None or stored.mac == "":
-                findings.append(Finding(stored.seq, f"row {stored.seq} has no MAC (it was written without the ledger key)"))
+                message = f"row {stored.seq} has no MAC (it was written without the ledger key)"
+                findings.append(Finding(stored.seq, message))
             elif not isinstance(stored.row_hash, str) or not hmac.compare_digest(
                 str(stored.mac).encode("utf-8"), compute_mac(secret, stored.row_hash).encode("ascii")
             ):

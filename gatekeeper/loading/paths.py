@@ -43,7 +43,11 @@ class DocumentCheck:
 
 
 def check_reference(ref: str) -> str | None:
-    """Why a reference string is not an acceptable relative path inside a pack (absolute, '..', backslashes, empty, NUL, drive letters...), or None."""
+    """Why a reference string is not an acceptable relative path inside a pack, or None.
+
+    Refused: empty, NUL and other control or bidirectional characters, surrounding white space,
+    backslashes, URLs, drive letters, absolute paths, '..', a trailing '/', the pack itself.
+    """
     if not isinstance(ref, str):
         return "the reference must be a string"
     if not ref:
@@ -81,7 +85,13 @@ def _normalise(ref: str) -> str:
 
 
 def inspect_document(pack_root: Path, ref: str, *, max_bytes: int = MAX_DOCUMENT_BYTES) -> DocumentCheck:
-    """Resolve ref inside pack_root safely and hash it: realpath must stay inside the pack (symlinks leaving it refused), open with O_NOFOLLOW|O_NONBLOCK, fstat must be S_ISREG (a FIFO, socket, device or directory must never block), size limit, streamed sha256."""
+    """Resolve ref inside pack_root safely and hash it; never raise, never block.
+
+    The real path must stay inside the pack (symbolic links leaving it are refused); the file is
+    opened with O_NOFOLLOW|O_NONBLOCK one component at a time from the pack's directory; fstat must
+    show a regular file (a FIFO, socket, device or directory is refused without reading); files over
+    `max_bytes` are refused from their size; the sha256 is computed while streaming.
+    """
     why = check_reference(ref)
     if why is not None:
         return DocumentCheck(str(ref), False, None, None, why)
@@ -94,7 +104,8 @@ def inspect_document(pack_root: Path, ref: str, *, max_bytes: int = MAX_DOCUMENT
     if real == root:
         return DocumentCheck(relpath, True, None, None, "document is not a regular file (a directory)")
     if os.path.commonpath([root, real]) != root:
-        return DocumentCheck(relpath, True, None, None, "document is outside the pack (a symbolic link leads out of it)")
+        why = "document is outside the pack (a symbolic link leads out of it)"
+        return DocumentCheck(relpath, True, None, None, why)
     # Open the resolved path one component at a time from the pack's own directory, refusing any
     # symbolic link on the way: if the tree changes after realpath, we fail rather than escape.
     inner = os.path.relpath(real, root).split(os.sep)
@@ -114,7 +125,8 @@ def inspect_document(pack_root: Path, ref: str, *, max_bytes: int = MAX_DOCUMENT
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
-            return DocumentCheck(relpath, True, None, None, f"document is not a regular file ({file_kind(info.st_mode)})")
+            why = f"document is not a regular file ({file_kind(info.st_mode)})"
+            return DocumentCheck(relpath, True, None, None, why)
         if info.st_size > max_bytes:
             return DocumentCheck(relpath, True, None, info.st_size, f"document is larger than {max_bytes} bytes")
         digest = hashlib.sha256()

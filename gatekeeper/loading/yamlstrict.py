@@ -167,7 +167,10 @@ def _char_message(ch: str, *, escaped: bool = False) -> str:
     if ch == "\x00":
         return "NUL character is not allowed"
     if ch in _BIDI:
-        return f"bidirectional control character {code} is not allowed (text would display in a different order from how it is read)"
+        return (
+            f"bidirectional control character {code} is not allowed"
+            " (text would display in a different order from how it is read)"
+        )
     if ch in "\u2028\u2029":
         return f"line or paragraph separator {code} is not allowed (parsers and editors count lines differently)"
     if ch == "\ufeff":
@@ -460,6 +463,7 @@ class _Composer:
         self.nodes = 0
 
     def report(self, line: int, col: int, message: str) -> None:
+        """Record a problem; past MAX_PROBLEMS, stop composing."""
         self.problems.append(Problem(self.name, line, col, message))
         if len(self.problems) >= MAX_PROBLEMS:
             self.problems.append(
@@ -468,6 +472,7 @@ class _Composer:
             raise _Fatal
 
     def compose(self, raw: bytes) -> tuple[Any, _Loc | None]:
+        """The data and location tree of the single document in `raw` (problems are gathered, not raised)."""
         parser = _CParser(raw) if _CParser is not None else yaml.BaseLoader(raw)
         get = parser.get_event
         get()  # StreamStartEvent
@@ -494,6 +499,8 @@ class _Composer:
             self.report(mark.line + 1, mark.column + 1, "%TAG directives are not allowed")
 
     def _compose_document(self, get: Any) -> tuple[Any, _Loc | None]:
+        # One flat loop over events; containers are attached to their parent when they start, so
+        # nothing needs to be returned up a call stack. Hot path: keep lookups local.
         stack: list[_Frame] = []
         root: Any = None
         root_tree: _Loc | None = None
@@ -601,14 +608,19 @@ class _Composer:
             self.report(1, 1, "the file is empty")
             return
         mark = event.start_mark
-        found = {list: "a sequence", str: "a string", type(None): "null"}.get(type(root), _KIND_NAMES.get(type(root), "a value"))
+        found = {list: "a sequence", str: "a string", **_KIND_NAMES}.get(type(root), "a value")
         self.report(mark.line + 1, mark.column + 1, f"the top level must be a mapping, found {found}")
 
 
 def _show_key(key: Any) -> str:
+    """A key as the file would spell it: strings quoted, others as YAML writes them."""
     if isinstance(key, str):
         return repr(key)
-    return "null" if key is None else str(key).lower() if isinstance(key, bool) else repr(key)
+    if key is None:
+        return "null"
+    if isinstance(key, bool):
+        return "true" if key else "false"
+    return repr(key)
 
 
 def _load(raw: bytes, name: str, max_bytes: int) -> Document:
@@ -620,10 +632,12 @@ def _load(raw: bytes, name: str, max_bytes: int) -> Document:
         if problems:
             raise InputError(problems)
         composer = _Composer(name)
+        data: Any = None
+        tree: _Loc | None = None
         try:
             data, tree = composer.compose(raw)
         except _Fatal:
-            data, tree = None, None
+            pass  # its problems are already in composer.problems
         except yaml.MarkedYAMLError as exc:
             composer.problems.append(_syntax_problem(exc, name))
         except yaml.YAMLError as exc:  # no mark (a reader error): the text checks should have caught it
@@ -644,6 +658,7 @@ def _load(raw: bytes, name: str, max_bytes: int) -> Document:
 
 
 def _syntax_problem(exc: yaml.MarkedYAMLError, name: str) -> Problem:
+    """A parser error as a located problem; the context ("while parsing a block mapping") says where it began."""
     mark = exc.problem_mark or exc.context_mark
     line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
     what = exc.problem or exc.context or "syntax error"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from gatekeeper.reporters.options import RenderOptions
@@ -15,6 +16,16 @@ from gatekeeper.result import (
     RequirementResult,
     ThemeSummary,
 )
+
+
+# Characters that are legal in a JSON string but can mislead whoever views the file: C1 controls
+# (0x9b starts a terminal escape), bidi overrides and line separators. They are written as \\u
+# escapes, so the text of the file is safe to print and the parsed data is unchanged.
+_MISLEADING = re.compile("[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def _escape(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group()):04x}"
 
 
 def _text(value: str) -> str:
@@ -148,4 +159,5 @@ def to_document(result: GateResult) -> dict[str, Any]:
 
 def render(result: GateResult, options: RenderOptions) -> str:
     """Render `result` as JSON: two-space indent, keys in schema order, UTF-8 text, one final newline."""
-    return json.dumps(to_document(result), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    text = json.dumps(to_document(result), indent=2, ensure_ascii=False, allow_nan=False)
+    return _MISLEADING.sub(_escape, text) + "\n"

@@ -25,7 +25,8 @@ def postgres_server() -> Iterator[str]:
         ["bash", str(POSTGRES_SCRIPT), "start"], env=env, capture_output=True, text=True, timeout=180, check=False
     )
     if started.returncode != 0:
-        message = f"no PostgreSQL server for the ledger tests ({started.stderr.strip().splitlines()[-1:]})"
+        said = (started.stderr.strip().splitlines() or ["no message"])[-1]
+        message = f"no PostgreSQL server for the ledger tests: {POSTGRES_SCRIPT.name} start failed: {said}"
         if os.environ.get("CI"):
             pytest.fail(message + "; CI must test PostgreSQL: install postgresql or set GATEKEEPER_TEST_POSTGRES_URL")
         pytest.skip(message)

@@ -7,7 +7,7 @@ import os
 import sqlite3
 import subprocess
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -39,7 +39,6 @@ class Backend:
     url: str
     postgres_base: str = ""
     schema: str = ""
-    settings: dict[str, str] = field(default_factory=dict)
 
     def url_with(self, **settings: str) -> str:
         """The ledger URL with extra PostgreSQL session settings (search_path is always set)."""
@@ -96,7 +95,8 @@ def try_mount_tmpfs(target: Path, *, size: str, owner: str | None = None) -> boo
 
         user = pwd.getpwnam(owner)
         options += f",uid={user.pw_uid},gid={user.pw_gid},mode=0700"
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(target)], capture_output=True, check=False)
+    command = ["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(target)]
+    done = subprocess.run(command, capture_output=True, check=False)
     return done.returncode == 0
 
 

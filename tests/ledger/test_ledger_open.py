@@ -53,7 +53,10 @@ def test_open_ledger_picks_the_backend_from_the_url(tmp_path: Path, monkeypatch:
 @pytest.mark.parametrize(
     ("url", "message"),
     [
-        ("mysql://root:pw@host/db", "mysql://...: unknown ledger URL scheme 'mysql' (use a file path, sqlite:///path or postgresql://...)"),
+        (
+            "mysql://root:pw@host/db",
+            "mysql://...: unknown ledger URL scheme 'mysql' (use a file path, sqlite:///path or postgresql://...)",
+        ),
         ("sqlite://relative.db", "sqlite://relative.db: a SQLite ledger URL needs an absolute path: sqlite:///abs/path"),
     ],
 )

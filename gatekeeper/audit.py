@@ -1,0 +1,394 @@
+"""Audit an evidence pack: claims without their evidence, unused or damaged evidence, staleness, approvals, waivers, conditions.
+
+The engine decides what a claim's evidence proves: the audit evaluates the `review` gate (every
+phase of the grid, so every claim on a grid outcome) and, when the pack refers to a suitability
+outcome, the `suitability` gate, and reads requirement verdicts from those GateResults. Everything
+else is a property of the pack itself (the register, the documents, dates, approvals, waivers,
+conditions) and is read from the loaded pack, as of one date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from gatekeeper.evaluation.gate import evaluate
+from gatekeeper.loading.evidence import LoadedPack
+from gatekeeper.model import Claim, EvidenceItem, EvidencePack, Outcome, RulePack, Source
+from gatekeeper.result import ConditionResult, GateResult, OutcomeResult, RequirementResult
+
+DEFAULT_EXPIRING_WITHIN = 30
+
+
+@dataclass(frozen=True)
+class Category:
+    """One kind of audit finding: its default severity and what it means, in words."""
+
+    severity: str  # error | warning
+    meaning: str
+    register_status: str | None = None  # the register status it gives the item it names
+
+
+# Every kind of finding the audit reports. Errors make the audit fail (exit 1); warnings look ahead
+# (something will go wrong within the window) or tidy the register, and are reported only.
+CATEGORIES: dict[str, Category] = {
+    "claim-unsupported": Category("error", "an outcome claimed met without the evidence its rule requires"),
+    "condition-overdue": Category("error", "a condition from the previous gate past its due date and not met"),
+    "document-changed": Category("error", "a document whose sha256 differs from the register", "changed"),
+    "document-missing": Category("error", "a registered document that is not in the pack", "missing"),
+    "document-outside": Category("error", "a registered document that leads outside the pack", "outside"),
+    "document-unreadable": Category("error", "a registered document that cannot be read as a file", "unreadable"),
+    "evidence-expiring": Category("warning", "evidence that will be older than its rule allows within the window", "expiring"),
+    "evidence-stale": Category("error", "evidence cited for a met claim that is older than its rule allows", "stale"),
+    "evidence-unused": Category("warning", "a register item that no claim and no fact cites", "unused"),
+    "self-assessed-critical": Category("error", "a critical outcome assessed by someone on the alliance roster"),
+    "waiver-expired": Category("error", "the current waiver of an outcome has expired"),
+    "waiver-expiring": Category("warning", "the current waiver of an outcome expires within the window"),
+    "wrong-approver": Category("error", "evidence approved only by roles its rule does not accept", "wrong-approver"),
+}
+
+# Register statuses, worst first: an item shows the worst status of the findings that name it.
+REGISTER_STATUSES: tuple[str, ...] = (
+    "missing", "outside", "unreadable", "changed", "stale", "wrong-approver", "expiring", "unused", "ok",
+)
+
+# The loader's words for each document problem (gatekeeper/loading/paths.py); anything else is unreadable.
+_DOCUMENT_PROBLEMS: tuple[tuple[str, str], ...] = (
+    ("document not found", "document-missing"),
+    ("document is outside the pack", "document-outside"),
+    ("sha256 differs from the register", "document-changed"),
+)
+
+
+@dataclass(frozen=True)
+class AuditFinding:
+    """One problem found, at one place; findings sort by file, line, column and category."""
+
+    file: str
+    line: int
+    col: int
+    category: str
+    severity: str  # error | warning
+    outcome: str | None
+    item: str | None
+    message: str
+
+    def sort_key(self) -> tuple[str, int, int, str, str, str, str]:
+        return (self.file, self.line, self.col, self.category, self.outcome or "", self.item or "", self.message)
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}:{self.col}" if self.line else self.file
+        return f"{where}: [{self.severity}] {self.message} ({self.category})"
+
+
+@dataclass(frozen=True)
+class RegisterRow:
+    """One evidence item of the register with its audit status, for the audit team's spreadsheet."""
+
+    id: str
+    title: str
+    kind: str
+    path: str
+    date: dt.date
+    owner: str
+    approvals: tuple[str, ...]  # "Name (Role, YYYY-MM-DD)"
+    used_by: tuple[str, ...]  # outcome ids whose claims cite it, sorted
+    facts: tuple[str, ...]  # dotted paths in facts.yml that cite it, sorted
+    status: str  # one of REGISTER_STATUSES
+    notes: tuple[str, ...]  # the messages of every finding that names the item
+
+
+@dataclass(frozen=True)
+class AuditResult:
+    """Everything an audit found, as of one date. Reporters render it; the exit code is derived from it."""
+
+    alliance_id: str
+    alliance_name: str
+    client: str
+    phase: str
+    pack: str
+    as_of: dt.date
+    expiring_within: int
+    rule_pack_name: str
+    rule_pack_version: str
+    gates: tuple[str, ...]  # the gates evaluated for the claims' verdicts
+    findings: tuple[AuditFinding, ...]
+    register_rows: tuple[RegisterRow, ...]
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for f in self.findings if f.severity == "error")
+
+    @property
+    def warnings(self) -> int:
+        return sum(1 for f in self.findings if f.severity == "warning")
+
+    @property
+    def clean(self) -> bool:
+        """True when nothing is wrong as of the date (warnings about the window do not count)."""
+        return self.errors == 0
+
+    def counts(self) -> tuple[tuple[str, int], ...]:
+        """(category, number of findings) for every category, in category order."""
+        return tuple((name, sum(1 for f in self.findings if f.category == name)) for name in CATEGORIES)
+
+
+class _Findings:
+    """Collects findings; the severity comes from CATEGORIES unless a policy changes it."""
+
+    def __init__(self) -> None:
+        self.found: list[AuditFinding] = []
+
+    def add(self, source: Source, category: str, message: str, *, outcome: str | None = None,
+            item: str | None = None, severity: str | None = None) -> None:
+        self.found.append(AuditFinding(
+            file=source.file, line=source.line, col=source.col, category=category,
+            severity=severity or CATEGORIES[category].severity, outcome=outcome, item=item, message=message,
+        ))
+
+
+def audit(rules: RulePack, loaded_pack: LoadedPack, *, as_of: dt.date,
+          expiring_within: int = DEFAULT_EXPIRING_WITHIN) -> AuditResult:
+    """Audit a loaded evidence pack against `rules` as of one date, looking `expiring_within` days ahead."""
+    if expiring_within < 0:
+        raise ValueError("expiring_within must be 0 or more days")
+    pack = loaded_pack.pack
+    results = _evaluate(rules, loaded_pack, as_of)
+    verdicts = {o.id: o for r in results.values() for o in r.outcomes}
+    horizon = as_of + dt.timedelta(days=expiring_within)
+    out = _Findings()
+
+    _claims(rules, pack, verdicts, out)
+    _evidence_ages_and_approvals(rules, pack, as_of, horizon, out)
+    _documents(pack, out)
+    fact_refs = _fact_citations(pack.facts)
+    _unused(pack, fact_refs, out)
+    _waivers(pack, as_of, horizon, out)
+    _conditions(rules, pack, results, out)
+
+    findings = tuple(sorted(out.found, key=AuditFinding.sort_key))
+    return AuditResult(
+        alliance_id=pack.alliance_id, alliance_name=pack.alliance_name, client=pack.client, phase=pack.phase,
+        pack=pack.root, as_of=as_of, expiring_within=expiring_within,
+        rule_pack_name=rules.name, rule_pack_version=rules.version, gates=tuple(results),
+        findings=findings, register_rows=_register_rows(pack, fact_refs, findings),
+    )
+
+
+def _evaluate(rules: RulePack, loaded: LoadedPack, as_of: dt.date) -> dict[str, GateResult]:
+    """The gate results the audit reads verdicts from: `review` always, `suitability` when the pack refers to it."""
+    pack = loaded.pack
+    referenced = {*pack.claims, *(w.outcome for w in pack.waivers), *(c.outcome for c in pack.conditions)}
+    gates = ["review"]
+    if any(rules.outcomes[o].phase in rules.policy.gates["suitability"].evaluates for o in referenced):
+        gates.insert(0, "suitability")
+    return {
+        gate: evaluate(rules, pack, gate=gate, as_of=as_of, document_problems=loaded.document_problems)
+        for gate in gates
+    }
+
+
+def _days(n: int) -> str:
+    return "1 day" if n == 1 else f"{n} days"
+
+
+# --- claims -----------------------------------------------------------------------------------
+
+
+def _claims(rules: RulePack, pack: EvidencePack, verdicts: Mapping[str, OutcomeResult], out: _Findings) -> None:
+    for claim in pack.claims.values():
+        outcome = rules.outcomes[claim.outcome]
+        verdict = verdicts.get(claim.outcome)
+        if claim.status == "met" and verdict is not None:
+            for req in verdict.requirements:
+                if req.status in ("missing", "failed", "error"):
+                    out.add(claim.source, "claim-unsupported", _unsupported(claim, req), outcome=claim.outcome)
+        if outcome.critical and claim.self_assessed:
+            role = next((p.role for p in pack.roster if p.name == claim.assessed_by), "")
+            out.add(
+                claim.source, "self-assessed-critical",
+                f"{claim.outcome} is critical and was assessed by {claim.assessed_by} ({role}), who is on the alliance "
+                "roster; the Code advises assessors not directly involved in the alliance",
+                outcome=claim.outcome,
+                # A profile that lets a self-assessment meet a critical outcome makes this a notice, not a fault.
+                severity="warning" if rules.policy.self_assessment_meets_critical else None,
+            )
+
+
+def _unsupported(claim: Claim, req: RequirementResult) -> str:
+    words = f"{claim.outcome} is claimed met but {req.ref} ({req.needs}) is {req.status}: {req.detail}"
+    refused = [f"{use.item}: {use.reason}" for use in req.evidence if not use.counted]
+    if refused:
+        words += " [" + "; ".join(refused) + "]"
+    return words
+
+
+# --- evidence: age and approvals --------------------------------------------------------------
+
+
+def _evidence_ages_and_approvals(rules: RulePack, pack: EvidencePack, as_of: dt.date, horizon: dt.date,
+                                 out: _Findings) -> None:
+    """Per item a met claim cites, per evidence requirement that accepts its kind: age and approvals."""
+    for claim in pack.claims.values():
+        if claim.status != "met":
+            continue
+        outcome = rules.outcomes[claim.outcome]
+        for ref in dict.fromkeys(claim.evidence):
+            item = pack.register[ref]
+            for req in outcome.requirements:
+                if req.kind != "evidence" or item.kind not in req.spec["of"]:
+                    continue
+                _age(claim, outcome, req.ref, req.spec, item, as_of, horizon, out)
+                _approvers(claim, req.ref, req.spec, item, as_of, out)
+
+
+def _age(claim: Claim, outcome: Outcome, ref: str, spec: Mapping[str, Any], item: EvidenceItem, as_of: dt.date,
+         horizon: dt.date, out: _Findings) -> None:
+    if "max_age_days" not in spec or item.date > as_of:
+        return
+    limit = spec["max_age_days"]
+    age = (as_of - item.date).days
+    first_stale = item.date + dt.timedelta(days=limit + 1)  # the rule counts an item `limit` days old
+    if age > limit:
+        out.add(claim.source, "evidence-stale",
+                f"{item.id} cited for {outcome.id} is dated {item.date}, {age} days old at {as_of}; "
+                f"{ref} allows {limit} days",
+                outcome=outcome.id, item=item.id)
+    elif first_stale <= horizon:
+        out.add(claim.source, "evidence-expiring",
+                f"{item.id} cited for {outcome.id} is dated {item.date} and will be older than the {limit} days "
+                f"{ref} allows from {first_stale} (in {_days((first_stale - as_of).days)})",
+                outcome=outcome.id, item=item.id)
+
+
+def _approvers(claim: Claim, ref: str, spec: Mapping[str, Any], item: EvidenceItem, as_of: dt.date,
+               out: _Findings) -> None:
+    if "approved_by" not in spec:
+        return
+    given = [a for a in item.approvals if a.date <= as_of]  # approvals after the date did not exist then
+    if not given or any(a.role in spec["approved_by"] for a in given):
+        return  # no approval at all is a missing requirement, reported as claim-unsupported
+    by = ", ".join(f"{a.name} ({a.role})" for a in given)
+    out.add(claim.source, "wrong-approver",
+            f"{item.id} cited for {claim.outcome} is approved by {by}; {ref} accepts only "
+            f"{' or '.join(spec['approved_by'])}",
+            outcome=claim.outcome, item=item.id)
+
+
+# --- documents and use ------------------------------------------------------------------------
+
+
+def _document_category(problem: str) -> str:
+    for words, category in _DOCUMENT_PROBLEMS:
+        if problem.startswith(words):
+            return category
+    return "document-unreadable"
+
+
+def _documents(pack: EvidencePack, out: _Findings) -> None:
+    for item in pack.register.values():
+        if item.document_problem is not None:
+            out.add(item.source, _document_category(item.document_problem),
+                    f"{item.id} ({item.path}): {item.document_problem}", item=item.id)
+
+
+def _fact_citations(facts: Any, path: tuple[str, ...] = ()) -> dict[str, list[str]]:
+    """Item id -> the dotted paths in facts.yml whose object cites it as `evidence`."""
+    found: dict[str, list[str]] = {}
+    if isinstance(facts, Mapping):
+        for key, value in facts.items():
+            if key == "evidence" and isinstance(value, str):
+                found.setdefault(value, []).append(".".join(path) or "(top)")
+            else:
+                for ref, paths in _fact_citations(value, (*path, str(key))).items():
+                    found.setdefault(ref, []).extend(paths)
+    elif isinstance(facts, list):
+        for i, value in enumerate(facts):
+            for ref, paths in _fact_citations(value, (*path, str(i))).items():
+                found.setdefault(ref, []).extend(paths)
+    return found
+
+
+def _cited_by(pack: EvidencePack) -> dict[str, list[str]]:
+    cited: dict[str, list[str]] = {}
+    for claim in pack.claims.values():
+        for ref in dict.fromkeys(claim.evidence):
+            cited.setdefault(ref, []).append(claim.outcome)
+    return cited
+
+
+def _unused(pack: EvidencePack, fact_refs: Mapping[str, Sequence[str]], out: _Findings) -> None:
+    cited = _cited_by(pack)
+    for item in pack.register.values():
+        if item.id not in cited and item.id not in fact_refs:
+            out.add(item.source, "evidence-unused", f"{item.id} ({item.title}) is cited by no claim and no fact",
+                    item=item.id)
+
+
+# --- waivers and conditions -------------------------------------------------------------------
+
+
+def _waivers(pack: EvidencePack, as_of: dt.date, horizon: dt.date, out: _Findings) -> None:
+    """The current waiver of each outcome (the newest, as the gate judges it): expired, or expiring soon."""
+    newest: dict[str, Any] = {}
+    for w in sorted(pack.waivers, key=lambda w: (w.granted, w.expires)):
+        newest[w.outcome] = w
+    for w in newest.values():
+        who = f"{w.approver_name} ({w.approver_role})"
+        if w.expires < as_of:
+            out.add(w.source, "waiver-expired", f"the waiver of {w.outcome} by {who} expired on {w.expires}",
+                    outcome=w.outcome)
+        elif w.expires <= horizon:
+            out.add(w.source, "waiver-expiring",
+                    f"the waiver of {w.outcome} by {who} expires on {w.expires} (in {_days((w.expires - as_of).days)})",
+                    outcome=w.outcome)
+
+
+def _conditions(rules: RulePack, pack: EvidencePack, results: Mapping[str, GateResult], out: _Findings) -> None:
+    """Overdue conditions as the gate judges them, each from the evaluation whose scope holds its outcome."""
+    judged: list[tuple[ConditionResult, str]] = []
+    for result in results.values():
+        statuses = {o.id: o.status for o in result.outcomes}
+        judged += [(c, statuses[c.outcome]) for c in result.conditions_carried if c.outcome in statuses]
+    sources: dict[tuple[str, str, dt.date], list[Source]] = {}
+    for c in pack.conditions:
+        sources.setdefault((c.outcome, c.owner, c.due), []).append(c.source)
+    for c, status in judged:
+        if c.state != "overdue":
+            continue
+        source = sources[(c.outcome, c.owner, c.due)].pop(0)
+        out.add(source, "condition-overdue",
+                f"the condition on {c.outcome} (owner {c.owner}) was due on {c.due} and the outcome is "
+                f"{status.replace('_', ' ')}",
+                outcome=c.outcome,
+                severity="warning" if rules.policy.overdue_conditions == "warn" else None)
+
+
+# --- the register -----------------------------------------------------------------------------
+
+
+def _register_rows(pack: EvidencePack, fact_refs: Mapping[str, Sequence[str]],
+                   findings: Iterable[AuditFinding]) -> tuple[RegisterRow, ...]:
+    cited = _cited_by(pack)
+    notes: dict[str, list[str]] = {}
+    statuses: dict[str, list[str]] = {}
+    for f in findings:
+        if f.item is None:
+            continue
+        notes.setdefault(f.item, []).append(f.message)
+        status = CATEGORIES[f.category].register_status
+        if status is not None:
+            statuses.setdefault(f.item, []).append(status)
+    rows = []
+    for item in pack.register.values():
+        status = min(statuses.get(item.id, ["ok"]), key=REGISTER_STATUSES.index)
+        rows.append(RegisterRow(
+            id=item.id, title=item.title, kind=item.kind, path=item.path, date=item.date, owner=item.owner,
+            approvals=tuple(f"{a.name} ({a.role}, {a.date})" for a in item.approvals),
+            used_by=tuple(sorted(set(cited.get(item.id, ())))),
+            facts=tuple(sorted(set(fact_refs.get(item.id, ())))),
+            status=status, notes=tuple(notes.get(item.id, ())),
+        ))
+    return tuple(rows)

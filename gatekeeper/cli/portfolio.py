@@ -1,0 +1,112 @@
+"""`gatekeeper portfolio`: review the gates of every alliance under some folders, in one table."""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import click
+
+from gatekeeper.cli.common import guarded
+from gatekeeper.model import GATES
+from gatekeeper.problems import UsageError
+
+# Format -> reporter module (each has `render(PortfolioResult)`); imported only when asked for.
+FORMATS: dict[str, str] = {
+    "text": "gatekeeper.reporters.portfolio_text",
+    "json": "gatekeeper.reporters.portfolio_json",
+    "csv": "gatekeeper.reporters.portfolio_csv",
+    "markdown": "gatekeeper.reporters.portfolio_markdown",
+    "html": "gatekeeper.reporters.portfolio_html",
+    "xlsx": "gatekeeper.reporters.portfolio_xlsx",
+}
+BINARY = {"xlsx"}
+
+
+def _write_binary(data: bytes, path: Path | None) -> None:
+    """Write bytes to standard output or, atomically, to `path`."""
+    if path is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    click.echo(f"wrote {path}", err=True)
+
+
+@click.command()
+@click.argument("folders", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--gate", type=click.Choice(GATES), help="Evaluate every alliance at this gate (default: each one's next gate).")
+@click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]),
+              help="Evaluate as of this date (YYYY-MM-DD; default today): freshness, waivers, due dates, expiry.")
+@click.option("--profile", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="A profile that tailors criticality, floors and requirements.")
+@click.option("--since", type=click.Path(dir_okay=False, path_type=Path), metavar="PREVIOUS.json",
+              help="A previous `--format json` result: show what changed for each alliance since then.")
+@click.option("--format", "formats", multiple=True, metavar="NAME[:PATH]",
+              help=f"Output format, repeatable: {', '.join(FORMATS)}; to PATH, or standard output.")
+@click.option("--jobs", type=click.IntRange(min=1), default=None,
+              help="Worker processes (default: one per CPU).")
+@guarded
+def portfolio(folders: tuple[Path, ...], gate: str | None, as_of: dt.datetime | None, profile: Path | None,
+              since: Path | None, formats: tuple[str, ...], jobs: int | None) -> None:
+    """Find every evidence pack (a folder with manifest.yml) under FOLDERS and review each alliance's gate.
+
+    One row per alliance: phase, gate, decision, blocking outcomes, conditions open and overdue,
+    evidence expiring within 30/60/90 days, self-assessed critical claims. A pack that cannot be
+    read is reported in its row; the others are still evaluated.
+
+    Exit 0 when every gate passes, 1 when any fails, 3 when any pack could not be evaluated.
+    """
+    from gatekeeper.cli.check import parse_formats, write_outputs
+    from gatekeeper.portfolio import review
+
+    targets = parse_formats(formats, choices=tuple(FORMATS))
+    for name, path in targets:
+        if name in BINARY and path is None and sys.stdout.isatty():
+            raise UsageError(f"{name} is a binary format: give it a file ({name}:PATH) or redirect standard output")
+    started = time.monotonic()
+    interactive = sys.stderr.isatty()
+    bar = None
+
+    def progress(done: int, total: int, row: object) -> None:
+        nonlocal bar
+        if not interactive:
+            return
+        if bar is None:
+            bar = click.progressbar(length=total, label="Evaluating", file=sys.stderr, show_pos=True, show_eta=True)
+            bar.__enter__()
+        bar.update(1)
+
+    try:
+        result = review(list(folders), as_of=as_of.date() if as_of else dt.date.today(), gate=gate, profile=profile,
+                        jobs=jobs, since=since, progress=progress)
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+    click.echo(
+        f"portfolio: {len(result.rows)} alliance(s) in {time.monotonic() - started:.1f} s: {result.count('pass')} pass, "
+        f"{result.count('fail')} fail, {result.count('error')} could not be evaluated",
+        err=True,
+    )
+    text_outputs: list[tuple[str, Path | None]] = []
+    for name, path in targets:
+        rendered = importlib.import_module(FORMATS[name]).render(result)
+        if name in BINARY:
+            _write_binary(rendered, path)
+        else:
+            text_outputs.append((rendered, path))
+    write_outputs(text_outputs)
+    sys.exit(result.exit_code)

@@ -1,0 +1,49 @@
+"""The columns every portfolio reporter shows, defined once so the table, CSV, HTML and workbook agree."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from gatekeeper.portfolio import HORIZONS, Change, Row
+
+SUMMARY_HEADERS: tuple[str, ...] = (
+    "Alliance", "Name", "Phase", "Gate", "Decision", "Blocking", "Blocking outcomes", "Conditions open",
+    "Conditions overdue", *(f"Expiring {d}d" for d in HORIZONS), "Self-assessed critical", "Problems",
+)
+
+
+def ids(values: Sequence[str], *, limit: int | None = None) -> str:
+    """Outcome ids joined by commas; past `limit`, the rest as a count."""
+    if limit is None or len(values) <= limit:
+        return ", ".join(values)
+    return ", ".join(values[:limit]) + f" (+{len(values) - limit})"
+
+
+def summary_values(row: Row) -> tuple[str | int, ...]:
+    """One row's summary cells, in SUMMARY_HEADERS order (numbers stay numbers for spreadsheets)."""
+    return (
+        row.label, row.alliance_name or "", row.phase or "", row.gate or "", row.decision, len(row.blocking),
+        ids([b.outcome for b in row.blocking]), row.conditions_open, row.conditions_overdue,
+        *(row.expiring_within(d) for d in HORIZONS), ids(row.self_assessed_critical),
+        "; ".join(row.problems) + (f" (+{row.problem_count - len(row.problems)} more)" if row.problem_count > len(row.problems) else ""),
+    )
+
+
+def change_words(change: Change) -> list[str]:
+    """What changed for one alliance, as short phrases."""
+    if change.kind == "new":
+        return [f"new in this review ({change.decision_after})"]
+    if change.kind == "gone":
+        return [f"not in this review (was {change.decision_before})"]
+    words = []
+    if change.flipped:
+        words.append(f"decision {change.decision_before} -> {change.decision_after}")
+    if change.blockers_new:
+        words.append(f"new blockers: {ids(change.blockers_new)}")
+    if change.blockers_resolved:
+        words.append(f"blockers resolved: {ids(change.blockers_resolved)}")
+    if change.conditions_closed:
+        words.append(f"conditions closed: {ids(change.conditions_closed)}")
+    if change.conditions_overdue:
+        words.append(f"conditions now overdue: {ids(change.conditions_overdue)}")
+    return words

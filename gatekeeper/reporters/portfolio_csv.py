@@ -1,0 +1,18 @@
+"""Portfolio review as CSV: one line per alliance, the summary columns, for spreadsheets and scripts."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from gatekeeper.portfolio import PortfolioResult
+from gatekeeper.reporters.portfolio_columns import SUMMARY_HEADERS, summary_values
+
+
+def render(result: PortfolioResult) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["Pack", *SUMMARY_HEADERS])
+    for row in result.rows:
+        writer.writerow([row.pack, *summary_values(row)])
+    return out.getvalue()

@@ -1,0 +1,134 @@
+"""Tiny hand-written evidence packs for audit tests: every line is known, so findings' locations are exact."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import pytest
+
+AS_OF = dt.date(2025, 6, 30)
+
+MANIFEST = """\
+schema_version: 1
+alliance:
+  id: test-alliance
+  name: Test Alliance
+  client: Client Co
+  partners:
+    - name: Build Partner Ltd
+      role: contractor
+  phase: delivering
+owner:
+  name: Alex Morgan
+  role: Alliance Manager
+roster:
+  - name: Alex Morgan
+    organisation: Client Co
+    role: Alliance Manager
+assessment:
+  date: '2025-06-30'
+  assessors:
+    - name: Riley Quinn
+      organisation: Independent Assurance LLP
+"""
+
+
+@dataclass(frozen=True)
+class Item:
+    """One register entry and its document; `body` None writes no document."""
+
+    id: str
+    kind: str
+    date: str
+    body: bytes | None = b"document\n"
+    registered: bytes | None = None  # the bytes the register's sha256 is of (default: body)
+    approvals: tuple[tuple[str, str, str], ...] = ()  # (name, role, date)
+    title: str | None = None
+
+    @property
+    def path(self) -> str:
+        return f"documents/{self.id.lower()}.md"
+
+    def yaml(self) -> str:
+        digest = hashlib.sha256(self.registered if self.registered is not None else (self.body or b"")).hexdigest()
+        text = (
+            f"  - id: {self.id}\n"
+            f"    title: {self.title or 'Document ' + self.id}\n"
+            f"    kind: {self.kind}\n"
+            f"    path: {self.path}\n"
+            f"    sha256: {digest}\n"
+            f"    date: '{self.date}'\n"
+            f"    owner: Alex Morgan\n"
+        )
+        if self.approvals:
+            text += "    approvals:\n" + "".join(
+                f"      - name: {name}\n        role: {role}\n        date: '{date}'\n" for name, role, date in self.approvals
+            )
+        return text
+
+
+@dataclass(frozen=True)
+class ClaimSpec:
+    """One claim; seven lines each, plus one per cited item."""
+
+    outcome: str
+    evidence: tuple[str, ...]
+    status: str = "met"
+    assessed_by: str = "Riley Quinn"
+
+    def yaml(self) -> str:
+        text = (
+            f"  - outcome: {self.outcome}\n"
+            f"    status: {self.status}\n"
+            f"    assessed_by: {self.assessed_by}\n"
+            f"    method: interview\n"
+            f"    date: '2025-06-20'\n"
+        )
+        if self.evidence:
+            text += "    evidence:\n" + "".join(f"      - {ref}\n" for ref in self.evidence)
+        return text
+
+
+# The clean pack: a critical outcome with a plan, and an outcome whose plan must be at most 365 days old.
+CLEAN_ITEMS = (Item("E01", "plan", "2025-01-10"), Item("E02", "plan", "2025-01-10"))
+CLEAN_CLAIMS = (ClaimSpec("DEC.BEH.01", ("E01",)), ClaimSpec("DEL.INT.08", ("E02",)))
+
+
+@dataclass(frozen=True)
+class TinyPack:
+    items: tuple[Item, ...] = CLEAN_ITEMS
+    claims: tuple[ClaimSpec, ...] = CLEAN_CLAIMS
+    waivers: str | None = None
+    conditions: str | None = None
+    extra: dict[str, bytes] = field(default_factory=dict)
+
+    def but(self, **changes: object) -> TinyPack:
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+    def write(self, root: Path) -> Path:
+        (root / "documents").mkdir(parents=True)
+        (root / "manifest.yml").write_text(MANIFEST, encoding="utf-8")
+        (root / "register.yml").write_text(
+            "schema_version: 1\nevidence:\n" + "".join(i.yaml() for i in self.items), encoding="utf-8"
+        )
+        (root / "claims.yml").write_text(
+            "schema_version: 1\nclaims:\n" + "".join(c.yaml() for c in self.claims), encoding="utf-8"
+        )
+        for item in self.items:
+            if item.body is not None:
+                (root / item.path).write_bytes(item.body)
+        if self.waivers is not None:
+            (root / "waivers.yml").write_text(self.waivers, encoding="utf-8")
+        if self.conditions is not None:
+            (root / "conditions.yml").write_text(self.conditions, encoding="utf-8")
+        for name, body in self.extra.items():
+            (root / name).write_bytes(body)
+        return root
+
+
+@pytest.fixture
+def tiny() -> TinyPack:
+    return TinyPack()

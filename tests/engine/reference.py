@@ -1,0 +1,161 @@
+"""An independent, plain-Python evaluation of the rule pack: the oracle the engine is compared against.
+
+It reads the same validated model and the same rule specs, but shares no code with
+gatekeeper.evaluation: each requirement kind and the status and decision rules are written again
+here, straight from rules/README.md and PRODUCT.md.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from gatekeeper.model import EvidencePack, Outcome, RulePack
+
+SETTLED = {"met", "waived", "not_applicable"}
+
+
+def _get(facts: Any, path: str) -> Any:
+    for part in path.split("."):
+        if not isinstance(facts, dict) or part not in facts:
+            return None
+        facts = facts[part]
+    return facts
+
+
+def _evidence(spec: dict, outcome: Outcome, pack: EvidencePack, as_of: dt.date) -> str:
+    claim = pack.claims.get(outcome.id)
+    fresh = old = 0
+    limit = _get(pack.facts, spec["before"]) if "before" in spec else None
+    for ref in claim.evidence if claim else ():
+        item = pack.register[ref]
+        if item.kind not in spec["of"] or item.document_problem or item.date > as_of:
+            continue
+        if "before" in spec and not (limit and item.date < dt.date.fromisoformat(limit)):
+            continue
+        if "approved_by" in spec and not any(a.role in spec["approved_by"] and a.date <= as_of for a in item.approvals):
+            continue
+        if "max_age_days" in spec and (as_of - item.date).days > spec["max_age_days"]:
+            old += 1
+        else:
+            fresh += 1
+    need = spec.get("min", 1)
+    return "satisfied" if fresh >= need else "stale" if fresh + old >= need else "missing"
+
+
+def _fact(spec: dict, pack: EvidencePack, as_of: dt.date) -> str:
+    value = _get(pack.facts, spec["path"])
+    if value in (None, "", [], {}):
+        return "missing"
+    expect = spec["expect"]
+    if expect == "present":
+        ok = True
+    elif isinstance(expect, bool):
+        ok = value is expect
+    elif "at_least" in expect:
+        ok = isinstance(value, (int, float)) and not isinstance(value, bool) and value >= expect["at_least"]
+    elif "min_items" in expect:
+        ok = isinstance(value, list) and len(value) >= expect["min_items"]
+    else:
+        field, count = expect["min_distinct"]["field"], expect["min_distinct"]["count"]
+        ok = isinstance(value, list) and len({v.get(field) for v in value if isinstance(v, dict) and v.get(field)}) >= count
+    if not ok:
+        return "failed"
+    if "max_age_days" in spec and isinstance(value, dict) and "date" in value:
+        if (as_of - dt.date.fromisoformat(value["date"])).days > spec["max_age_days"]:
+            return "stale"
+    return "satisfied"
+
+
+def _checklist(spec: dict, rules: RulePack, pack: EvidencePack, as_of: dt.date) -> str:
+    entries = _get(pack.facts, f"checklists.{spec['checklist']}") or {}
+    covered = 0
+    for entry_id, entry in entries.items():
+        item = pack.register.get(entry.get("evidence") or "")
+        if item and not item.document_problem and item.date <= as_of:
+            covered += 1
+    total = len(rules.checklists[spec["checklist"]].items)
+    return "satisfied" if covered == total else "missing" if covered == 0 else "failed"
+
+
+def _survey(spec: dict, pack: EvidencePack, as_of: dt.date) -> str:
+    taken = [s for s in pack.facts.get("surveys", []) if s["survey"] == spec["survey"] and dt.date.fromisoformat(s["date"]) <= as_of]
+    if not taken:
+        return "missing"
+    latest = max(taken, key=lambda s: (s["date"], s["evidence"]))
+    if latest["score"] / latest["scale"] < spec["min_score"] - 1e-9 or latest["responses"] < spec.get("min_responses", 0):
+        return "failed"
+    if "max_age_days" in spec and (as_of - dt.date.fromisoformat(latest["date"])).days > spec["max_age_days"]:
+        return "stale"
+    return "satisfied"
+
+
+def _commercial(spec: dict, pack: EvidencePack) -> str:
+    if pack.commercial is None:
+        return "missing"
+    from gatekeeper.commercial.checks import CHECKS
+
+    return "satisfied" if CHECKS[spec["check"]].run(pack.commercial).passed else "failed"
+
+
+def requirement_status(req_spec: dict, outcome: Outcome, rules: RulePack, pack: EvidencePack, as_of: dt.date) -> str:
+    kind = req_spec["kind"]
+    if kind == "evidence":
+        return _evidence(req_spec, outcome, pack, as_of)
+    if kind == "fact":
+        return _fact(req_spec, pack, as_of)
+    if kind == "checklist":
+        return _checklist(req_spec, rules, pack, as_of)
+    if kind == "survey":
+        return _survey(req_spec, pack, as_of)
+    return _commercial(req_spec, pack)
+
+
+def outcome_status(outcome: Outcome, rules: RulePack, pack: EvidencePack, as_of: dt.date) -> str:
+    policy = rules.policy
+    claim = pack.claims.get(outcome.id)
+    results = [requirement_status(dict(r.spec), outcome, rules, pack, as_of) for r in outcome.requirements]
+    if claim is None:
+        status = "unevidenced"
+    elif claim.status == "not_applicable":
+        if outcome.allow_not_applicable:
+            return "not_applicable"
+        status = "not_met"
+    elif claim.status != "met":
+        status = "not_met"
+    elif "failed" in results:
+        status = "not_met"
+    elif "missing" in results:
+        status = "unevidenced"
+    elif "stale" in results:
+        status = "stale"
+    elif outcome.critical and claim.self_assessed and not policy.self_assessment_meets_critical:
+        status = "not_met"
+    else:
+        return "met"
+    waivers = sorted((w for w in pack.waivers if w.outcome == outcome.id), key=lambda w: (w.granted, w.expires))
+    if waivers:
+        w = waivers[-1]
+        if (not outcome.critical or policy.critical_waivable) and w.approver_role in policy.waiver_roles \
+                and w.granted <= as_of <= w.expires:
+            return "waived"
+    return status
+
+
+def decide(rules: RulePack, pack: EvidencePack, gate: str, as_of: dt.date) -> tuple[str, dict[str, str]]:
+    """(decision, statuses) for the gate, from first principles."""
+    spec = rules.policy.gates[gate]
+    statuses = {o.id: outcome_status(o, rules, pack, as_of) for o in rules.outcomes.values() if o.phase in spec.evaluates}
+    fail = any(rules.outcomes[i].critical and s not in SETTLED for i, s in statuses.items())
+    for cell in rules.cells.values():
+        if cell.phase != spec.leaves:
+            continue
+        counted = [i for i in cell.outcome_ids if i in statuses and not rules.outcomes[i].critical
+                   and statuses[i] not in ("waived", "not_applicable")]
+        met = sum(1 for i in counted if statuses[i] == "met")
+        if counted and met < rules.policy.floor(cell.phase, cell.theme) * len(counted):
+            fail = True
+    for c in pack.conditions:
+        if statuses.get(c.outcome) not in SETTLED and c.due < as_of and rules.policy.overdue_conditions == "fail":
+            fail = True
+    return ("fail" if fail else "pass"), statuses

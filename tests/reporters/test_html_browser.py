@@ -1,0 +1,205 @@
+"""The HTML report in a real headless Chromium: it loads cleanly, fetches nothing, and shows what a sponsor needs."""
+
+from __future__ import annotations
+
+import base64
+import itertools
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import reporter_cases
+
+from gatekeeper.reporters import RenderOptions, render
+
+CHROMIUM = os.environ.get("GATEKEEPER_CHROMIUM", "/usr/bin/chromium")
+ARTIFACTS = Path(os.environ.get("GATEKEEPER_ARTIFACTS", Path(__file__).resolve().parents[1] / "artifacts"))
+TIMEOUT = 30.0
+
+if not (Path(CHROMIUM).is_file() or shutil.which(CHROMIUM)):
+    if os.environ.get("CI"):
+        pytest.fail(f"CI is set but Chromium is missing at {CHROMIUM}; .ci/run installs Debian's chromium", pytrace=False)
+    pytest.skip(f"Chromium not found at {CHROMIUM} (apt-get install chromium); required when CI is set",
+                allow_module_level=True)
+
+websocket = pytest.importorskip("websocket", reason="websocket-client is needed to drive Chromium")
+
+
+class DevTools:
+    """A minimal Chrome DevTools Protocol client over one browser websocket, with flattened sessions."""
+
+    def __init__(self, url: str) -> None:
+        self.ws = websocket.create_connection(url, timeout=TIMEOUT, suppress_origin=True)
+        self.ids = itertools.count(1)
+        self.events: list[dict[str, Any]] = []
+
+    def send(self, method: str, params: dict[str, Any] | None = None, *, session: str | None = None) -> dict[str, Any]:
+        """Send one command and return its result; events received meanwhile are kept."""
+        message_id = next(self.ids)
+        message: dict[str, Any] = {"id": message_id, "method": method, "params": params or {}}
+        if session:
+            message["sessionId"] = session
+        self.ws.send(json.dumps(message))
+        deadline = time.monotonic() + TIMEOUT
+        while time.monotonic() < deadline:
+            reply = json.loads(self.ws.recv())
+            if reply.get("id") == message_id:
+                if "error" in reply:
+                    raise RuntimeError(f"{method}: {reply['error']}")
+                return reply.get("result", {})
+            self.events.append(reply)
+        raise TimeoutError(method)
+
+    def wait_for(self, method: str, *, session: str) -> dict[str, Any]:
+        """Wait for an event of this session (one already received counts)."""
+        deadline = time.monotonic() + TIMEOUT
+        seen = 0
+        while time.monotonic() < deadline:
+            for event in self.events[seen:]:
+                if event.get("method") == method and event.get("sessionId") == session:
+                    return event
+            seen = len(self.events)
+            self.events.append(json.loads(self.ws.recv()))
+        raise TimeoutError(method)
+
+    def close(self) -> None:
+        self.ws.close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[DevTools]:
+    """One headless Chromium for the module, with an empty profile and no background networking."""
+    profile = Path(tempfile.mkdtemp(prefix="gatekeeper-chromium-"))
+    process = subprocess.Popen(
+        [
+            CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            "--disable-default-apps", "--disable-extensions", "--hide-scrollbars",
+            f"--user-data-dir={profile}", "--remote-debugging-port=0", "about:blank",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        port_file = profile / "DevToolsActivePort"
+        deadline = time.monotonic() + TIMEOUT
+        while not (port_file.is_file() and len(port_file.read_text().splitlines()) >= 2):
+            if time.monotonic() > deadline or process.poll() is not None:
+                pytest.fail(f"Chromium did not start (exit {process.poll()})")
+            time.sleep(0.05)
+        port, path = port_file.read_text().splitlines()[:2]
+        client = DevTools(f"ws://127.0.0.1:{port}{path}")
+        yield client
+        client.close()
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return ARTIFACTS
+
+
+def load(browser: DevTools, page: Path, artifacts: Path, name: str) -> tuple[str, list[dict[str, Any]], dict[str, Any]]:
+    """Open `page` in a new tab, wait for load, save a screenshot and a PDF, and return the session, its events and DOM facts."""
+    target = browser.send("Target.createTarget", {"url": "about:blank"})["targetId"]
+    session = browser.send("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
+    start = len(browser.events)
+    for domain in ("Page", "Network", "Runtime", "Log"):
+        browser.send(f"{domain}.enable", session=session)
+    browser.send("Emulation.setDeviceMetricsOverride",
+                 {"width": 1200, "height": 900, "deviceScaleFactor": 1, "mobile": False}, session=session)
+    browser.send("Page.navigate", {"url": page.as_uri()}, session=session)
+    browser.wait_for("Page.loadEventFired", session=session)
+    facts = browser.send(
+        "Runtime.evaluate",
+        {
+            "expression": """JSON.stringify({
+                banner: (document.querySelector('#decision .verdict') || {}).textContent || null,
+                bannerVisible: !!document.querySelector('#decision') && document.querySelector('#decision').getBoundingClientRect().height > 0,
+                gridCells: document.querySelectorAll('#grid tbody td').length,
+                gridScope: Array.from(document.querySelectorAll('#grid td[data-cell]:not(.out)')).map(td => td.dataset.cell),
+                blockers: Array.from(document.querySelectorAll('#blocking .blocker')).map(a => a.dataset.outcome),
+                blockersVisible: Array.from(document.querySelectorAll('#blocking .blocker')).every(a => a.getBoundingClientRect().height > 0),
+                chartBars: document.querySelectorAll('svg#maturity g.bar').length,
+                scripts: document.scripts.length,
+                width: document.documentElement.scrollWidth,
+                height: document.documentElement.scrollHeight,
+                title: document.title,
+            })""",
+            "returnByValue": True,
+        },
+        session=session,
+    )["result"]["value"]
+    dom = json.loads(facts)
+    # A full-page screenshot: the viewport grows to the page's height.
+    height = min(int(dom["height"]), 16000)
+    browser.send("Emulation.setDeviceMetricsOverride",
+                 {"width": 1200, "height": height, "deviceScaleFactor": 1, "mobile": False}, session=session)
+    shot = browser.send("Page.captureScreenshot", {"format": "png"}, session=session)
+    (artifacts / f"report-{name}.png").write_bytes(base64.b64decode(shot["data"]))
+    pdf = browser.send("Page.printToPDF", {"printBackground": True, "preferCSSPageSize": True}, session=session)
+    (artifacts / f"report-{name}.pdf").write_bytes(base64.b64decode(pdf["data"]))
+    events = [e for e in browser.events[start:] if e.get("sessionId") == session]
+    browser.send("Target.closeTarget", {"targetId": target})
+    return page.as_uri(), events, dom
+
+
+def problems(events: list[dict[str, Any]]) -> list[str]:
+    """Console errors and warnings, uncaught exceptions and error log entries (a CSP violation is one)."""
+    found = []
+    for event in events:
+        method, params = event.get("method"), event.get("params", {})
+        if method == "Runtime.consoleAPICalled" and params.get("type") in ("error", "warning", "assert"):
+            found.append(f"console {params['type']}: {params.get('args')}")
+        elif method == "Runtime.exceptionThrown":
+            found.append(f"exception: {params.get('exceptionDetails')}")
+        elif method == "Log.entryAdded" and params.get("entry", {}).get("level") in ("error", "warning"):
+            found.append(f"log {params['entry']['level']}: {params['entry'].get('text')}")
+    return found
+
+
+def requests(events: list[dict[str, Any]]) -> list[str]:
+    return [e["params"]["request"]["url"] for e in events if e.get("method") == "Network.requestWillBeSent"]
+
+
+@pytest.mark.parametrize("case", sorted(reporter_cases.CASES))
+def test_report_loads_cleanly_and_shows_decision_grid_and_blockers(
+    case: str, browser: DevTools, artifacts: Path, tmp_path: Path
+) -> None:
+    """The page loads with no console error and no request but its own file, and shows the banner, the grid and every blocker."""
+    result = reporter_cases.CASES[case]()
+    page = tmp_path / f"report-{case}.html"
+    page.write_text(render(result, "html", options=RenderOptions()), encoding="utf-8")
+    (artifacts / f"report-{case}.html").write_text(page.read_text(encoding="utf-8"), encoding="utf-8")
+
+    url, events, dom = load(browser, page, artifacts, case)
+
+    assert problems(events) == []
+    assert [u for u in requests(events) if u != url and not u.startswith("data:")] == []
+    assert url in requests(events)
+    assert dom["banner"] == result.decision.upper()
+    assert dom["bannerVisible"] is True
+    assert dom["gridCells"] == 16
+    assert sorted(dom["gridScope"]) == sorted(c.cell for c in result.cells)
+    assert dom["blockers"] == list(result.blocking)
+    assert dom["blockersVisible"] is True
+    assert dom["chartBars"] == len([c for c in result.cells if c.phase == result.leaves])
+    assert dom["scripts"] == 0
+    assert dom["width"] <= 1200  # nothing, not even a 100 KB unbroken string, widens the page
+    assert (artifacts / f"report-{case}.png").stat().st_size > 10_000
+    assert (artifacts / f"report-{case}.pdf").read_bytes().startswith(b"%PDF-")
