@@ -28,6 +28,7 @@ PROBLEMS_SHOWN = 5  # a row carries the first problems of an unreadable pack, no
 # Below this many packs a process pool costs more to start (a Python per worker, imports, the
 # rule pack) than it saves; evaluate in this process instead.
 POOL_THRESHOLD = 8
+START_METHOD = os.environ.get("GK_START", "forkserver")
 
 
 # --- records ----------------------------------------------------------------------------------
@@ -346,8 +347,9 @@ def evaluate_all(packs: Sequence[Path], *, as_of: dt.date, gate: str | None = No
     settings = _Settings(gate=gate, as_of=as_of, profile=str(profile) if profile else None)
     # forkserver: workers fork from a clean server process that has imported gatekeeper but never
     # run the C engine (forking after the engine ran copies its state); cheaper than spawn.
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["gatekeeper.portfolio", "gatekeeper.api"])
+    context = multiprocessing.get_context(START_METHOD)
+    if START_METHOD == "forkserver":
+        context.set_forkserver_preload(["gatekeeper.portfolio", "gatekeeper.api"])
     # Small chunks keep the progress bar moving and both workers busy to the end; large enough
     # that the per-task round trip stays negligible next to a ~0.1 s evaluation.
     chunksize = max(1, min(8, len(packs) // (workers * 16)))

@@ -18,7 +18,7 @@ COMMANDS: dict[str, str] = {
     "init": "gatekeeper.cli.evidence:init",
     "ledger": "gatekeeper.cli.ledger:ledger",
     "portfolio": "gatekeeper.cli.portfolio:portfolio",
-    "record": "gatekeeper.cli.ledger:record",
+    "record": "gatekeeper.cli.record:record",
     "rules": "gatekeeper.cli.rules:rules",
     "validate": "gatekeeper.cli.evidence:validate",
 }

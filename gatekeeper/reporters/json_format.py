@@ -19,7 +19,7 @@ from gatekeeper.result import (
 
 
 # Characters that are legal in a JSON string but can mislead whoever views the file: C1 controls
-# (0x9b starts a terminal escape), bidi overrides and line separators. They are written as \\u
+# (0x9b starts a terminal escape), bidi overrides and line separators. They are written as \uXXXX
 # escapes, so the text of the file is safe to print and the parsed data is unchanged.
 _MISLEADING = re.compile("[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 

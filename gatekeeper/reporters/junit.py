@@ -17,28 +17,30 @@ _TIME = "0"
 
 
 def _explanation(outcome: OutcomeResult) -> str:
+    """The whole explanation of one outcome, one safe line per fact (each free text clipped on its own)."""
+    L = v.line
+    kind = "critical" if outcome.critical else "non-critical"
     lines = [
-        f"{outcome.id} ({'critical' if outcome.critical else 'non-critical'}): {v.status_label(outcome.status)}"
-        + (", blocks the gate" if outcome.blocking else ""),
-        f"Code of Practice {outcome.section}, {outcome.subheading}: {outcome.text}",
-        *(f"- {reason}" for reason in outcome.reasons),
+        f"{L(outcome.id)} ({kind}): {v.status_label(outcome.status)}" + (", blocks the gate" if outcome.blocking else ""),
+        f"Code of Practice {L(outcome.section)}, {L(outcome.subheading)}: {L(outcome.text)}",
+        *(f"- {L(reason)}" for reason in outcome.reasons),
     ]
     if outcome.fix:
-        lines.append(f"To pass: {outcome.fix}")
+        lines.append(f"To pass: {L(outcome.fix)}")
     for req in outcome.requirements:
-        lines.append(f"{req.ref} [{req.status}] {req.needs}: {req.detail}")
+        lines.append(f"{L(req.ref)} [{L(req.status)}] {L(req.needs)}: {L(req.detail)}")
         lines += [
-            f"  evidence {use.item} ({use.path}): {'counted' if use.counted else 'not counted'}, {use.reason}"
+            f"  evidence {L(use.item)} ({L(use.path)}): {'counted' if use.counted else 'not counted'}, {L(use.reason)}"
             for use in req.evidence
         ]
-    return "\n".join(v.line(text) for text in lines) + "\n"
+    return "\n".join(lines) + "\n"
 
 
 def _message(outcome: OutcomeResult) -> str:
     kind = "critical" if outcome.critical else "non-critical"
     blocking = ", blocks the gate" if outcome.blocking else ""
-    first = f": {outcome.reasons[0]}" if outcome.reasons else ""
-    return v.line(f"{v.status_label(outcome.status)} ({kind}{blocking}){first}")
+    first = f": {v.line(outcome.reasons[0])}" if outcome.reasons else ""
+    return f"{v.status_label(outcome.status)} ({kind}{blocking}){first}"
 
 
 def _testcase(result: GateResult, outcome: OutcomeResult) -> tuple[ET.Element, str]:
