@@ -294,6 +294,18 @@ def test_facts_citations_count_as_use(tiny: TinyPack, tmp_path: Path) -> None:
     assert (result.register_rows[2].used_by, result.register_rows[2].facts) == ((), ("baseline.process",))
 
 
+def test_suitability_claims_are_judged_too(tiny: TinyPack, tmp_path: Path) -> None:
+    """A claim on a suitability outcome brings the suitability gate into the audit, and its fact is checked."""
+    pack = tiny.but(claims=(*tiny.claims, ClaimSpec("SUI.FAV.01", ())))
+    result = run(pack, tmp_path)
+    assert result.gates == ("suitability", "review")
+    assert found(result) == [(
+        "claims.yml", 17, COL, "claim-unsupported", "error", "SUI.FAV.01", None,
+        "SUI.FAV.01 is claimed met but SUI.FAV.01#1 (facts.yml `suitability.complex_environment.applies` is true) "
+        "is missing: facts.yml has no `suitability.complex_environment.applies`",
+    )]
+
+
 def test_negative_window_refused(tiny: TinyPack, tmp_path: Path) -> None:
     """The window is a number of days ahead; a negative one is a programming error."""
     rules, loaded = api.load(tiny.write(tmp_path / "pack"))
