@@ -16,6 +16,10 @@ from gatekeeper.reporters import RenderOptions, color_wanted
 from gatekeeper.reporters.audit_formats import AUDIT_REPORTERS, render_audit
 
 
+def _colored(name: str, path: Path | None) -> bool:
+    return name == "text" and path is None and color_wanted(sys.stdout)
+
+
 @click.command()
 @pack_argument
 @as_of_option
@@ -44,7 +48,7 @@ def audit(pack: Path, as_of: dt.datetime | None, expiring_within: int, profile: 
     rules, loaded = api.load(pack, profile=profile)
     result = run_audit(rules, loaded, as_of=as_of.date() if as_of else dt.date.today(), expiring_within=expiring_within)
     outputs = [
-        (render_audit(result, name, options=RenderOptions(color=name == "text" and path is None and color_wanted(sys.stdout))), path)
+        (render_audit(result, name, options=RenderOptions(color=_colored(name, path))), path)
         for name, path in targets
     ]
     write_outputs(outputs)

@@ -1,4 +1,4 @@
-"""`gatekeeper ledger list|show|verify` (and `gatekeeper record`): the decision ledger on the command line."""
+"""`gatekeeper ledger list|show|verify`: the decision ledger on the command line (`record` writes to it)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import click
 
 from gatekeeper.cli.common import EXIT_FAIL, EXIT_PASS, guarded
 from gatekeeper.ledger import LEDGER_ENV, Ledger, Row, changed_documents, default_location, open_ledger
+from gatekeeper.loading.yamlstrict import load_yaml
 from gatekeeper.problems import InputError, Problem
 
 FORMATS = ("text", "json")
@@ -93,18 +94,27 @@ def show(seq: int, *, ledger_url: str | None, output_format: str) -> None:
     click.echo(json.dumps(row.entry, indent=2, sort_keys=True, ensure_ascii=False))
 
 
+def _alliance_id(pack: Path) -> object:
+    """The alliance id in the pack's manifest.yml: what a recorded decision names its pack by."""
+    manifest = load_yaml(pack / "manifest.yml", display=f"{pack}/manifest.yml")
+    alliance = manifest.data.get("alliance") if isinstance(manifest.data, dict) else None
+    return alliance.get("id") if isinstance(alliance, dict) else None
+
+
 def _decision_for(rows: list[Row], pack: Path, seq: int | None, location: str) -> Row:
-    """The row whose documents are compared with the pack: --row, else the latest naming the pack."""
+    """The row whose documents are compared with the pack: --row, else the latest for its alliance."""
     if seq is not None:
         for row in rows:
             if row.seq == seq:
                 return row
         raise InputError(Problem(location, message=f"no row {seq} in the ledger"))
-    names = {str(pack), str(pack.resolve())}
+    # Only the manifest is read, not the whole pack: a pack whose documents changed must still load.
+    alliance_id = _alliance_id(pack)
     for row in reversed(rows):
-        if row.entry.get("pack") in names:
+        recorded = row.entry.get("alliance")
+        if alliance_id is not None and isinstance(recorded, dict) and recorded.get("id") == alliance_id:
             return row
-    message = f"no decision recorded for the pack {pack} (name the row with --row)"
+    message = f"no decision recorded for the alliance {alliance_id!r} of {pack} (name the row with --row)"
     raise InputError(Problem(location, message=message))
 
 
@@ -112,7 +122,7 @@ def _decision_for(rows: list[Row], pack: Path, seq: int | None, location: str) -
 @click.option(
     "--pack",
     type=click.Path(exists=True, file_okay=False, path_type=Path),
-    help="Also check that this evidence pack's documents are unchanged since its recorded decision.",
+    help="Also check that this evidence pack's files are unchanged since the latest decision for its alliance.",
 )
 @click.option(
     "--row",
@@ -162,9 +172,3 @@ def verify(*, pack: Path | None, seq: int | None, ledger_url: str | None, output
                 where = f"{len(rows)} rows, head row {head.seq} {head.row_hash}"
             click.echo(f"{opened.location}: ledger intact ({where})")
     sys.exit(EXIT_FAIL if findings or documents else EXIT_PASS)
-
-
-# --- gatekeeper record -----------------------------------------------------------------------
-# `record` (evaluate a gate, then append the human decision with open_ledger(...).append(entry,
-# key=...)) belongs here; main.COMMANDS already points at `gatekeeper.cli.ledger:record`.
-# -------------------------------------------------------------------------------------------

@@ -6,10 +6,7 @@ exact formula), in an SQLite file by default or in PostgreSQL for a shared offic
 
 from __future__ import annotations
 
-import errno
-import hashlib
 import os
-import stat
 from collections.abc import Mapping
 from pathlib import Path
 from types import TracebackType
@@ -111,40 +108,22 @@ def open_ledger(url: str | None = None) -> Ledger:
     return SqliteLedger(path, secret=_secret())
 
 
-def _file_sha256(pack: Path, relpath: str) -> str | None:
-    """The SHA-256 of a regular file inside the pack, or None when it is missing or not such a file."""
-    real_pack = pack.resolve()
-    target = (real_pack / relpath).resolve()
-    # A recorded path that now leads out of the pack (../, a symlink) is not the recorded document.
-    if not target.is_relative_to(real_pack) or os.path.isabs(relpath):
-        return None
-    try:
-        # O_NONBLOCK: a FIFO put in a document's place must not hang the check.
-        fd = os.open(target, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
-    except OSError as error:
-        if error.errno in (errno.ENOENT, errno.ENOTDIR, errno.ELOOP):
-            return None
-        raise InputError(Problem(str(pack / relpath), message=f"cannot read the document: {error.strerror}")) from error
-    with os.fdopen(fd, "rb") as handle:
-        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-            return None
-        digest = hashlib.sha256()
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def changed_documents(row: Row, pack: Path) -> list[str]:
     """Each document of the row's entry ("files": {relpath: sha256}) changed or missing in pack now."""
-    files = row.entry.get("files", {})
+    from gatekeeper.loading.paths import inspect_document
+
+    files = row.entry.get("files") or {}
     if not isinstance(files, dict) or not all(isinstance(v, str) for v in files.values()):
         message = f"row {row.seq}: entry 'files' must map paths to sha256 hex digests"
         raise InputError(Problem(f"ledger row {row.seq}", message=message, json_path="$.files"))
     changed = []
     for relpath in sorted(files):
-        now = _file_sha256(pack, relpath)
-        if now is None:
+        # The pack's own safe opener: stays inside the pack, refuses symlinks out, never blocks.
+        now = inspect_document(pack, relpath)
+        if not now.exists:
             changed.append(f"{relpath}: missing since the decision of row {row.seq}")
-        elif now != files[relpath].lower():
+        elif now.problem is not None:
+            changed.append(f"{relpath}: {now.problem} (since the decision of row {row.seq})")
+        elif now.sha256 != files[relpath].lower():
             changed.append(f"{relpath}: changed since the decision of row {row.seq}")
     return changed

@@ -100,13 +100,20 @@ def percent(fraction: float | None) -> str:
     return f"{round(fraction * 100)} %"
 
 
-def evidence_href(path: str) -> str:
-    """A relative link to an evidence document, which cannot become a `javascript:` or remote URL.
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 
-    Every character outside unreserved ones and "/" is percent-encoded, so "x:y" becomes "x%3Ay":
-    a relative path, resolved next to the report. A leading "/" or "//" is dropped for the same reason.
+
+def evidence_href(path: str) -> str | None:
+    """A relative link to an evidence document in the pack, or None when the path is not one.
+
+    A path with a scheme ("javascript:", "https:", "C:"), an absolute path or one that climbs out
+    with ".." gets no link: the report links only to documents beside it and never off the page.
+    Other characters outside unreserved ones and "/" are percent-encoded.
     """
-    return quote(visible(path).lstrip("/"), safe="/-._~")
+    posix = path.replace("\\", "/")
+    if not posix or _SCHEME.match(posix) or posix.startswith("/") or ".." in posix.split("/"):
+        return None
+    return quote(visible(posix), safe="/-._~")
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from tests.audit.conftest import AS_OF, ClaimSpec, Item, TinyPack
 
 # Line of the first claim / register item in the tiny pack's files, and the column their mappings start at.
 CLAIM_1, CLAIM_2, ITEM_1, ITEM_2, ITEM_3, COL = 3, 10, 3, 10, 17, 5
+CLEAN_ITEMS_1, CLEAN_ITEMS_2 = TinyPack().items
 
 
 def run(pack: TinyPack, root: Path, *, as_of: dt.date = AS_OF, expiring_within: int = 30) -> AuditResult:
@@ -312,5 +313,3 @@ def test_negative_window_refused(tiny: TinyPack, tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="0 or more"):
         audit(rules, loaded, as_of=AS_OF, expiring_within=-1)
 
-
-CLEAN_ITEMS_1, CLEAN_ITEMS_2 = TinyPack().items

@@ -125,39 +125,48 @@ def test_an_unreachable_server_exits_3_without_the_password() -> None:
 
 
 def make_pack(root: Path) -> dict[str, str]:
-    """An evidence pack with two documents; their sha256 by relative path."""
+    """An evidence pack for alliance "tees" with a manifest and two documents; sha256 by relative path."""
     (root / "docs").mkdir(parents=True)
+    (root / "manifest.yml").write_text("alliance:\n  id: tees\n  name: Tees Valley Flood Alliance\n")
     (root / "docs" / "charter.txt").write_text("charter v1")
     (root / "plan.txt").write_text("plan v1")
-    return {
-        rel: hashlib.sha256((root / rel).read_bytes()).hexdigest() for rel in ("docs/charter.txt", "plan.txt")
-    }
+    relpaths = ("manifest.yml", "docs/charter.txt", "plan.txt")
+    return {rel: hashlib.sha256((root / rel).read_bytes()).hexdigest() for rel in relpaths}
 
 
 def test_verify_pack_names_changed_and_missing_documents(backend: Backend, tmp_path: Path) -> None:
-    """`ledger verify --pack` names each document changed or deleted since the pack's recorded decision."""
+    """`ledger verify --pack` names each file changed or deleted since the latest decision for the pack's alliance."""
     pack = tmp_path / "pack"
     files = make_pack(pack)
-    record(backend.url, {"decision": "pass", "pack": str(pack.resolve()), "files": files})
+    old = {"decision": "fail", "alliance": {"id": "tees"}, "files": {"plan.txt": "0" * 64}}
+    other = {"decision": "pass", "alliance": {"id": "fenland"}, "files": {"plan.txt": "0" * 64}}
+    record(backend.url, old, {"decision": "pass", "alliance": {"id": "tees"}, "files": files}, other)
     assert run("ledger", "verify", "--ledger", backend.url, "--pack", str(pack))[0] == 0
     (pack / "docs" / "charter.txt").write_text("charter v2")
     (pack / "plan.txt").unlink()
     code, out, _err = run("ledger", "verify", "--ledger", backend.url, "--pack", str(pack))
     assert (code, out) == (
         1,
-        f"{pack}: docs/charter.txt: changed since the decision of row 1\n"
-        f"{pack}: plan.txt: missing since the decision of row 1\n",
+        f"{pack}: docs/charter.txt: changed since the decision of row 2\n"
+        f"{pack}: plan.txt: missing since the decision of row 2\n",
     )
 
 
 def test_verify_pack_without_a_decision_for_it_exits_3(backend: Backend, tmp_path: Path) -> None:
-    """`ledger verify --pack` for a pack no row names is an input error pointing to --row."""
+    """`ledger verify --pack` for an alliance no row names is an input error pointing to --row."""
     pack = tmp_path / "pack"
     make_pack(pack)
-    record(backend.url, {"decision": "pass"})
+    record(backend.url, {"decision": "pass", "alliance": {"id": "fenland"}})
     code, _out, err = run("ledger", "verify", "--ledger", backend.url, "--pack", str(pack))
     assert code == 3
-    assert err.endswith(f": no decision recorded for the pack {pack} (name the row with --row)\n")
+    assert err.endswith(f": no decision recorded for the alliance 'tees' of {pack} (name the row with --row)\n")
+
+
+def test_verify_pack_without_a_manifest_exits_3(backend: Backend, tmp_path: Path) -> None:
+    """Without --row the pack's manifest names its alliance; a pack without one is an input error."""
+    record(backend.url, {"decision": "pass", "alliance": {"id": "tees"}})
+    code, _out, err = run("ledger", "verify", "--ledger", backend.url, "--pack", str(tmp_path))
+    assert (code, err) == (3, f"{tmp_path}/manifest.yml:1:1: file not found\n")
 
 
 def test_verify_pack_with_row_compares_that_decision(backend: Backend, tmp_path: Path) -> None:

@@ -103,9 +103,10 @@ def test_changed_documents_refuses_paths_out_of_the_pack(tmp_path: Path) -> None
     (pack / "good.txt").write_text("secret")
     row = row_with({"../outside.txt": digest, "link.txt": digest, "pipe": digest, "good.txt": digest})
     assert changed_documents(row, pack) == [
-        "../outside.txt: missing since the decision of row 1",
-        "link.txt: missing since the decision of row 1",
-        "pipe: missing since the decision of row 1",
+        "../outside.txt: '..' is not allowed in references; the document must be inside the pack"
+        " (since the decision of row 1)",
+        "link.txt: document is outside the pack (a symbolic link leads out of it) (since the decision of row 1)",
+        "pipe: document is not a regular file (a FIFO) (since the decision of row 1)",
     ]
 
 
