@@ -127,7 +127,7 @@ def _evidence_use(ref: str, spec: Mapping[str, Any], ok: Sequence[str], stale: S
     reason = "counted"
     if ref not in ok:
         if item.kind not in spec["of"]:
-            reason = f"a {item.kind.replace('_', ' ')} does not show this (needs {' or '.join(spec['of'])})"
+            reason = f"kind {item.kind} does not show this (needs {' or '.join(spec['of'])})"
         elif item.document_problem is not None:
             reason = f"document {item.path}: {item.document_problem}"
         elif item.date > ctx.as_of:

@@ -45,7 +45,7 @@ def test_claim_without_required_evidence(tiny: TinyPack, tmp_path: Path) -> None
     assert found(run(pack, tmp_path)) == [(
         "claims.yml", CLAIM_1, COL, "claim-unsupported", "error", "DEC.BEH.01", None,
         "DEC.BEH.01 is claimed met but DEC.BEH.01#1 (at least 1 evidence item of kind plan) is missing: "
-        "counted 0 of 1 needed [E01: a minutes does not show this (needs plan)]",
+        "counted 0 of 1 needed [E01: kind minutes does not show this (needs plan)]",
     )]
 
 

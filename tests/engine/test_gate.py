@@ -42,7 +42,7 @@ def test_evidence_of_the_wrong_kind_does_not_count(maker) -> None:
     outcome = result.outcome("DEC.LEA.01")
     assert outcome.status == "unevidenced" and outcome.blocking
     use = outcome.requirements[0].evidence[0]
-    assert not use.counted and use.reason == "a communication does not show this (needs decision_record)"
+    assert not use.counted and use.reason == "kind communication does not show this (needs decision_record)"
     assert result.decision == "fail" and result.blocking[0] == "DEC.LEA.01"
 
 
