@@ -30,10 +30,20 @@ format_option = click.option(
 )
 
 
-def _summary(row: Row, *, width: int = 100) -> str:
-    """The entry's top-level plain fields as k=v, for one line of `ledger list`."""
-    plain = [f"{k}={v}" for k, v in sorted(row.entry.items()) if isinstance(v, (str, int, float, bool))]
-    text = " ".join(plain)
+# The fields `ledger list` shows first when an entry has them (as `gatekeeper record` writes them).
+LIST_FIELDS = ("alliance.id", "gate", "decision", "decision.value", "decision.by", "as_of", "computed.decision")
+
+
+def _summary(row: Row, *, width: int = 160) -> str:
+    """The entry's plain fields (one level of nesting, as a.b) as k=v, for one line of `ledger list`."""
+    plain: dict[str, object] = {}
+    for key, value in row.entry.items():
+        if isinstance(value, dict):
+            plain.update({f"{key}.{k}": v for k, v in value.items() if isinstance(v, (str, int, float, bool))})
+        elif isinstance(value, (str, int, float, bool)):
+            plain[key] = value
+    chosen = [name for name in LIST_FIELDS if name in plain] or sorted(plain)
+    text = " ".join(f"{name}={plain[name]}" for name in chosen)
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
@@ -169,6 +179,7 @@ def verify(*, pack: Path | None, seq: int | None, ledger_url: str | None, output
             # The head is printed so it can be kept elsewhere: only that catches deleted newest rows.
             where = "empty"
             if head is not None and rows is not None:
-                where = f"{len(rows)} rows, head row {head.seq} {head.row_hash}"
+                count = "1 row" if len(rows) == 1 else f"{len(rows)} rows"
+                where = f"{count}, head row {head.seq} {head.row_hash}"
             click.echo(f"{opened.location}: ledger intact ({where})")
     sys.exit(EXIT_FAIL if findings or documents else EXIT_PASS)

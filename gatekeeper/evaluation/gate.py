@@ -188,7 +188,9 @@ def _waiver(outcome: Outcome, ctx: Context, policy: Any) -> tuple[bool, str | No
 def _carried(pack: EvidencePack, statuses: Mapping[str, str], as_of: dt.date) -> list[ConditionResult]:
     out = []
     for c in sorted(pack.conditions, key=lambda c: (c.due, c.outcome)):
-        status = statuses.get(c.outcome)
+        if c.outcome not in statuses:  # outside this gate's scope: nothing to judge it by
+            continue
+        status = statuses[c.outcome]
         state = "closed" if status in SETTLED else ("overdue" if c.due < as_of else "open")
         out.append(ConditionResult(outcome=c.outcome, owner=c.owner, due=c.due, state=state, note=c.note))
     return out

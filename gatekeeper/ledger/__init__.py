@@ -110,7 +110,7 @@ def open_ledger(url: str | None = None) -> Ledger:
 
 def changed_documents(row: Row, pack: Path) -> list[str]:
     """Each document of the row's entry ("files": {relpath: sha256}) changed or missing in pack now."""
-    from gatekeeper.loading.paths import inspect_document
+    from gatekeeper.loading.paths import check_reference, inspect_document
 
     files = row.entry.get("files") or {}
     if not isinstance(files, dict) or not all(isinstance(v, str) for v in files.values()):
@@ -120,10 +120,11 @@ def changed_documents(row: Row, pack: Path) -> list[str]:
     for relpath in sorted(files):
         # The pack's own safe opener: stays inside the pack, refuses symlinks out, never blocks.
         now = inspect_document(pack, relpath)
-        if not now.exists:
-            changed.append(f"{relpath}: missing since the decision of row {row.seq}")
-        elif now.problem is not None:
+        if now.problem is None:
+            if now.sha256 != files[relpath].lower():
+                changed.append(f"{relpath}: changed since the decision of row {row.seq}")
+        elif now.exists or check_reference(relpath) is not None:
             changed.append(f"{relpath}: {now.problem} (since the decision of row {row.seq})")
-        elif now.sha256 != files[relpath].lower():
-            changed.append(f"{relpath}: changed since the decision of row {row.seq}")
+        else:
+            changed.append(f"{relpath}: missing since the decision of row {row.seq}")
     return changed

@@ -1,4 +1,4 @@
-"""Reporters: one module per output format over the one GateResult, and the registry the CLI's --format choices come from.
+"""Reporters: one module per output format over the one GateResult, and the registry behind --format.
 
 Reporters only render. The decision and the exit code are computed before them, from the result.
 """

@@ -1,4 +1,4 @@
-"""The sponsor's report: one self-contained HTML page (banner, heatmap, maturity chart, every outcome) that prints cleanly."""
+"""The sponsor's report: one self-contained HTML page (banner, heatmap, maturity chart, outcomes) that prints well."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The machine-readable report: every outcome, requirement and evidence use, as evidence_schema/result.schema.json documents."""
+"""The machine-readable report: every outcome, requirement and evidence use, as result.schema.json documents."""
 
 from __future__ import annotations
 
@@ -16,7 +16,6 @@ from gatekeeper.result import (
     RequirementResult,
     ThemeSummary,
 )
-
 
 # Characters that are legal in a JSON string but can mislead whoever views the file: C1 controls
 # (0x9b starts a terminal escape), bidi overrides and line separators. They are written as \uXXXX

@@ -156,6 +156,6 @@ def decide(rules: RulePack, pack: EvidencePack, gate: str, as_of: dt.date) -> tu
         if counted and met < rules.policy.floor(cell.phase, cell.theme) * len(counted):
             fail = True
     for c in pack.conditions:
-        if statuses.get(c.outcome) not in SETTLED and c.due < as_of and rules.policy.overdue_conditions == "fail":
+        if c.outcome in statuses and statuses[c.outcome] not in SETTLED and c.due < as_of and rules.policy.overdue_conditions == "fail":
             fail = True
     return ("fail" if fail else "pass"), statuses

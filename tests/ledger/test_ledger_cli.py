@@ -26,15 +26,32 @@ def record(url: str, *entries: dict[str, object]) -> None:
             ledger.append(entry, key=f"d{number}")
 
 
+def test_list_shows_the_recorded_decision_fields_first(backend: Backend) -> None:
+    """For entries as `gatekeeper record` writes them, `ledger list` shows alliance, gate and decision."""
+    entry = {
+        "alliance": {"id": "tees", "name": "Tees"},
+        "gate": "creating",
+        "decision": {"value": "pass", "by": "Dana", "role": "Sponsor", "note": None},
+        "computed": {"decision": "pass", "reasons": []},
+        "as_of": "2026-11-01",
+    }
+    record(backend.url, entry)
+    code, out, _err = run("ledger", "list", "--ledger", backend.url)
+    assert (code, out.split("\t")[3]) == (
+        0,
+        "alliance.id=tees gate=creating decision.value=pass decision.by=Dana as_of=2026-11-01 computed.decision=pass\n",
+    )
+
+
 def test_list_prints_one_line_per_decision(backend: Backend) -> None:
-    """`ledger list` prints seq, time, key and the entry's plain fields, oldest first."""
+    """`ledger list` prints seq, time, key and the entry's main fields, oldest first."""
     record(backend.url, {"decision": "pass", "gate": "creating", "files": {}}, {"decision": "fail", "gate": "review"})
     code, out, _err = run("ledger", "list", "--ledger", backend.url)
     assert code == 0
     lines = [line.split("\t") for line in out.splitlines()]
     assert [(fields[0], fields[2], fields[3]) for fields in lines] == [
-        ("1", "d1", "decision=pass gate=creating"),
-        ("2", "d2", "decision=fail gate=review"),
+        ("1", "d1", "gate=creating decision=pass"),
+        ("2", "d2", "gate=review decision=fail"),
     ]
 
 

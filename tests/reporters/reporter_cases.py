@@ -82,8 +82,12 @@ def outcome(
         reasons=tuple(reasons),
         fix=fix,
         requirements=(
-            requirement(f"{oid}#1", req_status, detail="the plan is approved" if req_status == "satisfied" else "no approval found",
-                        fix=None if req_status == "satisfied" else fix),
+            requirement(
+                f"{oid}#1",
+                req_status,
+                detail="the plan is approved" if req_status == "satisfied" else "no approval found",
+                fix=None if req_status == "satisfied" else fix,
+            ),
         ),
         claim_status="met",
         assessed_by="Independent assessor",

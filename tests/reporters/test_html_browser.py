@@ -130,11 +130,13 @@ def load(browser: DevTools, page: Path, artifacts: Path, name: str) -> tuple[str
         {
             "expression": """JSON.stringify({
                 banner: (document.querySelector('#decision .verdict') || {}).textContent || null,
-                bannerVisible: !!document.querySelector('#decision') && document.querySelector('#decision').getBoundingClientRect().height > 0,
+                bannerVisible: !!document.querySelector('#decision')
+                    && document.querySelector('#decision').getBoundingClientRect().height > 0,
                 gridCells: document.querySelectorAll('#grid tbody td').length,
                 gridScope: Array.from(document.querySelectorAll('#grid td[data-cell]:not(.out)')).map(td => td.dataset.cell),
                 blockers: Array.from(document.querySelectorAll('#blocking .blocker')).map(a => a.dataset.outcome),
-                blockersVisible: Array.from(document.querySelectorAll('#blocking .blocker')).every(a => a.getBoundingClientRect().height > 0),
+                blockersVisible: Array.from(document.querySelectorAll('#blocking .blocker'))
+                    .every(a => a.getBoundingClientRect().height > 0),
                 chartBars: document.querySelectorAll('svg#maturity g.bar').length,
                 scripts: document.scripts.length,
                 width: document.documentElement.scrollWidth,

@@ -65,7 +65,8 @@ def test_banner_grid_chart_and_blockers_present() -> None:
     cells = [a["data-cell"] for t, a in parsed.tags if t == "td" and "data-cell" in a]
     assert len(cells) == 16 and cells[:4] == ["DEC.BEH", "CRE.BEH", "DEL.BEH", "SUS.BEH"]
     assert by_id["maturity"][0] == "svg"
-    assert [a["data-theme"] for t, a in parsed.tags if t == "g" and "data-theme" in a] == ["behaviour", "leadership", "commercial"]
+    themes = [a["data-theme"] for t, a in parsed.tags if t == "g" and "data-theme" in a]
+    assert themes == ["behaviour", "leadership", "commercial"]
     assert [a["data-outcome"] for t, a in parsed.tags if t == "article" and a.get("class") == "blocker"] == [
         "DEC.LEA.01", "CRE.COM.01", "CRE.BEH.01", "CRE.BEH.02"]
 

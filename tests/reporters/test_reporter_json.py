@@ -54,7 +54,8 @@ def test_key_order_is_the_schema_order() -> None:
     assert list(doc) == list(SCHEMA["properties"])
     outcome_schema = SCHEMA["properties"]["outcomes"]["items"]
     assert list(doc["outcomes"][0]) == list(outcome_schema["properties"])
-    assert list(doc["outcomes"][0]["requirements"][0]) == list(outcome_schema["properties"]["requirements"]["items"]["properties"])
+    requirement_schema = outcome_schema["properties"]["requirements"]["items"]
+    assert list(doc["outcomes"][0]["requirements"][0]) == list(requirement_schema["properties"])
 
 
 def test_decision_gate_and_rule_pack_are_recorded() -> None:

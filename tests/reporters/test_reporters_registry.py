@@ -65,7 +65,8 @@ def test_hostile_text_leaves_no_raw_control_or_bidi_character(fmt: str) -> None:
     output = render(reporter_cases.hostile(), fmt, options=RenderOptions(color=True))
     if fmt == "text":  # the text format's own colour codes are the only escapes
         output = output.replace("\x1b[", "")
-    bad = {ch for ch in output if (ord(ch) < 0x20 and ch != "\n") or 0x7F <= ord(ch) <= 0x9F or ch in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"}
+    bidi = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+    bad = {ch for ch in output if (ord(ch) < 0x20 and ch != "\n") or 0x7F <= ord(ch) <= 0x9F or ch in bidi}
     assert bad == set()
     output.encode("utf-8")  # and it is encodable
 
