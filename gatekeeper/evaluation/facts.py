@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from gatekeeper.model import EvidencePack, Outcome, Requirement
+from gatekeeper.model import EvidencePack, Outcome
 
 # Scaled integers stand in for fractional numbers: 7.5 years is 7500.
 SCALE = 1000
@@ -156,7 +156,3 @@ def _evidence_intact(pack: EvidencePack, ref: str | None, as_of: dt.date) -> boo
     item = pack.register.get(ref) if ref else None
     return item is not None and item.document_problem is None and item.date <= as_of
 
-
-def requirement_inputs(req: Requirement) -> str:
-    """A short label of what a requirement reads, for diagnostics."""
-    return f"{req.kind}:{req.spec.get('path') or req.spec.get('survey') or req.spec.get('checklist') or req.spec.get('check') or ','.join(req.spec.get('of', ()))}"
