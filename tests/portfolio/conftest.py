@@ -22,8 +22,8 @@ def rules() -> RulePack:
     return api.rules()
 
 
-def first_critical(rules: RulePack, phase: str) -> str:
-    """The first critical outcome a pack in `phase` is evaluated on at its next gate."""
+def first_critical(rules: RulePack) -> str:
+    """The first critical outcome of Deciding: in scope at every gate after it."""
     return next(o.id for o in rules.in_phases(("deciding",)) if o.critical)
 
 

@@ -141,6 +141,7 @@ def gate_result(
     client: str = "Network Rail",
     document_problems: Sequence[str] = (),
     self_assessed_critical: Sequence[str] = (),
+    commercial_chart_svg: str | None = None,
 ) -> GateResult:
     return GateResult(
         alliance_id="NRA-001",
@@ -167,6 +168,7 @@ def gate_result(
         profile_digest=None,
         evidence_files=(("claims.yml", DIGEST), ("register.yml", DIGEST)),
         document_problems=tuple(document_problems),
+        commercial_chart_svg=commercial_chart_svg,
     )
 
 
@@ -192,6 +194,7 @@ def passing() -> GateResult:
             ConditionResult("CRE.INT.02", "Integration Lead", dt.date(2025, 6, 29), "new"),
         ],
         conditions_carried=[ConditionResult("DEC.BEH.02", "Alliance Manager", dt.date(2025, 1, 31), "closed", "met since")],
+        commercial_chart_svg=CHART_SVG,
     )
 
 
@@ -250,7 +253,17 @@ def hostile() -> GateResult:
         conditions_carried=[ConditionResult("DEC.BEH.01", HOSTILE, dt.date(2025, 1, 31), "overdue", HOSTILE)],
         document_problems=[HOSTILE],
         self_assessed_critical=["DEC.BEH.01"],
+        commercial_chart_svg=f"<svg><script>alert(1)</script><text>{HOSTILE}</text></svg>",
     )
+
+
+# A stand-in for the commercial module's pain/gain chart: the report must embed it as an image.
+CHART_SVG = (
+    '<svg xmlns="http://www.w3.org/2000/svg" width="400" height="120" viewBox="0 0 400 120">'
+    '<rect x="10" y="10" width="380" height="100" fill="#eef0f3"/>'
+    '<polyline points="10,100 200,60 390,20" fill="none" stroke="#1f4e8c" stroke-width="3"/>'
+    '<text x="20" y="30" font-size="14">Pain/gain</text></svg>'
+)
 
 
 CASES = {"passing": passing, "failing": failing, "hostile": hostile}
