@@ -218,11 +218,8 @@ def _claims(rules: RulePack, pack: EvidencePack, verdicts: Mapping[str, OutcomeR
 
 
 def _unsupported(claim: Claim, req: RequirementResult) -> str:
-    words = f"{claim.outcome} is claimed met but {req.ref} ({req.needs}) is {req.status}: {req.detail}"
-    refused = [f"{use.item}: {use.reason}" for use in req.evidence if not use.counted]
-    if refused:
-        words += " [" + "; ".join(refused) + "]"
-    return words
+    # The requirement's detail already names each cited item that did not count, and why.
+    return f"{claim.outcome} is claimed met but {req.ref} ({req.needs}) is {req.status}: {req.detail}"
 
 
 # --- evidence: age and approvals --------------------------------------------------------------

@@ -110,6 +110,9 @@ def _evidence_judge(req: Requirement, firings: Sequence[Firing], ctx: Context) -
             f"Refresh the evidence: cite a version dated within {spec['max_age_days']} days of {ctx.as_of}.", uses,
         )
     found = f"counted {len(ok)} of {need} needed" + (f" ({', '.join(ok)})" if ok else "")
+    refused = [f"{use.item}: {use.reason}" for use in uses if not use.counted]
+    if refused:
+        found += " [" + "; ".join(refused) + "]"
     if not cited:
         found = "the claim cites no evidence"
     return RequirementResult(
@@ -208,8 +211,9 @@ def _fact_judge(req: Requirement, firings: Sequence[Firing], ctx: Context) -> Re
         return RequirementResult(req.ref, req.kind, needs, "stale", f"`{spec['path']}` is older than {spec['max_age_days']} days",
                                  f"Bring `{spec['path']}` up to date.", numbers=numbers)
     if not measure_fact(value, as_of=ctx.as_of)["present"]:
+        so = "" if spec["expect"] == "present" else f" so that it {_expect_words(spec['expect'])}"
         return RequirementResult(req.ref, req.kind, needs, "missing", f"facts.yml has no `{spec['path']}`",
-                                 f"Record `{spec['path']}` in facts.yml so that it {_expect_words(spec['expect'])}.")
+                                 f"Record `{spec['path']}` in facts.yml{so}.")
     return RequirementResult(req.ref, req.kind, needs, "failed", f"`{spec['path']}` is {shown}",
                              f"Change it so that it {_expect_words(spec['expect'])}.", numbers=numbers)
 

@@ -170,6 +170,7 @@ def test_xlsx_has_filterable_sheets_with_the_rows(passing: Path, tmp_path: Path,
     """The workbook has Summary, Blocking, Conditions and Expiring sheets, each with a header, an autofilter and the rows."""
     blocker = first_critical(rules)  # type: ignore[arg-type]
     make_pack(passing / "south", "alliance-9", drop=blocker)
+    make_pack(passing / "south", "alliance-8", phase="delivering", near_expiry=1.0)
     out = tmp_path / "review.xlsx"
     assert cli(str(passing), "--format", f"xlsx:{out}")[0] == 1
     result = pf.review([passing], as_of=AS_OF, jobs=1)
@@ -222,7 +223,7 @@ def test_csv_markdown_html_show_every_row(passing: Path) -> None:
     code, out, _ = cli(str(passing), "--format", "csv")
     table = list(csv.reader(io.StringIO(out)))
     assert table[0][:3] == ["Pack", "Alliance", "Name"] and len(table) == 6
-    assert [r[6] for r in table[1:]] == ["pass"] * 5
+    assert [r[5] for r in table[1:]] == ["pass"] * 5
     md = cli(str(passing), "--format", "markdown")[1]
     assert sum(1 for line in md.splitlines() if line.startswith("| alliance-")) == 5
     html = cli(str(passing), "--format", "html")[1]
@@ -231,11 +232,11 @@ def test_csv_markdown_html_show_every_row(passing: Path) -> None:
 
 
 def test_html_escapes_problem_text(tmp_path: Path, make_pack: MakePack) -> None:
-    """A problem message with markup is shown as text, not HTML."""
-    pack = make_pack(tmp_path, "alliance-x")
-    (pack / "claims.yml").write_text("<script>alert(1)</script>: [", encoding="utf-8")
+    """A problem message with markup (here from the pack's folder name) is shown as text, not HTML."""
+    pack = make_pack(tmp_path, "<b>&x")
+    break_yaml(pack)
     html = cli(str(tmp_path), "--format", "html")[1]
-    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert "<b>&x" not in html and "&lt;b&gt;&amp;x/claims.yml:2:" in html
 
 
 def test_only_one_format_to_stdout_and_xlsx_needs_a_file_on_a_terminal(passing: Path) -> None:
