@@ -122,8 +122,8 @@ def to_document(result: GateResult) -> dict[str, Any]:
         "schema_version": SCHEMA_VERSION,
         "decision": result.decision,
         "decision_reasons": [_text(r) for r in result.decision_reasons],
-        "gate": {
-            "name": result.gate,
+        "gate": result.gate,
+        "gate_detail": {
             "title": _text(result.gate_title),
             "leaves": result.leaves,
             "evaluates": list(result.evaluates),

@@ -10,6 +10,10 @@ SUMMARY_HEADERS: tuple[str, ...] = (
     "Alliance", "Name", "Phase", "Gate", "Decision", "Blocking", "Blocking outcomes", "Conditions open",
     "Conditions overdue", *(f"Expiring {d}d" for d in HORIZONS), "Self-assessed critical", "Problems",
 )
+# Columns holding counts (right-aligned in tables).
+NUMERIC: frozenset[int] = frozenset(
+    i for i, h in enumerate(SUMMARY_HEADERS) if h == "Blocking" or h.startswith(("Conditions", "Expiring"))
+)
 
 
 def ids(values: Sequence[str], *, limit: int | None = None) -> str:
@@ -20,13 +24,23 @@ def ids(values: Sequence[str], *, limit: int | None = None) -> str:
 
 
 def summary_values(row: Row) -> tuple[str | int, ...]:
-    """One row's summary cells, in SUMMARY_HEADERS order (numbers stay numbers for spreadsheets)."""
+    """One row's summary cells, in SUMMARY_HEADERS order (numbers stay numbers for spreadsheets).
+
+    A pack that could not be read has empty counts, not zeros: nothing is known about it.
+    """
+    if row.decision == "error":
+        return (row.label, row.alliance_name or "", "", "", row.decision, "", "", "", "", *("" for _ in HORIZONS), "", _problems(row))
     return (
         row.label, row.alliance_name or "", row.phase or "", row.gate or "", row.decision, len(row.blocking),
         ids([b.outcome for b in row.blocking]), row.conditions_open, row.conditions_overdue,
         *(row.expiring_within(d) for d in HORIZONS), ids(row.self_assessed_critical),
-        "; ".join(row.problems) + (f" (+{row.problem_count - len(row.problems)} more)" if row.problem_count > len(row.problems) else ""),
+        _problems(row),
     )
+
+
+def _problems(row: Row) -> str:
+    more = row.problem_count - len(row.problems)
+    return "; ".join(row.problems) + (f" (+{more} more)" if more > 0 else "")
 
 
 def change_words(change: Change) -> list[str]:

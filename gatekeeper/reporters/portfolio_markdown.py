@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from gatekeeper.portfolio import PortfolioResult
-from gatekeeper.reporters.portfolio_columns import SUMMARY_HEADERS, change_words, summary_values
+from gatekeeper.reporters.portfolio_columns import NUMERIC, SUMMARY_HEADERS, change_words, summary_values
 
 
 def _cell(value: object) -> str:
@@ -18,7 +18,7 @@ def render(result: PortfolioResult) -> str:
         f"# Portfolio review as of {result.as_of}", "",
         f"{len(result.rows)} alliance(s) at {gate}: **{result.count('pass')} pass**, **{result.count('fail')} fail**, "
         f"**{result.count('error')} could not be evaluated**. Rule pack {_cell(result.rule_pack_name)} {_cell(result.rule_pack_version)}.",
-        "", "| " + " | ".join(headers) + " |", "|" + "|".join("---:" if isinstance(v, int) else "---" for v in summary_values(result.rows[0])[:-1]) + "|",
+        "", "| " + " | ".join(headers) + " |", "|" + "|".join("---:" if i in NUMERIC else "---" for i in range(len(headers))) + "|",
     ]
     for row in result.rows:
         lines.append("| " + " | ".join(_cell(v) for v in summary_values(row)[:-1]) + " |")

@@ -31,6 +31,9 @@ def render(result: PortfolioResult) -> str:
     table = [HEADERS]
     for row in result.rows:
         blocking = [b.outcome for b in row.blocking]
+        if row.decision == "error":  # nothing is known about a pack that could not be read
+            table.append((row.label, "-", "-", "ERROR", "-", "-", "-", "-", "-"))
+            continue
         table.append((
             row.label, row.phase or "-", row.gate or "-", row.decision.upper(),
             f"{len(blocking)}: {ids(blocking, limit=3)}" if blocking else "0",

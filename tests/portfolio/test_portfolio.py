@@ -32,7 +32,7 @@ def test_discovery_finds_nested_packs_sorted_and_skips_documents_and_hidden(tmp_
     """A pack is a folder with manifest.yml; nested folders are searched, a pack's own subfolders and hidden folders are not."""
     make_pack(tmp_path / "b", "zeta")
     make_pack(tmp_path / "a" / "deep", "alpha")
-    (tmp_path / "zeta" if False else tmp_path / "b" / "zeta" / "documents" / "manifest.yml").write_text("not a pack\n")
+    (tmp_path / "b" / "zeta" / "documents" / "manifest.yml").write_text("not a pack\n")
     make_pack(tmp_path / ".trash", "hidden")
     found = pf.discover([tmp_path, tmp_path / "b"])  # overlapping folders: each pack once
     assert [p.relative_to(tmp_path).as_posix() for p in found] == ["a/deep/alpha", "b/zeta"]

@@ -63,8 +63,9 @@ def test_decision_gate_and_rule_pack_are_recorded() -> None:
     doc = _doc("failing")
     assert doc["schema_version"] == 1
     assert doc["decision"] == "fail"
-    assert doc["gate"] == {"name": "delivering", "title": "Leave Creating, start Delivering", "leaves": "creating",
-                           "evaluates": ["deciding", "creating"]}
+    assert doc["gate"] == "delivering"
+    assert doc["gate_detail"] == {"title": "Leave Creating, start Delivering", "leaves": "creating",
+                                  "evaluates": ["deciding", "creating"]}
     assert doc["as_of"] == "2025-03-31"
     assert doc["rule_pack"] == {"name": "ice-alliancing-cop", "version": "1.0.0", "digest": reporter_cases.DIGEST}
     assert doc["blocking"] == ["DEC.LEA.01", "CRE.COM.01", "CRE.BEH.01", "CRE.BEH.02"]
