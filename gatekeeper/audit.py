@@ -16,8 +16,20 @@ from typing import Any
 
 from gatekeeper.evaluation.gate import evaluate
 from gatekeeper.loading.evidence import LoadedPack
-from gatekeeper.model import Claim, EvidenceItem, EvidencePack, Outcome, RulePack, Source
-from gatekeeper.result import ConditionResult, GateResult, OutcomeResult, RequirementResult
+from gatekeeper.model import (
+    Claim,
+    EvidenceItem,
+    EvidencePack,
+    Outcome,
+    RulePack,
+    Source,
+)
+from gatekeeper.result import (
+    ConditionResult,
+    GateResult,
+    OutcomeResult,
+    RequirementResult,
+)
 
 DEFAULT_EXPIRING_WITHIN = 30
 

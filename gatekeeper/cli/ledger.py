@@ -10,7 +10,14 @@ from typing import Any
 import click
 
 from gatekeeper.cli.common import EXIT_FAIL, EXIT_PASS, guarded
-from gatekeeper.ledger import LEDGER_ENV, Ledger, Row, changed_documents, default_location, open_ledger
+from gatekeeper.ledger import (
+    LEDGER_ENV,
+    Ledger,
+    Row,
+    changed_documents,
+    default_location,
+    open_ledger,
+)
 from gatekeeper.loading.yamlstrict import load_yaml
 from gatekeeper.problems import InputError, Problem
 

@@ -10,7 +10,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
 
-from gatekeeper.commercial.model import HUNDRED, Band, CommercialModel, Party, fmt_money, fmt_number
+from gatekeeper.commercial.model import (
+    HUNDRED,
+    Band,
+    CommercialModel,
+    Party,
+    fmt_money,
+    fmt_number,
+)
 from gatekeeper.commercial.simulate import DOMAIN, ZERO, cap_points, scenario, simulate
 
 

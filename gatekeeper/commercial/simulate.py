@@ -18,7 +18,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 
-from gatekeeper.commercial.model import HUNDRED, MAX_SCENARIOS, CommercialModel, Party, exact
+from gatekeeper.commercial.model import (
+    HUNDRED,
+    MAX_SCENARIOS,
+    CommercialModel,
+    Party,
+    exact,
+)
 
 # Thresholds are sought between a 100 % overrun (twice the target) and a 100 % saving (nothing spent).
 DOMAIN: tuple[Fraction, Fraction] = (Fraction(-100), Fraction(100))

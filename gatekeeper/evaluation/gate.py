@@ -12,7 +12,13 @@ from gatekeeper.evaluation.facts import build_facts
 from gatekeeper.evaluation.requirements import KINDS, Context, Firing
 from gatekeeper.model import NEXT_GATE, STATUSES, EvidencePack, Gate, Outcome, RulePack
 from gatekeeper.problems import InputError, Problem
-from gatekeeper.result import ConditionResult, GateResult, OutcomeResult, RequirementResult, ThemeSummary
+from gatekeeper.result import (
+    ConditionResult,
+    GateResult,
+    OutcomeResult,
+    RequirementResult,
+    ThemeSummary,
+)
 
 # Statuses that count as "in place" for a critical outcome and close a condition.
 SETTLED = ("met", "waived", "not_applicable")

@@ -18,7 +18,8 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import astuple, dataclass
 from datetime import datetime, timezone
-from typing import Any
+from types import TracebackType
+from typing import Any, Self
 
 GENESIS = "0" * 64
 
@@ -260,3 +261,29 @@ def verify_rows(rows: Sequence[StoredRow], *, secret: bytes | None) -> list[Find
             ):
                 findings.append(Finding(stored.seq, f"row {stored.seq} has a wrong MAC"))
     return sorted(findings, key=lambda f: (f.seq if f.seq is not None else 0, f.message))
+
+
+class LedgerBase:
+    """What both backends share once they can list their stored rows: verification and closing."""
+
+    _secret: bytes | None
+    _conn: Any
+
+    def _stored(self) -> list[StoredRow]:
+        raise NotImplementedError
+
+    def verify(self) -> list[Finding]:
+        """Every break in the chain (and every bad MAC when a key is set); empty when intact."""
+        return verify_rows(self._stored(), secret=self._secret)
+
+    def close(self) -> None:
+        """Close the connection; the ledger object can be used again afterwards."""
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, value: BaseException | None, traceback: TracebackType | None) -> None:
+        self.close()

@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
-from gatekeeper.ledger.chain import Finding, Row, StoredRow, canonical_json, new_row, parse_row, verify_rows
+from gatekeeper.ledger.chain import (
+    LedgerBase,
+    Row,
+    StoredRow,
+    canonical_json,
+    new_row,
+    parse_row,
+)
 from gatekeeper.problems import InputError, Problem
 
 if TYPE_CHECKING:
@@ -55,7 +61,7 @@ def redacted(url: str) -> str:
     return f"postgresql://{user}{host}{port}/{dbname}"
 
 
-class PostgresLedger:
+class PostgresLedger(LedgerBase):
     """A hash-chained ledger in a PostgreSQL table; appends are serialised by a table lock.
 
     `LOCK TABLE ... IN EXCLUSIVE MODE` blocks other appenders (and hand edits) but not readers,
@@ -107,24 +113,6 @@ class PostgresLedger:
         if not found:
             raise InputError(Problem(self.location, message=f"no row {seq} in the ledger"))
         return self._parse(StoredRow(*found[0]))
-
-    def verify(self) -> list[Finding]:
-        """Every break in the chain (and every bad MAC when a key is set); empty when intact."""
-        return verify_rows(self._stored(), secret=self._secret)
-
-    def close(self) -> None:
-        """Close the connection; the ledger object can be used again afterwards."""
-        if self._conn is not None:
-            self._conn.close()
-            self._conn = None
-
-    def __enter__(self) -> PostgresLedger:
-        return self
-
-    def __exit__(
-        self, kind: type[BaseException] | None, value: BaseException | None, traceback: TracebackType | None
-    ) -> None:
-        self.close()
 
     # -- internals --------------------------------------------------------------------------
 

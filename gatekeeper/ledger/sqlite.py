@@ -6,10 +6,16 @@ import os
 import sqlite3
 from collections.abc import Mapping
 from pathlib import Path
-from types import TracebackType
 from typing import Any
 
-from gatekeeper.ledger.chain import Finding, Row, StoredRow, canonical_json, new_row, parse_row, verify_rows
+from gatekeeper.ledger.chain import (
+    LedgerBase,
+    Row,
+    StoredRow,
+    canonical_json,
+    new_row,
+    parse_row,
+)
 from gatekeeper.problems import InputError, Problem
 
 TABLE = "gatekeeper_ledger"
@@ -43,7 +49,7 @@ PRAGMA user_version = {SCHEMA_VERSION};
 """
 
 
-class SqliteLedger:
+class SqliteLedger(LedgerBase):
     """A hash-chained ledger in an SQLite file; safe for many processes appending at once.
 
     Every append runs in `BEGIN IMMEDIATE`, which takes the write lock before reading the chain's
@@ -92,24 +98,6 @@ class SqliteLedger:
         if found is None:
             raise InputError(Problem(self.location, message=f"no row {seq} in the ledger"))
         return self._parse(StoredRow(*found))
-
-    def verify(self) -> list[Finding]:
-        """Every break in the chain (and every bad MAC when a key is set); empty when intact."""
-        return verify_rows(self._stored(), secret=self._secret)
-
-    def close(self) -> None:
-        """Close the connection; the ledger object can be used again afterwards."""
-        if self._conn is not None:
-            self._conn.close()
-            self._conn = None
-
-    def __enter__(self) -> SqliteLedger:
-        return self
-
-    def __exit__(
-        self, kind: type[BaseException] | None, value: BaseException | None, traceback: TracebackType | None
-    ) -> None:
-        self.close()
 
     # -- internals --------------------------------------------------------------------------
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import quote
 
 from gatekeeper.model import PHASE_CODES, PHASES, STATUSES, THEME_CODES, THEMES
@@ -248,3 +249,16 @@ def decision_headline(result: GateResult) -> str:
 def short_digest(digest: str | None) -> str:
     return line(digest)[:12] if digest else ""
 
+
+
+def report_context(result: GateResult) -> dict[str, Any]:
+    """What the Markdown and HTML templates both show, prepared once."""
+    return {
+        "r": result,
+        "headline": decision_headline(result),
+        "blockers": blockers(result),
+        "conditions": conditions(result),
+        "grid": grid(result),
+        "others": other_cells(result),
+        "themes": theme_lines(result),
+    }

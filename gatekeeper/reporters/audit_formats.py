@@ -5,7 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from gatekeeper.audit import AuditResult
-from gatekeeper.reporters import audit_csv, audit_html, audit_json, audit_markdown, audit_text
+from gatekeeper.reporters import (
+    audit_csv,
+    audit_html,
+    audit_json,
+    audit_markdown,
+    audit_text,
+)
 from gatekeeper.reporters.options import RenderOptions
 
 AUDIT_REPORTERS: dict[str, Callable[[AuditResult, RenderOptions], str]] = {

@@ -115,13 +115,7 @@ def render(result: GateResult, options: RenderOptions) -> str:
     """Render `result` as one self-contained HTML page: no scripts, no external resources."""
     template = environment(html=True).get_template("report.html.j2")
     return template.render(
-        r=result,
-        headline=v.decision_headline(result),
-        blockers=v.blockers(result),
-        conditions=v.conditions(result),
-        grid=v.grid(result),
-        others=v.other_cells(result),
-        themes=v.theme_lines(result),
+        **v.report_context(result),
         chart=chart(result),
         chart_order=CHART_ORDER,
         cells=_cells(result),

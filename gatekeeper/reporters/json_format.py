@@ -27,7 +27,8 @@ def _escape(match: re.Match[str]) -> str:
     return f"\\u{ord(match.group()):04x}"
 
 
-def _text(value: str) -> str:
+def safe_text(value: str) -> str:
+    """Text as JSON can carry it: lone surrogates become "?", everything else is kept."""
     # Lone surrogates would make the document unencodable as UTF-8; they become "?". Everything
     # else is kept as is (json.dumps escapes control characters): the JSON is the faithful record.
     try:
@@ -37,73 +38,73 @@ def _text(value: str) -> str:
     return value
 
 
-def _opt(value: str | None) -> str | None:
-    return None if value is None else _text(value)
+def safe_opt(value: str | None) -> str | None:
+    return None if value is None else safe_text(value)
 
 
 def _evidence(use: EvidenceUse) -> dict[str, Any]:
     return {
-        "item": _text(use.item),
-        "title": _text(use.title),
-        "kind": _text(use.kind),
-        "path": _text(use.path),
+        "item": safe_text(use.item),
+        "title": safe_text(use.title),
+        "kind": safe_text(use.kind),
+        "path": safe_text(use.path),
         "counted": use.counted,
-        "reason": _text(use.reason),
+        "reason": safe_text(use.reason),
     }
 
 
 def _requirement(req: RequirementResult) -> dict[str, Any]:
     return {
-        "ref": _text(req.ref),
-        "kind": _text(req.kind),
-        "needs": _text(req.needs),
+        "ref": safe_text(req.ref),
+        "kind": safe_text(req.kind),
+        "needs": safe_text(req.needs),
         "status": req.status,
-        "detail": _text(req.detail),
-        "fix": _opt(req.fix),
+        "detail": safe_text(req.detail),
+        "fix": safe_opt(req.fix),
         "evidence": [_evidence(e) for e in req.evidence],
-        "numbers": [{"name": _text(k), "value": _text(val)} for k, val in req.numbers],
+        "numbers": [{"name": safe_text(k), "value": safe_text(val)} for k, val in req.numbers],
     }
 
 
 def _outcome(outcome: OutcomeResult) -> dict[str, Any]:
     used = sorted({e.item for r in outcome.requirements for e in r.evidence if e.counted})
     return {
-        "id": _text(outcome.id),
-        "cell": _text(outcome.cell),
+        "id": safe_text(outcome.id),
+        "cell": safe_text(outcome.cell),
         "phase": outcome.phase,
         "theme": outcome.theme,
-        "section": _text(outcome.section),
-        "subheading": _text(outcome.subheading),
-        "text": _text(outcome.text),
+        "section": safe_text(outcome.section),
+        "subheading": safe_text(outcome.subheading),
+        "text": safe_text(outcome.text),
         "critical": outcome.critical,
         "status": outcome.status,
         "blocking": outcome.blocking,
-        "reasons": [_text(r) for r in outcome.reasons],
-        "fix": _opt(outcome.fix),
+        "reasons": [safe_text(r) for r in outcome.reasons],
+        "fix": safe_opt(outcome.fix),
         "claim": {
-            "status": _opt(outcome.claim_status),
-            "assessed_by": _opt(outcome.assessed_by),
-            "method": _opt(outcome.method),
+            "status": safe_opt(outcome.claim_status),
+            "assessed_by": safe_opt(outcome.assessed_by),
+            "method": safe_opt(outcome.method),
             "self_assessed": outcome.self_assessed,
         },
-        "evidence_used": [_text(i) for i in used],
+        "evidence_used": [safe_text(i) for i in used],
         "requirements": [_requirement(r) for r in outcome.requirements],
     }
 
 
 def _condition(condition: ConditionResult) -> dict[str, Any]:
     return {
-        "outcome": _text(condition.outcome),
-        "owner": _text(condition.owner),
+        "outcome": safe_text(condition.outcome),
+        "owner": safe_text(condition.owner),
         "due": condition.due.isoformat(),
         "state": condition.state,
-        "note": _opt(condition.note),
+        "note": safe_opt(condition.note),
     }
 
 
 def _cell(cell: ThemeSummary) -> dict[str, Any]:
     return {
-        "cell": _text(cell.cell),
+        "cell": safe_text(cell.cell),
         "phase": cell.phase,
         "theme": cell.theme,
         "counts": {status: n for status, n in cell.counts},
@@ -121,38 +122,38 @@ def to_document(result: GateResult) -> dict[str, Any]:
     return {
         "schema_version": SCHEMA_VERSION,
         "decision": result.decision,
-        "decision_reasons": [_text(r) for r in result.decision_reasons],
+        "decision_reasons": [safe_text(r) for r in result.decision_reasons],
         "gate": result.gate,
         "gate_detail": {
-            "title": _text(result.gate_title),
+            "title": safe_text(result.gate_title),
             "leaves": result.leaves,
             "evaluates": list(result.evaluates),
         },
         "as_of": result.as_of.isoformat(),
         "alliance": {
-            "id": _text(result.alliance_id),
-            "name": _text(result.alliance_name),
-            "client": _text(result.client),
+            "id": safe_text(result.alliance_id),
+            "name": safe_text(result.alliance_name),
+            "client": safe_text(result.client),
             "phase": result.phase,
         },
         "rule_pack": {
-            "name": _text(result.rule_pack_name),
-            "version": _text(result.rule_pack_version),
-            "digest": _text(result.rule_pack_digest),
+            "name": safe_text(result.rule_pack_name),
+            "version": safe_text(result.rule_pack_version),
+            "digest": safe_text(result.rule_pack_digest),
         },
         "profile": (
-            {"name": _text(result.profile_name), "digest": _opt(result.profile_digest)}
+            {"name": safe_text(result.profile_name), "digest": safe_opt(result.profile_digest)}
             if result.profile_name is not None
             else None
         ),
-        "blocking": [_text(i) for i in result.blocking],
+        "blocking": [safe_text(i) for i in result.blocking],
         "conditions_carried": [_condition(c) for c in result.conditions_carried],
         "conditions_set": [_condition(c) for c in result.conditions_set],
-        "self_assessed_critical": [_text(i) for i in result.self_assessed_critical],
+        "self_assessed_critical": [safe_text(i) for i in result.self_assessed_critical],
         "cells": [_cell(c) for c in result.cells],
         "outcomes": [_outcome(o) for o in result.outcomes],
-        "evidence_files": [{"path": _text(p), "sha256": _text(h)} for p, h in result.evidence_files],
-        "document_problems": [_text(p) for p in result.document_problems],
+        "evidence_files": [{"path": safe_text(p), "sha256": safe_text(h)} for p, h in result.evidence_files],
+        "document_problems": [safe_text(p) for p in result.document_problems],
     }
 
 

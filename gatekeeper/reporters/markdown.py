@@ -11,12 +11,4 @@ from gatekeeper.result import GateResult
 def render(result: GateResult, options: RenderOptions) -> str:
     """Render `result` as GitHub/GitLab-flavoured Markdown; every free text is escaped."""
     template = environment(html=False).get_template("report.md.j2")
-    return template.render(
-        r=result,
-        headline=v.decision_headline(result),
-        blockers=v.blockers(result),
-        conditions=v.conditions(result),
-        grid=v.grid(result),
-        others=v.other_cells(result),
-        themes=v.theme_lines(result),
-    )
+    return template.render(**v.report_context(result))

@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 from gatekeeper.portfolio import PortfolioResult
-from gatekeeper.reporters.portfolio_columns import NUMERIC, SUMMARY_HEADERS, change_words, summary_values
+from gatekeeper.reporters.portfolio_columns import (
+    NUMERIC,
+    SUMMARY_HEADERS,
+    change_words,
+    summary_values,
+)
 
 
 def _cell(value: object) -> str:

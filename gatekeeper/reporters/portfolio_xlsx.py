@@ -13,7 +13,11 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from gatekeeper.portfolio import PortfolioResult
-from gatekeeper.reporters.portfolio_columns import SUMMARY_HEADERS, change_words, summary_values
+from gatekeeper.reporters.portfolio_columns import (
+    SUMMARY_HEADERS,
+    change_words,
+    summary_values,
+)
 
 SHEETS = ("Summary", "Blocking", "Conditions", "Expiring")
 MAX_WIDTH = 60
