@@ -96,7 +96,7 @@ def _facts(b: _Builder, quality: float) -> dict[str, Any]:
                      "responses": 60, "evidence": ref("survey_result")} for s in ("climate", "behaviour", "stakeholder", "commercial_model")],
         "suitability": {},
     }
-    for name, entries in facts["checklists"].items():  # every entry cites the agreement
+    for entries in facts["checklists"].values():  # every entry cites the agreement
         first = next(iter(entries.values()))["evidence"]
         for entry in entries.values():
             entry["evidence"] = first

@@ -164,7 +164,7 @@ def load_rule_pack(*, profile: Path | None = None, root: Path | None = None) -> 
     facts_schema = _facts_schema()
     outcomes: dict[str, Outcome] = {}
     cells: dict[str, Cell] = {}
-    for rel, doc in zip(OUTCOME_FILES, outcome_docs):
+    for doc in outcome_docs:
         assert doc is not None
         phase = doc.data["phase"]
         for ci, cell in enumerate(doc.data["cells"]):

@@ -70,7 +70,7 @@ def _fact(spec: dict, pack: EvidencePack, as_of: dt.date) -> str:
 def _checklist(spec: dict, rules: RulePack, pack: EvidencePack, as_of: dt.date) -> str:
     entries = _get(pack.facts, f"checklists.{spec['checklist']}") or {}
     covered = 0
-    for entry_id, entry in entries.items():
+    for entry in entries.values():
         item = pack.register.get(entry.get("evidence") or "")
         if item and not item.document_problem and item.date <= as_of:
             covered += 1
