@@ -15,6 +15,7 @@ Definitions (the reports and the checks use these and no others):
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -318,6 +319,12 @@ def simulate(
     m = model.assumed_modifier if modifier is None else exact(modifier)
     if m < 0:
         raise ValueError("the KPI modifier cannot be negative")
+    return _simulate(model, first, last, size, m)
+
+
+@functools.lru_cache(maxsize=16)
+def _simulate(model: CommercialModel, first: Fraction, last: Fraction, size: Fraction, m: Fraction) -> Simulation:
+    # A gate evaluation simulates the same model for its checks and for its chart: do it once.
     return Simulation(
         model=model,
         start=first,
