@@ -89,7 +89,7 @@ def test_unreadable_pack_is_reported_in_its_row_and_exits_3(passing: Path, make_
     assert "Could not be evaluated:\n  alliance-1\n    " in out
 
 
-def test_summary_counts_conditions_expiry_and_self_assessment(tmp_path: Path, rules: object) -> None:
+def test_summary_counts_conditions_expiry_and_self_assessment(tmp_path: Path) -> None:
     """Row counts come from the GateResult: conditions by state, evidence expiring within 30/60/90 days."""
     from gatekeeper import api
     from gatekeeper.synthetic import synthesize, write_pack
