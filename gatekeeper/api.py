@@ -29,8 +29,8 @@ def load(pack_dir: Path, *, profile: Path | None = None) -> tuple[RulePack, Load
 
 
 def check(pack_dir: Path, *, gate: str | None = None, as_of: dt.date | None = None,
-          profile: Path | None = None) -> GateResult:
+          profile: Path | None = None, chart: bool = True) -> GateResult:
     """Load and evaluate one evidence pack at a gate, as of a date (today by default)."""
     rule_pack, loaded = load(pack_dir, profile=profile)
     return evaluate(rule_pack, loaded.pack, gate=gate, as_of=as_of or dt.date.today(),
-                    document_problems=loaded.document_problems)
+                    document_problems=loaded.document_problems, chart=chart)

@@ -79,7 +79,8 @@ def check(pack: Path, gate: str | None, as_of: dt.datetime | None, profile: Path
     Exit 0 when the gate passes, 1 when it fails, 3 when it cannot be evaluated.
     """
     targets = parse_formats(formats, choices=tuple(REPORTERS))
-    result = api.check(pack, gate=gate, as_of=as_of.date() if as_of else None, profile=profile)
+    result = api.check(pack, gate=gate, as_of=as_of.date() if as_of else None, profile=profile,
+                       chart=any(name == "html" for name, _ in targets))
     outputs = [
         (render(result, name, options=RenderOptions(color=use_color(path is None) and name == "text")), path)
         for name, path in targets
@@ -97,7 +98,7 @@ def check(pack: Path, gate: str | None, as_of: dt.datetime | None, profile: Path
 @guarded
 def explain(pack: Path, outcome_id: str, gate: str | None, as_of: dt.datetime | None, profile: Path | None) -> None:
     """The full reasoning for one outcome of PACK, requirement by requirement."""
-    result = api.check(pack, gate=gate, as_of=as_of.date() if as_of else None, profile=profile)
+    result = api.check(pack, gate=gate, as_of=as_of.date() if as_of else None, profile=profile, chart=False)
     wanted = outcome_id.upper()
     try:
         outcome = result.outcome(wanted)

@@ -53,7 +53,7 @@ def decision_entry(result: GateResult, *, decision: str, by: str, role: str, not
 def record(pack: Path, gate: str, decision: str, by: str, role: str, note: str | None, as_of: dt.datetime | None,
            profile: Path | None, ledger_url: str | None) -> None:
     """Evaluate GATE for PACK and record the decision: nothing is written if the evaluation fails."""
-    result = api.check(pack, gate=gate, as_of=as_of.date() if as_of else None, profile=profile)
+    result = api.check(pack, gate=gate, as_of=as_of.date() if as_of else None, profile=profile, chart=False)
     if decision != result.decision and not (note and note.strip()):
         raise UsageError(
             f"the computed result is {result.decision}; recording {decision} needs --note with the reason"

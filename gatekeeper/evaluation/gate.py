@@ -32,8 +32,11 @@ def default_gate(pack: EvidencePack) -> str:
 
 
 def evaluate(rules: RulePack, pack: EvidencePack, *, gate: str | None = None, as_of: dt.date,
-             document_problems: Sequence[Problem] = ()) -> GateResult:
-    """Evaluate `gate` for `pack` as of one date, and decide it."""
+             document_problems: Sequence[Problem] = (), chart: bool = True) -> GateResult:
+    """Evaluate `gate` for `pack` as of one date, and decide it.
+
+    `chart=False` leaves out the commercial chart (an SVG only the HTML report shows).
+    """
     gate_name = gate or default_gate(pack)
     if gate_name not in rules.policy.gates:
         raise InputError(Problem("rules/policy.yml", 0, 0, f"the policy defines no gate {gate_name!r}"))
@@ -42,7 +45,7 @@ def evaluate(rules: RulePack, pack: EvidencePack, *, gate: str | None = None, as
     if not scope:  # a gate that evaluated nothing is an error, never a pass
         raise InputError(Problem("rules/policy.yml", 0, 0, f"gate {gate_name!r} has no outcomes in scope"))
 
-    commercial, chart = _commercial(pack, scope)
+    commercial, chart_svg = _commercial(pack, scope, chart=chart)
     facts = build_facts(pack, scope, as_of=as_of, commercial_results={k: v.passed for k, v in commercial.items()})
     compiled = engine.compile_pack(rules, [o.id for o in scope])
     firings = engine.run(compiled, facts)
@@ -86,11 +89,11 @@ def evaluate(rules: RulePack, pack: EvidencePack, *, gate: str | None = None, as
         profile_name=rules.profile_name, profile_digest=rules.profile_digest,
         evidence_files=tuple(sorted(pack.files.items())),
         document_problems=tuple(str(p) for p in document_problems),
-        commercial_chart_svg=chart,
+        commercial_chart_svg=chart_svg,
     )
 
 
-def _commercial(pack: EvidencePack, scope: Sequence[Outcome]) -> tuple[dict[str, Any], str | None]:
+def _commercial(pack: EvidencePack, scope: Sequence[Outcome], *, chart: bool) -> tuple[dict[str, Any], str | None]:
     """Run the commercial checks the scope needs, once, on the pack's commercial model."""
     names = sorted({r.spec["check"] for o in scope for r in o.requirements if r.kind == "commercial"})
     if not names or pack.commercial is None:
@@ -99,7 +102,8 @@ def _commercial(pack: EvidencePack, scope: Sequence[Outcome]) -> tuple[dict[str,
     from gatekeeper.commercial.checks import CHECKS
     from gatekeeper.commercial.simulate import simulate
 
-    return {name: CHECKS[name].run(pack.commercial) for name in names}, svg(simulate(pack.commercial))
+    checks = {name: CHECKS[name].run(pack.commercial) for name in names}
+    return checks, svg(simulate(pack.commercial)) if chart else None
 
 
 def _judge_outcome(outcome: Outcome, firings: list[Firing] | engine.EngineError, ctx: Context, rules: RulePack) -> OutcomeResult:

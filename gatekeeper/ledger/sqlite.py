@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import time
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -142,7 +143,7 @@ class SqliteLedger(LedgerBase):
             self._check_is_ledger(conn, allow_empty=True)
             # WAL lets readers (list, verify) run while someone records; FULL makes every
             # acknowledged append survive a power cut, not only a crash of the process.
-            conn.execute("PRAGMA journal_mode = WAL")
+            self._use_wal(conn)
             conn.execute("PRAGMA synchronous = FULL")
             if not self._has_table(conn):
                 conn.executescript("BEGIN IMMEDIATE;" + _SCHEMA + "COMMIT;")
@@ -152,6 +153,22 @@ class SqliteLedger(LedgerBase):
                 conn.close()
             raise self._problem(verb, error) from error
         return conn
+
+    @staticmethod
+    def _use_wal(conn: sqlite3.Connection) -> None:
+        """Switch a new ledger to WAL. SQLite answers "locked" at once, without waiting on the busy
+        timeout, when another process switches it at the same moment: retry until it is done."""
+        deadline = time.monotonic() + BUSY_TIMEOUT_S
+        while True:
+            try:
+                if conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal":
+                    return
+                conn.execute("PRAGMA journal_mode = WAL")
+                return
+            except sqlite3.OperationalError as error:
+                if error.sqlite_errorcode not in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.02)
 
     def _open_for_reading(self) -> sqlite3.Connection:
         verb = "cannot read the ledger"
@@ -180,9 +197,14 @@ class SqliteLedger(LedgerBase):
 
     def _check_is_ledger(self, conn: sqlite3.Connection, *, allow_empty: bool) -> None:
         """Refuse a database that is something else, rather than adding a ledger to it."""
-        if self._has_table(conn):
+        # One statement, one snapshot: another process may be creating the ledger right now.
+        ours, others = conn.execute(
+            "SELECT count(CASE WHEN type = 'table' AND name = ? THEN 1 END),"
+            " count(CASE WHEN name NOT LIKE 'sqlite_%' AND tbl_name != ? THEN 1 END) FROM sqlite_master",
+            (TABLE, TABLE),
+        ).fetchone()
+        if ours:
             return
-        others = conn.execute("SELECT count(*) FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'").fetchone()[0]
         if others:
             conn.close()
             message = "not a gatekeeper ledger (an SQLite database without a gatekeeper_ledger table)"

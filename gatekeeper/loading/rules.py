@@ -10,6 +10,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from gatekeeper import cache
 from gatekeeper.loading.schema import json_path, schema_problems
 from gatekeeper.loading.yamlstrict import Document, load_yaml
 from gatekeeper.model import (
@@ -143,9 +144,26 @@ def _digest(paths: Sequence[tuple[str, Path]]) -> str:
 def load_rule_pack(*, profile: Path | None = None, root: Path | None = None) -> RulePack:
     """Load and validate the rule pack (bundled unless `root` is given), tailored by `profile`.
 
-    Raises InputError with every problem found, each located in its file.
+    Raises InputError with every problem found, each located in its file. A pack that loaded
+    before from exactly the same files is taken from the cache (gatekeeper.cache).
     """
     root = root if root is not None else data_dir("rules")
+    sources = sorted(p for p in root.rglob("*") if p.suffix in (".yml", ".json") and p.is_file())
+    parts = [str(p.relative_to(root)).encode() + b"\0" + p.read_bytes() for p in sources]
+    parts += [(data_dir("evidence_schema") / "facts.schema.json").read_bytes(), Path(__file__).read_bytes()]
+    parts += [(Path(__file__).parents[1] / "model.py").read_bytes()]
+    if profile is not None:
+        parts += [str(profile).encode(), profile.read_bytes()]
+    name = f"rules-{cache.key(parts)}.pickle"
+    cached = cache.load_object(name)
+    if isinstance(cached, RulePack):
+        return cached
+    pack = _load_rule_pack(profile=profile, root=root)
+    cache.store_object(name, pack)
+    return pack
+
+
+def _load_rule_pack(*, profile: Path | None, root: Path) -> RulePack:
     out = _Collector()
     meta = _load(root, "pack.yml", "pack.schema.json", "rules/", out)
     policy_doc = _load(root, "policy.yml", "policy.schema.json", "rules/", out)

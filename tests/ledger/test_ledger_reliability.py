@@ -74,7 +74,8 @@ def test_concurrent_writers_build_one_unbroken_chain(backend: Backend, capsys: p
         writer.stdin.flush()
     outputs = [finish(writer) for writer in writers]
     elapsed = time.perf_counter() - began
-    assert [writer.returncode for writer in writers] == [0] * WRITERS, [err for _out, err in outputs]
+    failed = [err[-2000:] for (_out, err), writer in zip(outputs, writers, strict=True) if writer.returncode]
+    assert failed == []
 
     with open_ledger(backend.url) as ledger:
         rows = ledger.rows()
