@@ -98,12 +98,15 @@ def _commercial(pack: EvidencePack, scope: Sequence[Outcome], *, chart: bool) ->
     names = sorted({r.spec["check"] for o in scope for r in o.requirements if r.kind == "commercial"})
     if not names or pack.commercial is None:
         return {}, None
-    from gatekeeper.commercial.chart import svg
     from gatekeeper.commercial.checks import CHECKS
-    from gatekeeper.commercial.simulate import simulate
 
     checks = {name: CHECKS[name].run(pack.commercial) for name in names}
-    return checks, svg(simulate(pack.commercial)) if chart else None
+    if not chart:
+        return checks, None
+    from gatekeeper.commercial.chart import svg
+    from gatekeeper.commercial.simulate import simulate
+
+    return checks, svg(simulate(pack.commercial))
 
 
 def _judge_outcome(outcome: Outcome, firings: list[Firing] | engine.EngineError, ctx: Context, rules: RulePack) -> OutcomeResult:

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import importlib.util
 import json
+import marshal
 import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from types import CodeType
 from typing import TYPE_CHECKING, Any
 
 from gatekeeper import cache
@@ -66,33 +67,36 @@ def validator(folder: str, name: str) -> Draft202012Validator:
 
 @functools.cache
 def fast_validator(folder: str, name: str) -> Callable[[Any], Any] | None:
-    """A compiled validator for a self-contained schema, or None (then jsonschema answers alone)."""
+    """A compiled validator for a self-contained schema, or None (then jsonschema answers alone).
+
+    fastjsonschema generates Python source from the schema (~10-40 ms a schema); the compiled
+    code object is kept in the cache, marshalled, keyed by the schema, fastjsonschema and Python.
+    """
     raw = _schema_text(folder, name)
     schema = json.loads(raw)
     if _refers_outside(schema):
         return None  # refers to another file: leave it to jsonschema's registry
     import fastjsonschema
 
-    module_name = f"gk_schema_{cache.key([raw, fastjsonschema.VERSION.encode()])}"
-    folder_path = cache.directory()
-    source_path = folder_path / f"{module_name}.py" if folder_path else None
-    if source_path is None or not source_path.is_file():
-        code = fastjsonschema.compile_to_code(schema, formats={"date": _is_date})
-        entry = re.search(r"^def (\w+)\(", code, re.M)
-        if entry is None:
+    entry = f"schema-{cache.key([raw, fastjsonschema.VERSION.encode()])}.marshal"
+    code: CodeType | None = None
+    stored = cache.read(entry)
+    if stored is not None:
+        try:
+            code = marshal.loads(stored)
+        except (EOFError, ValueError, TypeError):
+            code = None
+    if code is None:
+        source = fastjsonschema.compile_to_code(schema, formats={"date": _is_date})
+        first = re.search(r"^def (\w+)\(", source, re.M)
+        if first is None:
             return None
-        code += f"\nvalidate = {entry.group(1)}\n"  # the first function generated validates the whole document
-        if source_path is None:
-            namespace: dict[str, Any] = {}
-            exec(compile(code, f"<{name}>", "exec"), namespace)  # noqa: S102 - code generated from our own schema
-            return functools.partial(namespace["validate"], custom_formats={"date": _is_date})
-        cache.write(source_path.name, code.encode("utf-8"))
-    spec = importlib.util.spec_from_file_location(module_name, source_path)
-    if spec is None or spec.loader is None:
-        return None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)  # imported, so Python keeps its bytecode in __pycache__
-    return functools.partial(module.validate, custom_formats={"date": _is_date})
+        # The first function generated validates the whole document.
+        code = compile(f"{source}\nvalidate = {first.group(1)}\n", f"<schema {name}>", "exec")
+        cache.write(entry, marshal.dumps(code))
+    namespace: dict[str, Any] = {}
+    exec(code, namespace)  # noqa: S102 - code generated from our own schema
+    return functools.partial(namespace["validate"], custom_formats={"date": _is_date})
 
 
 def _refers_outside(node: Any) -> bool:

@@ -5,22 +5,24 @@ Reporters only render. The decision and the exit code are computed before them, 
 
 from __future__ import annotations
 
+import importlib
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import TextIO
 
-from gatekeeper.reporters import html, json_format, junit, markdown, text
 from gatekeeper.reporters.options import RenderOptions
 from gatekeeper.result import GateResult
 
 __all__ = ["REPORTERS", "SUFFIXES", "RenderOptions", "color_wanted", "render"]
 
-REPORTERS: dict[str, Callable[[GateResult, RenderOptions], str]] = {
-    "text": text.render,
-    "json": json_format.render,
-    "junit": junit.render,
-    "markdown": markdown.render,
-    "html": html.render,
+# Format name -> the module whose `render(result, options)` writes it. Modules are imported when
+# their format is asked for: the text format should not pay for Jinja2.
+REPORTERS: dict[str, str] = {
+    "text": "gatekeeper.reporters.text",
+    "json": "gatekeeper.reporters.json_format",
+    "junit": "gatekeeper.reporters.junit",
+    "markdown": "gatekeeper.reporters.markdown",
+    "html": "gatekeeper.reporters.html",
 }
 
 # The usual file name ending of each format, for callers that name files themselves.
@@ -36,10 +38,10 @@ SUFFIXES: dict[str, str] = {
 def render(result: GateResult, fmt: str, *, options: RenderOptions) -> str:
     """Render `result` in format `fmt` (a key of REPORTERS); the same inputs give the same text."""
     try:
-        reporter = REPORTERS[fmt]
+        module = REPORTERS[fmt]
     except KeyError:
         raise ValueError(f"unknown format {fmt!r}; choose from {', '.join(REPORTERS)}") from None
-    return reporter(result, options)
+    return importlib.import_module(module).render(result, options)
 
 
 def color_wanted(stream: TextIO, environ: Mapping[str, str] | None = None) -> bool:
