@@ -25,8 +25,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-AS_OF = dt.date(2025, 6, 1)
+AS_OF = dt.date(2025, 6, 1)  # the synthetic portfolios' assessment date
 EXAMPLE = REPO / "examples" / "fenland-water"
+EXAMPLE_AS_OF = "2026-10-06"  # the README example's assessment date
+# Children run as an installed tool does: with bytecode caching (some shells set
+# PYTHONDONTWRITEBYTECODE, which would make every run compile gatekeeper from source again).
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 GATEKEEPER = [sys.executable, "-m", "gatekeeper"]
 # Load every .yml under the folders given, with libyaml, in one process: the parse-only baseline.
 BASELINE = """
@@ -93,7 +97,7 @@ def run(command: Sequence[str]) -> Run:
     peak = 0.0
     done = threading.Event()
     started = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=REPO)
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=REPO, env=ENV)
 
     def sample() -> None:
         nonlocal peak
@@ -133,14 +137,10 @@ def median_run(command: Sequence[str], repeats: int, *, ok: Sequence[int] = (0,)
 def _generate(root: Path, sizes: Sequence[int]) -> tuple[Path, dict[int, Path]]:
     sys.path.insert(0, str(REPO))
     from gatekeeper import api
-    from gatekeeper.synthetic import synthesize, write_pack
     from gatekeeper.synthetic import portfolio as synthetic_portfolio
 
     rules = api.rules()
     single = EXAMPLE
-    if not (EXAMPLE / "manifest.yml").is_file():  # until the README's example exists: the largest synthetic pack
-        pack = synthesize(rules, alliance_id="bench-single", phase="delivering", as_of=AS_OF, seed=7, quality=0.97)
-        single = write_pack(pack, root / "single" / pack.alliance_id)
     folders = {}
     for n in sorted({1, *sizes}):
         folders[n] = root / f"portfolio-{n}"
@@ -175,6 +175,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="gatekeeper-bench-") as tmp:
         started = time.perf_counter()
         single, folders = _generate(Path(tmp), sizes)
+        # Steady state, as a user meets it from the second run on: bytecode written, the rule pack
+        # and the compiled schema validators in gatekeeper's cache (a fresh one, for this run).
+        ENV["GATEKEEPER_CACHE"] = str(Path(tmp) / "cache")
+        cold = run([*GATEKEEPER, "check", str(single), "--as-of", EXAMPLE_AS_OF])
         out(f"gatekeeper benchmark: {os.cpu_count()} CPU(s), Python {sys.version.split()[0]}, median of {repeats} run(s), "
             f"as of {AS_OF}; portfolios generated in {time.perf_counter() - started:.1f} s")
         out(f"command: python bench/benchmark.py {' '.join(argv if argv is not None else sys.argv[1:])}".rstrip())
@@ -187,13 +191,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         out(f"  gatekeeper --help         {_fmt(help_run.seconds):>10}   {help_run.seconds / python_pass.seconds:.1f}x python -c pass")
         out()
 
-        shown = single.relative_to(REPO) if single.is_relative_to(REPO) else "a synthetic pack (delivering, ~120 outcomes)"
-        check = median_run([*GATEKEEPER, "check", str(single), "--as-of", AS_OF.isoformat()], repeats, ok=(0, 1))
+        shown = single.relative_to(REPO)
+        check = median_run([*GATEKEEPER, "check", str(single), "--as-of", EXAMPLE_AS_OF], repeats, ok=(0, 1))
         parse = median_run([sys.executable, "-c", BASELINE, str(single)], repeats)
         ratio = check.seconds / parse.seconds
         out(f"one pack: {shown}")
         out(f"  gatekeeper check          {_fmt(check.seconds):>10}   {check.largest_mb:6.0f} MB")
         out(f"  parse-only baseline       {_fmt(parse.seconds):>10}   {parse.largest_mb:6.0f} MB")
+        out(f"  (first run, empty cache:  {_fmt(cold.seconds):>10})")
         out(f"  ratio                     {ratio:>9.2f}x   target <= {TARGET_SINGLE}: {_verdict(ratio <= TARGET_SINGLE)}")
         out()
 
