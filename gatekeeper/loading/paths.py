@@ -96,6 +96,9 @@ def inspect_document(pack_root: Path, ref: str, *, max_bytes: int = MAX_DOCUMENT
     if why is not None:
         return DocumentCheck(str(ref), False, None, None, why)
     relpath = _normalise(ref)
+    fd = _open_plain(pack_root, relpath)
+    if fd is not None:
+        return _hash_open(fd, relpath, max_bytes)
     root = os.path.realpath(pack_root)
     target = os.path.join(root, *relpath.split("/"))
     if not os.path.lexists(target):
@@ -109,19 +112,47 @@ def inspect_document(pack_root: Path, ref: str, *, max_bytes: int = MAX_DOCUMENT
     # Open the resolved path one component at a time from the pack's own directory, refusing any
     # symbolic link on the way: if the tree changes after realpath, we fail rather than escape.
     inner = os.path.relpath(real, root).split(os.sep)
-    flags_dir = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
-    flags_file = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC
     fds: list[int] = []
     try:
         fds.append(os.open(root, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC))
         for part in inner[:-1]:
-            fds.append(os.open(part, flags_dir, dir_fd=fds[-1]))
-        fd = os.open(inner[-1], flags_file, dir_fd=fds[-1])
+            fds.append(os.open(part, _DIR_FLAGS, dir_fd=fds[-1]))
+        fd = os.open(inner[-1], _FILE_FLAGS, dir_fd=fds[-1])
     except OSError as exc:
         return DocumentCheck(relpath, _still_exists(exc), None, None, _open_problem(exc, real))
     finally:
         for dir_fd in fds:
             os.close(dir_fd)
+    return _hash_open(fd, relpath, max_bytes)
+
+
+_DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
+_FILE_FLAGS = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC
+
+
+def _open_plain(pack_root: Path, relpath: str) -> int | None:
+    """The common case, cheaply: every component a plain directory or file, no symbolic link.
+
+    With '..' refused and O_NOFOLLOW on every component, what opens here is inside the pack by
+    construction. Anything else (a link, a missing file, a socket) returns None, and the careful
+    path above decides what it is.
+    """
+    fds: list[int] = []
+    try:
+        fds.append(os.open(pack_root, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC))
+        parts = relpath.split("/")
+        for part in parts[:-1]:
+            fds.append(os.open(part, _DIR_FLAGS, dir_fd=fds[-1]))
+        return os.open(parts[-1], _FILE_FLAGS, dir_fd=fds[-1])
+    except OSError:
+        return None
+    finally:
+        for dir_fd in fds:
+            os.close(dir_fd)
+
+
+def _hash_open(fd: int, relpath: str, max_bytes: int) -> DocumentCheck:
+    """fstat and stream-hash an open file; closes it."""
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
