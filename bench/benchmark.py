@@ -222,7 +222,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             peaks[n] = gk.tree_peak_mb
             out(f"  {n:>9}  {_fmt(gk.seconds):>10}  {_fmt(base.seconds):>9}  {ratios[n]:>5.2f}x  {_fmt(gk.seconds / n):>12}  "
                 f"{_fmt(marginal[n]):>9}  {gk.tree_peak_mb:>7.0f}  {gk.largest_mb:>10.0f}  {base.largest_mb:>11.0f}")
-        out(f"  (one alliance: {_fmt(one.seconds)}; marginal = the slope from the size above (or from one alliance),"
+        out(f"  (one alliance: {_fmt(one.seconds)}; marginal = the slope from the size before (or from one alliance),"
             " the cost of one more alliance; per alliance = time / N, which start-up dominates at small N)")
         out()
         largest = max(sizes)
