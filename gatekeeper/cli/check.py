@@ -42,18 +42,23 @@ def parse_formats(values: tuple[str, ...], *, choices: tuple[str, ...]) -> list[
     return targets
 
 
-def write_outputs(outputs: list[tuple[str, Path | None]]) -> None:
-    """Write every rendered output; files are replaced atomically, so none is ever half-written."""
-    for text, path in outputs:
+def write_outputs(outputs: list[tuple[str | bytes, Path | None]]) -> None:
+    """Write every rendered output (text, or bytes for a binary format); files are replaced
+    atomically, so none is ever half-written."""
+    for data, path in outputs:
         if path is None:
-            sys.stdout.write(text)
-            sys.stdout.flush()
+            if isinstance(data, bytes):
+                sys.stdout.buffer.write(data)
+                sys.stdout.buffer.flush()
+            else:
+                sys.stdout.write(data)
+                sys.stdout.flush()
             continue
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
         try:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-                handle.write(text)
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data if isinstance(data, bytes) else data.encode("utf-8"))
             os.replace(tmp, path)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)

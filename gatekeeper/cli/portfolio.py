@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
-import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -26,24 +24,6 @@ FORMATS: dict[str, str] = {
     "xlsx": "gatekeeper.reporters.portfolio_xlsx",
 }
 BINARY = {"xlsx"}
-
-
-def _write_binary(data: bytes, path: Path | None) -> None:
-    """Write bytes to standard output or, atomically, to `path`."""
-    if path is None:
-        sys.stdout.buffer.write(data)
-        sys.stdout.buffer.flush()
-        return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    click.echo(f"wrote {path}", err=True)
 
 
 @click.command()
@@ -101,12 +81,5 @@ def portfolio(folders: tuple[Path, ...], gate: str | None, as_of: dt.datetime | 
         f"{result.count('fail')} fail, {result.count('error')} could not be evaluated",
         err=True,
     )
-    text_outputs: list[tuple[str, Path | None]] = []
-    for name, path in targets:
-        rendered = importlib.import_module(FORMATS[name]).render(result)
-        if name in BINARY:
-            _write_binary(rendered, path)
-        else:
-            text_outputs.append((rendered, path))
-    write_outputs(text_outputs)
+    write_outputs([(importlib.import_module(FORMATS[name]).render(result), path) for name, path in targets])
     sys.exit(result.exit_code)

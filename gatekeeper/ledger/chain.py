@@ -21,6 +21,8 @@ from datetime import datetime, timezone
 from types import TracebackType
 from typing import Any, Self
 
+from gatekeeper.problems import InputError, Problem
+
 GENESIS = "0" * 64
 
 # Environment variable holding the secret for row MACs. Without it the chain still catches an
@@ -266,11 +268,23 @@ def verify_rows(rows: Sequence[StoredRow], *, secret: bytes | None) -> list[Find
 class LedgerBase:
     """What both backends share once they can list their stored rows: verification and closing."""
 
+    location: str
     _secret: bytes | None
     _conn: Any
 
     def _stored(self) -> list[StoredRow]:
         raise NotImplementedError
+
+    def rows(self) -> list[Row]:
+        """Every row, oldest first."""
+        return [self._parse(stored) for stored in self._stored()]
+
+    def _parse(self, stored: StoredRow) -> Row:
+        try:
+            return parse_row(stored)
+        except ValueError as error:
+            message = f"row {stored.seq} cannot be read ({error}); run `gatekeeper ledger verify`"
+            raise InputError(Problem(self.location, message=message)) from error
 
     def verify(self) -> list[Finding]:
         """Every break in the chain (and every bad MAC when a key is set); empty when intact."""

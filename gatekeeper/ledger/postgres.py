@@ -11,7 +11,6 @@ from gatekeeper.ledger.chain import (
     StoredRow,
     canonical_json,
     new_row,
-    parse_row,
 )
 from gatekeeper.problems import InputError, Problem
 
@@ -103,10 +102,6 @@ class PostgresLedger(LedgerBase):
             raise self._problem("cannot record in the ledger", error) from error
         return self._parse(stored)
 
-    def rows(self) -> list[Row]:
-        """Every row, oldest first."""
-        return [self._parse(stored) for stored in self._stored()]
-
     def get(self, seq: int) -> Row:
         """The row numbered seq; InputError if there is none."""
         found = self._read(f"SELECT {_COLUMNS} FROM {TABLE} WHERE seq = %s", (seq,))
@@ -150,13 +145,6 @@ class PostgresLedger(LedgerBase):
 
     def _stored(self) -> list[StoredRow]:
         return [StoredRow(*values) for values in self._read(f"SELECT {_COLUMNS} FROM {TABLE} ORDER BY seq")]
-
-    def _parse(self, stored: StoredRow) -> Row:
-        try:
-            return parse_row(stored)
-        except ValueError as error:
-            message = f"row {stored.seq} cannot be read ({error}); run `gatekeeper ledger verify`"
-            raise InputError(Problem(self.location, message=message)) from error
 
     @staticmethod
     def _rollback(conn: psycopg.Connection[Any]) -> None:

@@ -15,7 +15,6 @@ from gatekeeper.ledger.chain import (
     StoredRow,
     canonical_json,
     new_row,
-    parse_row,
 )
 from gatekeeper.problems import InputError, Problem
 
@@ -85,10 +84,6 @@ class SqliteLedger(LedgerBase):
             raise self._problem("cannot record in the ledger", error) from error
         return self._parse(stored)
 
-    def rows(self) -> list[Row]:
-        """Every row, oldest first."""
-        return [self._parse(stored) for stored in self._stored()]
-
     def get(self, seq: int) -> Row:
         """The row numbered seq; InputError if there is none."""
         conn = self._connect(write=False)
@@ -109,13 +104,6 @@ class SqliteLedger(LedgerBase):
         except sqlite3.Error as error:
             raise self._problem("cannot read the ledger", error) from error
         return [StoredRow(*values) for values in found]
-
-    def _parse(self, stored: StoredRow) -> Row:
-        try:
-            return parse_row(stored)
-        except ValueError as error:
-            message = f"row {stored.seq} cannot be read ({error}); run `gatekeeper ledger verify`"
-            raise InputError(Problem(self.location, message=message)) from error
 
     def _connect(self, *, write: bool) -> sqlite3.Connection:
         if self._conn is not None and (self._writable or not write):
