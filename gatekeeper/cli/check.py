@@ -14,7 +14,7 @@ from gatekeeper import api
 from gatekeeper.cli.common import EXIT_FAIL, EXIT_PASS, guarded
 from gatekeeper.model import GATES
 from gatekeeper.problems import UsageError
-from gatekeeper.reporters import REPORTERS, RenderOptions, render
+from gatekeeper.reporters import REPORTERS, RenderOptions, color_wanted, render
 from gatekeeper.reporters.explain import explain_outcome
 
 pack_argument = click.argument("pack", type=click.Path(path_type=Path))
@@ -66,10 +66,6 @@ def write_outputs(outputs: list[tuple[str | bytes, Path | None]]) -> None:
         click.echo(f"wrote {path}", err=True)
 
 
-def use_color(to_stdout: bool) -> bool:
-    return to_stdout and sys.stdout.isatty() and "NO_COLOR" not in os.environ
-
-
 @click.command()
 @pack_argument
 @gate_option
@@ -87,7 +83,7 @@ def check(pack: Path, gate: str | None, as_of: dt.datetime | None, profile: Path
     result = api.check(pack, gate=gate, as_of=as_of.date() if as_of else None, profile=profile,
                        chart=any(name == "html" for name, _ in targets))
     outputs = [
-        (render(result, name, options=RenderOptions(color=use_color(path is None) and name == "text")), path)
+        (render(result, name, options=RenderOptions(color=path is None and name == "text" and color_wanted(sys.stdout))), path)
         for name, path in targets
     ]
     write_outputs(outputs)

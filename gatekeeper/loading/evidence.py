@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from gatekeeper.loading.paths import check_reference, inspect_document
-from gatekeeper.loading.schema import json_path, schema_problems
+from gatekeeper.loading.schema import ProblemCollector, schema_problems
 from gatekeeper.loading.yamlstrict import Document, load_yaml
 from gatekeeper.model import (
     Action,
@@ -49,16 +49,7 @@ def _date(text: str) -> dt.date:
     return dt.date.fromisoformat(text)
 
 
-class _Out:
-    def __init__(self) -> None:
-        self.problems: list[Problem] = []
-
-    def at(self, doc: Document, path: Sequence[str | int], message: str) -> None:
-        line, col = doc.locate(list(path))
-        self.problems.append(Problem(doc.path, line, col, message, json_path(path)))
-
-
-def _read_files(root: Path, display: str, files: dict[str, str], out: _Out) -> dict[str, Document]:
+def _read_files(root: Path, display: str, files: dict[str, str], out: ProblemCollector) -> dict[str, Document]:
     docs: dict[str, Document] = {}
     for name, (schema, required) in PACK_FILES.items():
         shown = f"{display}/{name}"
@@ -93,7 +84,7 @@ def load_pack(root: Path, rules: RulePack, *, display: str | None = None) -> Loa
     shown = display if display is not None else str(root)
     if not root.is_dir():
         raise InputError(Problem(shown, 0, 0, "not a folder: an evidence pack is a folder of YAML files"))
-    out = _Out()
+    out = ProblemCollector()
     files: dict[str, str] = {}
     docs = _read_files(root, shown, files, out)
     if any(name not in docs for name, (_, required) in PACK_FILES.items() if required):
@@ -143,7 +134,7 @@ def load_pack(root: Path, rules: RulePack, *, display: str | None = None) -> Loa
 
 
 def _register(
-    root: Path, doc: Document, files: dict[str, str], out: _Out
+    root: Path, doc: Document, files: dict[str, str], out: ProblemCollector
 ) -> tuple[dict[str, EvidenceItem], list[Problem]]:
     register: dict[str, EvidenceItem] = {}
     document_problems: list[Problem] = []
@@ -176,7 +167,7 @@ def _register(
 
 def _claims(
     doc: Document, rules: RulePack, register: Mapping[str, EvidenceItem], known_people: set[str],
-    roster_names: set[str], out: _Out,
+    roster_names: set[str], out: ProblemCollector,
 ) -> dict[str, Claim]:
     claims: dict[str, Claim] = {}
     for i, c in enumerate(doc.data["claims"]):
@@ -202,7 +193,7 @@ def _claims(
     return claims
 
 
-def _check_fact_evidence(doc: Document, node: Any, path: list[str | int], register: Mapping[str, Any], out: _Out) -> None:
+def _check_fact_evidence(doc: Document, node: Any, path: list[str | int], register: Mapping[str, Any], out: ProblemCollector) -> None:
     """Every `evidence` a fact cites must be in the register."""
     if isinstance(node, dict):
         for key, value in node.items():
@@ -215,7 +206,7 @@ def _check_fact_evidence(doc: Document, node: Any, path: list[str | int], regist
             _check_fact_evidence(doc, value, [*path, i], register, out)
 
 
-def _waivers(doc: Document | None, rules: RulePack, out: _Out) -> tuple[Waiver, ...]:
+def _waivers(doc: Document | None, rules: RulePack, out: ProblemCollector) -> tuple[Waiver, ...]:
     if doc is None:
         return ()
     waivers = []
@@ -231,7 +222,7 @@ def _waivers(doc: Document | None, rules: RulePack, out: _Out) -> tuple[Waiver, 
     return tuple(waivers)
 
 
-def _conditions(doc: Document | None, rules: RulePack, out: _Out) -> tuple[str | None, tuple[Condition, ...]]:
+def _conditions(doc: Document | None, rules: RulePack, out: ProblemCollector) -> tuple[str | None, tuple[Condition, ...]]:
     if doc is None:
         return None, ()
     conditions = []
@@ -246,7 +237,7 @@ def _conditions(doc: Document | None, rules: RulePack, out: _Out) -> tuple[str |
     return doc.data["gate"], tuple(conditions)
 
 
-def _commercial(doc: Document | None, out: _Out) -> Any:
+def _commercial(doc: Document | None, out: ProblemCollector) -> Any:
     if doc is None:
         return None
     from gatekeeper.commercial.model import from_data, semantic_problems

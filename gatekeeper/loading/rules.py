@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from gatekeeper import cache
-from gatekeeper.loading.schema import json_path, schema_problems
+from gatekeeper.loading.schema import ProblemCollector, schema_problems
 from gatekeeper.loading.yamlstrict import Document, load_yaml
 from gatekeeper.model import (
     PHASE_CODES,
@@ -26,7 +26,7 @@ from gatekeeper.model import (
     RulePack,
     Source,
 )
-from gatekeeper.problems import InputError, Problem
+from gatekeeper.problems import InputError
 from gatekeeper.resources import data_dir
 
 OUTCOME_FILES: tuple[str, ...] = (
@@ -36,26 +36,9 @@ OUTCOME_FILES: tuple[str, ...] = (
     "outcomes/delivering.yml",
     "outcomes/sustaining.yml",
 )
-CODE_PHASES = {code: phase for phase, code in PHASE_CODES.items()}
-CODE_THEMES = {code: theme for theme, code in THEME_CODES.items()}
 
 
-class _Collector:
-    """Gathers located problems across files so one run reports all of them."""
-
-    def __init__(self) -> None:
-        self.problems: list[Problem] = []
-
-    def at(self, doc: Document, path: Sequence[str | int], message: str) -> None:
-        line, col = doc.locate(list(path))
-        self.problems.append(Problem(doc.path, line, col, message, json_path(path)))
-
-    def raise_if_any(self) -> None:
-        if self.problems:
-            raise InputError(self.problems)
-
-
-def _load(root: Path, rel: str, schema: str, display_prefix: str, out: _Collector) -> Document | None:
+def _load(root: Path, rel: str, schema: str, display_prefix: str, out: ProblemCollector) -> Document | None:
     try:
         doc = load_yaml(root / rel, display=f"{display_prefix}{rel}")
     except InputError as error:
@@ -89,7 +72,7 @@ def fact_schema_node(path: str, schema: Mapping[str, Any] | None = None) -> Mapp
 
 def _check_requirement(
     doc: Document, path: list[str | int], spec: Mapping[str, Any], checklists: Mapping[str, Checklist],
-    facts_schema: Mapping[str, Any], out: _Collector,
+    facts_schema: Mapping[str, Any], out: ProblemCollector,
 ) -> None:
     """What a schema cannot say about a requirement: that what it names exists."""
     from gatekeeper.commercial.checks import CHECKS
@@ -164,12 +147,13 @@ def load_rule_pack(*, profile: Path | None = None, root: Path | None = None) -> 
 
 
 def _load_rule_pack(*, profile: Path | None, root: Path) -> RulePack:
-    out = _Collector()
+    out = ProblemCollector()
     meta = _load(root, "pack.yml", "pack.schema.json", "rules/", out)
     policy_doc = _load(root, "policy.yml", "policy.schema.json", "rules/", out)
     checklist_doc = _load(root, "checklists.yml", "checklists.schema.json", "rules/", out)
     outcome_docs = [_load(root, rel, "outcomes.schema.json", "rules/", out) for rel in OUTCOME_FILES]
-    out.raise_if_any()
+    if out.problems:
+        raise InputError(out.problems)
     assert meta and policy_doc and checklist_doc  # for the type checker: problems were raised above
 
     checklists = {
@@ -215,19 +199,21 @@ def _load_rule_pack(*, profile: Path | None, root: Path) -> RulePack:
                 phase=phase, theme=theme, section=cell["section"], introduction=cell.get("introduction"),
                 guidance=tuple(cell.get("guidance", ())), outcome_ids=tuple(ids),
             )
-    out.raise_if_any()
+    if out.problems:
+        raise InputError(out.problems)
 
     files = [("pack.yml", root / "pack.yml"), ("policy.yml", root / "policy.yml"), ("checklists.yml", root / "checklists.yml")]
     files += [(rel, root / rel) for rel in OUTCOME_FILES]
     policy_override: Mapping[str, Any] = {}
     profile_name = profile_digest = None
     if profile is not None:
-        profile_doc = _load_profile(profile, out)
+        profile_doc = _load_profile(profile)
         profile_name = profile_doc.data["name"]
         profile_digest = hashlib.sha256(profile.read_bytes()).hexdigest()
         policy_override = profile_doc.data.get("policy", {})
         _apply_profile(profile_doc, outcomes, cells, checklists, facts_schema, out)
-        out.raise_if_any()
+        if out.problems:
+            raise InputError(out.problems)
     return RulePack(
         name=str(meta.data["name"]),
         version=str(meta.data["version"]),
@@ -241,7 +227,7 @@ def _load_rule_pack(*, profile: Path | None, root: Path) -> RulePack:
     )
 
 
-def _load_profile(profile: Path, out: _Collector) -> Document:
+def _load_profile(profile: Path) -> Document:
     doc = load_yaml(profile, display=str(profile))
     problems = schema_problems(doc, "rules", "profile.schema.json")
     if problems:
@@ -251,7 +237,7 @@ def _load_profile(profile: Path, out: _Collector) -> Document:
 
 def _apply_profile(
     doc: Document, outcomes: dict[str, Outcome], cells: dict[str, Cell], checklists: Mapping[str, Checklist],
-    facts_schema: Mapping[str, Any], out: _Collector,
+    facts_schema: Mapping[str, Any], out: ProblemCollector,
 ) -> None:
     """Tailor criticality and requirements, and add the organisation's own outcomes, recording each change."""
     for oi, item in enumerate(doc.data.get("outcomes", [])):

@@ -117,6 +117,17 @@ def json_path(parts: Sequence[str | int]) -> str:
     return out
 
 
+class ProblemCollector:
+    """Gathers located problems across files, so one run reports all of them."""
+
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+
+    def at(self, doc: Document, path: Sequence[str | int], message: str) -> None:
+        line, col = doc.locate(list(path))
+        self.problems.append(Problem(doc.path, line, col, message, json_path(path)))
+
+
 def schema_problems(document: Document, folder: str, name: str) -> list[Problem]:
     """Every schema error of `document`, located at the value that broke the rule."""
     fast = fast_validator(folder, name)
