@@ -163,6 +163,7 @@ class SqliteLedger(LedgerBase):
         if not self.path.exists():
             raise InputError(Problem(self.location, message=NOTHING_RECORDED))
         uri = self.path.absolute().as_uri()
+        conn: sqlite3.Connection | None = None
         try:
             conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S, isolation_level=None)
             try:
@@ -176,6 +177,8 @@ class SqliteLedger(LedgerBase):
                 conn = sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True, isolation_level=None)
                 self._check_is_ledger(conn, allow_empty=False)
         except sqlite3.Error as error:
+            if conn is not None:
+                conn.close()
             raise self._problem(verb, error) from error
         return conn
 
