@@ -17,6 +17,12 @@ from pathlib import Path
 from typing import Any
 
 from gatekeeper import __version__
+from gatekeeper.loading.paths import read_regular_file
+from gatekeeper.problems import InputError
+
+# Largest cache entry read back: the rule pack is about 1 MB pickled. Anything larger (or not a
+# regular file: someone's FIFO or device in the cache folder) is ignored and rebuilt, never read.
+MAX_ENTRY_BYTES = 64_000_000
 
 
 def directory() -> Path | None:
@@ -38,12 +44,13 @@ def key(parts: Iterable[bytes]) -> str:
 
 
 def read(name: str) -> bytes | None:
+    """A stored entry, or None when it is absent or unusable (the caller rebuilds it)."""
     folder = directory()
     if folder is None:
         return None
     try:
-        return (folder / name).read_bytes()
-    except OSError:
+        return read_regular_file(folder / name, display=name, max_bytes=MAX_ENTRY_BYTES)
+    except InputError:
         return None
 
 

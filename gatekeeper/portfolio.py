@@ -7,15 +7,15 @@ ten thousand packs never holds ten thousand GateResults. Each worker loads the r
 from __future__ import annotations
 
 import datetime as dt
-import json
 import multiprocessing
 import os
 import threading
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from gatekeeper.loading.previous import Previous, load_previous
 from gatekeeper.problems import InputError, Problem
 
 if TYPE_CHECKING:  # the parent process of a review never needs the engine's modules
@@ -371,50 +371,6 @@ def start_method() -> str:
 
 
 # --- since: the previous review ---------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Snapshot:
-    """What a previous review said about one alliance: enough to tell what changed."""
-
-    key: str
-    alliance_name: str | None
-    decision: str
-    blockers: frozenset[str]
-    conditions: Mapping[str, str]  # outcome -> state
-
-
-@dataclass(frozen=True)
-class Previous:
-    file: str
-    as_of: dt.date
-    alliances: Mapping[str, Snapshot]
-
-
-def load_previous(path: Path) -> Previous:
-    """Read a previous `--format json` portfolio result; InputError when it is not one."""
-    shown = path.as_posix()
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as error:
-        raise InputError(Problem(shown, 0, 0, f"cannot read the previous review: {error.strerror or error}")) from None
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        line, col = (error.lineno, error.colno) if isinstance(error, json.JSONDecodeError) else (0, 0)
-        raise InputError(Problem(shown, line, col, f"not a JSON portfolio result: {error}")) from None
-    from gatekeeper.reporters.portfolio_json import schema_problems
-
-    problems = schema_problems(data, file=shown)
-    if problems:
-        raise InputError(problems)
-    alliances: dict[str, Snapshot] = {}
-    for a in data["alliances"]:
-        key = a["alliance_id"] or a["pack"]
-        alliances[key] = Snapshot(
-            key=key, alliance_name=a["alliance_name"], decision=a["decision"],
-            blockers=frozenset(b["outcome"] for b in a["blocking"]),
-            conditions={c["outcome"]: c["state"] for c in a["conditions"]},
-        )
-    return Previous(file=shown, as_of=dt.date.fromisoformat(data["as_of"]), alliances=alliances)
 
 
 def diff(previous: Previous, rows: Sequence[Row]) -> Since:

@@ -12,7 +12,17 @@ from pathlib import Path
 
 import pytest
 
-from gatekeeper.loading.paths import MAX_DOCUMENT_BYTES, DocumentCheck, check_reference, inspect_document
+from gatekeeper.loading.paths import (
+    MAX_DOCUMENT_BYTES,
+    DocumentCheck,
+    DocumentHasher,
+    HashBudgetExceeded,
+    check_reference,
+    inspect_document,
+    read_document,
+    read_regular_file,
+)
+from gatekeeper.problems import InputError
 
 
 @pytest.fixture
@@ -232,3 +242,61 @@ def test_an_unreadable_document_is_reported(pack: Path, monkeypatch: pytest.Monk
     assert inspect_document(pack, "docs/charter.pdf") == DocumentCheck(
         "docs/charter.pdf", True, None, None, "document cannot be read: permission denied"
     )
+
+
+# --- every user-named file, and hashing once within a budget -----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda p: os.mkfifo(p), "not a regular file (a FIFO)"),
+        (lambda p: p.mkdir(), "not a regular file (a directory)"),
+        (lambda p: p.symlink_to("/dev/zero"), "not a regular file (a device)"),
+        (lambda p: p.write_bytes(b"x" * 11), "file is larger than 10 bytes"),
+        (lambda p: None, "file not found"),
+    ],
+    ids=["fifo", "directory", "device", "oversized", "missing"],
+)
+def test_read_regular_file_refuses_what_it_cannot_read(tmp_path: Path, alarm: None, make: object, message: str) -> None:
+    """read_regular_file refuses a FIFO, directory, device, oversized or missing file with one located problem, never blocking."""
+    target = tmp_path / "input"
+    make(target)  # type: ignore[operator]
+    with pytest.raises(InputError) as caught:
+        read_regular_file(target, display="input", max_bytes=10)
+    assert [str(p) for p in caught.value.problems] == [f"input:1:1: {message}"]
+
+
+def test_read_regular_file_returns_the_bytes_up_to_the_limit(tmp_path: Path) -> None:
+    """A regular file exactly at the limit is read whole."""
+    target = tmp_path / "input"
+    target.write_bytes(b"0123456789")
+    assert read_regular_file(target, display="input", max_bytes=10) == b"0123456789"
+
+
+def test_read_document_hashes_and_returns_the_same_bytes(pack: Path) -> None:
+    """read_document gives the bytes it hashed: one read serves both the digest and the parser."""
+    found, raw = read_document(pack, "docs/charter.pdf", max_bytes=100)
+    assert raw == b"%PDF charter"
+    assert found.sha256 == hashlib.sha256(raw).hexdigest()
+
+
+def test_the_hasher_hashes_one_file_once_whatever_it_is_called(pack: Path) -> None:
+    """Two spellings and a hard link of one file are hashed once: the budget counts its bytes once."""
+    os.link(pack / "docs" / "charter.pdf", pack / "docs" / "linked.pdf")
+    hasher = DocumentHasher(pack)
+    found = [hasher.inspect(ref) for ref in ("docs/charter.pdf", "./docs//charter.pdf", "docs/linked.pdf")]
+    assert [f.relpath for f in found] == ["docs/charter.pdf", "docs/charter.pdf", "docs/linked.pdf"]
+    assert {f.sha256 for f in found} == {hashlib.sha256(b"%PDF charter").hexdigest()}
+    assert hasher.spent == len(b"%PDF charter")
+
+
+def test_the_hasher_refuses_the_document_that_would_exceed_its_budget(pack: Path) -> None:
+    """Distinct files are hashed until the next would pass the budget; that one raises, naming it."""
+    (pack / "docs" / "second.pdf").write_bytes(b"x" * 10)
+    hasher = DocumentHasher(pack, budget=15)
+    assert hasher.inspect("docs/charter.pdf").problem is None  # 12 bytes
+    with pytest.raises(HashBudgetExceeded) as caught:
+        hasher.inspect("docs/second.pdf")
+    assert str(caught.value).startswith("docs/second.pdf: the pack's documents add up to more than 15 bytes")
+    assert hasher.spent == 12

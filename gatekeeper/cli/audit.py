@@ -11,14 +11,8 @@ import click
 from gatekeeper import api
 from gatekeeper.audit import DEFAULT_EXPIRING_WITHIN
 from gatekeeper.audit import audit as run_audit
-from gatekeeper.cli.check import (
-    as_of_option,
-    pack_argument,
-    parse_formats,
-    profile_option,
-    write_outputs,
-)
-from gatekeeper.cli.common import EXIT_FAIL, EXIT_PASS, guarded
+from gatekeeper.cli.check import as_of_option, pack_argument, profile_option
+from gatekeeper.cli.common import EXIT_FAIL, EXIT_PASS, guarded, parse_formats, write_outputs
 from gatekeeper.reporters import RenderOptions, color_wanted
 from gatekeeper.reporters.audit_formats import AUDIT_REPORTERS, render_audit
 

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import sys
-import tempfile
 from pathlib import Path
 
 import click
 
 from gatekeeper import api
-from gatekeeper.cli.common import EXIT_FAIL, EXIT_PASS, guarded
+from gatekeeper.cli.common import EXIT_FAIL, EXIT_PASS, guarded, parse_formats, write_outputs
 from gatekeeper.model import GATES
 from gatekeeper.problems import UsageError
 from gatekeeper.reporters import REPORTERS, RenderOptions, color_wanted, render
@@ -27,43 +25,6 @@ profile_option = click.option(
     "--profile", type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="A profile that tailors criticality, floors and requirements.",
 )
-
-
-def parse_formats(values: tuple[str, ...], *, choices: tuple[str, ...]) -> list[tuple[str, Path | None]]:
-    """`NAME[:PATH]` pairs; at most one format may go to standard output."""
-    targets: list[tuple[str, Path | None]] = []
-    for value in values or ("text",):
-        name, _, path = value.partition(":")
-        if name not in choices:
-            raise UsageError(f"unknown format {name!r}; choose from {', '.join(choices)}")
-        targets.append((name, Path(path) if path else None))
-    if sum(1 for _, path in targets if path is None) > 1:
-        raise UsageError("only one format can go to standard output; give the others a PATH (NAME:PATH)")
-    return targets
-
-
-def write_outputs(outputs: list[tuple[str | bytes, Path | None]]) -> None:
-    """Write every rendered output (text, or bytes for a binary format); files are replaced
-    atomically, so none is ever half-written."""
-    for data, path in outputs:
-        if path is None:
-            if isinstance(data, bytes):
-                sys.stdout.buffer.write(data)
-                sys.stdout.buffer.flush()
-            else:
-                sys.stdout.write(data)
-                sys.stdout.flush()
-            continue
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data if isinstance(data, bytes) else data.encode("utf-8"))
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-        click.echo(f"wrote {path}", err=True)
 
 
 @click.command()

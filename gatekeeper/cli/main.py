@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import errno
 import importlib
+from typing import Any
 
 import click
 
 from gatekeeper import __version__
+from gatekeeper.cli.common import debug_wanted, internal_error, interrupted
 
 # Name -> "module:attribute". Subcommands are imported on demand so `gatekeeper --help` and each
 # command pay only for what they use.
@@ -50,6 +53,25 @@ class LazyGroup(click.Group):
         module_name, attribute = target.split(":")
         return getattr(importlib.import_module(module_name), attribute)
 
+    def invoke(self, ctx: click.Context) -> Any:
+        """Run the subcommand; an exception nothing else mapped is an internal error, never "the gate fails".
+
+        `guarded` maps the domain errors (bad input, bad usage) inside each command; what reaches
+        here is a bug, reported in one line with exit 70, or Ctrl-C, exit 130.
+        """
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
+            raise
+        except KeyboardInterrupt:
+            interrupted()
+        except OSError as error:
+            if error.errno == errno.EPIPE:  # the reader went away (`| head`): click handles it quietly
+                raise
+            internal_error(error, debug=debug_wanted(bool(ctx.params.get("debug"))))
+        except Exception as error:  # noqa: BLE001 - the one place every unexpected exception is reported
+            internal_error(error, debug=debug_wanted(bool(ctx.params.get("debug"))))
+
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         # Listing help must not import every subcommand: use the short help table instead.
         with formatter.section("Commands"):
@@ -58,9 +80,16 @@ class LazyGroup(click.Group):
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="gatekeeper")
-def main() -> None:
+@click.option("--debug", is_flag=True, help="On an internal error, print the traceback (also GATEKEEPER_DEBUG=1).")
+def main(debug: bool) -> None:
     """Readiness gates for infrastructure alliances, from the ICE Alliancing Code of Practice.
 
-    Exit codes: 0 the gate passes (or the check is clean), 1 it fails, 2 usage error,
-    3 the input could not be evaluated (evidence or rules invalid or unreadable).
+    \b
+    Exit codes:
+      0    the gate passes (or the check is clean)
+      1    it fails (or problems were found)
+      2    usage error
+      3    the input could not be evaluated (evidence or rules invalid or unreadable)
+      70   internal error: a bug in gatekeeper (run with --debug for the traceback)
+      130  interrupted (Ctrl-C)
     """

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from gatekeeper.cli.common import guarded
+from gatekeeper.cli.common import guarded, parse_formats, write_outputs
 from gatekeeper.model import GATES
 from gatekeeper.problems import UsageError
 
@@ -50,7 +50,6 @@ def portfolio(folders: tuple[Path, ...], gate: str | None, as_of: dt.datetime | 
 
     Exit 0 when every gate passes, 1 when any fails, 3 when any pack could not be evaluated.
     """
-    from gatekeeper.cli.check import parse_formats, write_outputs
     from gatekeeper.portfolio import review
 
     targets = parse_formats(formats, choices=tuple(FORMATS))

@@ -62,12 +62,16 @@ def _sqlite_path(url: str) -> Path | None:
         rest = unquote(url[len(_SQLITE_SCHEME) :])
         if not rest.startswith("/"):
             raise InputError(Problem(url, message="a SQLite ledger URL needs an absolute path: sqlite:///abs/path"))
+        if "\x00" in rest:  # %00: no file name can hold it, and SQLite would cut the name short there
+            raise InputError(Problem(url, message="the ledger path contains a NUL character (%00); no file can have that name"))
         return Path(rest)
     if "://" in url:
         scheme = url.split("://", 1)[0]
         message = f"unknown ledger URL scheme {scheme!r} (use a file path, sqlite:///path or postgresql://...)"
         # Only the scheme is echoed: the rest of an unknown URL may hold a password.
         raise InputError(Problem(f"{scheme}://...", message=message))
+    if "\x00" in url:
+        raise InputError(Problem(url.replace("\x00", "\\x00"), message="the ledger path contains a NUL character; no file can have that name"))
     return Path(url).expanduser()
 
 
@@ -110,16 +114,22 @@ def open_ledger(url: str | None = None) -> Ledger:
 
 def changed_documents(row: Row, pack: Path) -> list[str]:
     """Each document of the row's entry ("files": {relpath: sha256}) changed or missing in pack now."""
-    from gatekeeper.loading.paths import check_reference, inspect_document
+    from gatekeeper.loading.paths import DocumentHasher, HashBudgetExceeded, check_reference
 
     files = row.entry.get("files") or {}
     if not isinstance(files, dict) or not all(isinstance(v, str) for v in files.values()):
         message = f"row {row.seq}: entry 'files' must map paths to sha256 hex digests"
         raise InputError(Problem(f"ledger row {row.seq}", message=message, json_path="$.files"))
     changed = []
+    # The pack's own safe opener: stays inside the pack, refuses symlinks out, never blocks, and
+    # hashes each distinct file once within the same budget as loading the pack.
+    hasher = DocumentHasher(pack)
     for relpath in sorted(files):
-        # The pack's own safe opener: stays inside the pack, refuses symlinks out, never blocks.
-        now = inspect_document(pack, relpath)
+        try:
+            now = hasher.inspect(relpath)
+        except HashBudgetExceeded as exceeded:
+            changed.append(f"not checked further: {exceeded}")
+            break
         if now.problem is None:
             if now.sha256 != files[relpath].lower():
                 changed.append(f"{relpath}: changed since the decision of row {row.seq}")

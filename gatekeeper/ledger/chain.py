@@ -25,6 +25,11 @@ from gatekeeper.problems import InputError, Problem
 
 GENESIS = "0" * 64
 
+# The columns of the ledger table, in order, in both backends.
+COLUMNS: tuple[str, ...] = ("seq", "key", "recorded_at", "entry", "prev_hash", "row_hash", "mac")
+# Row numbers are 64-bit signed integers in both databases: a larger number names no row.
+MAX_SEQ = 2**63 - 1
+
 # Environment variable holding the secret for row MACs. Without it the chain still catches an
 # edited, deleted or reordered row; with it, a chain rewritten from scratch is caught too.
 KEY_ENV = "GATEKEEPER_LEDGER_KEY"
@@ -265,6 +270,26 @@ def verify_rows(rows: Sequence[StoredRow], *, secret: bytes | None) -> list[Find
     return sorted(findings, key=lambda f: (f.seq if f.seq is not None else 0, f.message))
 
 
+def altered_columns(found: Sequence[str]) -> str | None:
+    """Why a ledger table with these columns is not one this code wrote, or None when it is.
+
+    A column dropped, renamed or added by hand (ALTER TABLE) means the rows can no longer be read
+    or hashed as recorded; saying so beats whatever error the first query would give.
+    """
+    if tuple(found) == COLUMNS:
+        return None
+    missing = [name for name in COLUMNS if name not in found]
+    extra = [name for name in found if name not in COLUMNS]
+    said = []
+    if missing:
+        said.append(f"missing {', '.join(missing)}")
+    if extra:
+        said.append(f"unexpected {', '.join(extra)}")
+    if not said:
+        said.append("in a different order")
+    return f"the ledger table's columns were altered by hand ({'; '.join(said)}); it cannot be used"
+
+
 class LedgerBase:
     """What both backends share once they can list their stored rows: verification and closing."""
 
@@ -274,6 +299,9 @@ class LedgerBase:
 
     def _stored(self) -> list[StoredRow]:
         raise NotImplementedError
+
+    def _no_such_row(self, seq: int) -> InputError:
+        return InputError(Problem(self.location, message=f"no row {seq} in the ledger"))
 
     def rows(self) -> list[Row]:
         """Every row, oldest first."""

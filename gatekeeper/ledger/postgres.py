@@ -6,9 +6,12 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from gatekeeper.ledger.chain import (
+    COLUMNS,
+    MAX_SEQ,
     LedgerBase,
     Row,
     StoredRow,
+    altered_columns,
     canonical_json,
     new_row,
 )
@@ -23,7 +26,7 @@ TABLE = "gatekeeper_ledger"
 # two sessions at once can still fail on the catalogue's unique index.
 _SCHEMA_LOCK = 0x6761746B  # "gatk"
 
-_COLUMNS = "seq, key, recorded_at, entry, prev_hash, row_hash, mac"
+_COLUMNS = ", ".join(COLUMNS)
 
 # The entry is TEXT, not jsonb: jsonb re-orders and re-spaces JSON, and the hash covers the text.
 _SCHEMA = [
@@ -104,9 +107,11 @@ class PostgresLedger(LedgerBase):
 
     def get(self, seq: int) -> Row:
         """The row numbered seq; InputError if there is none."""
+        if not 1 <= seq <= MAX_SEQ:
+            raise self._no_such_row(seq)
         found = self._read(f"SELECT {_COLUMNS} FROM {TABLE} WHERE seq = %s", (seq,))
         if not found:
-            raise InputError(Problem(self.location, message=f"no row {seq} in the ledger"))
+            raise self._no_such_row(seq)
         return self._parse(StoredRow(*found[0]))
 
     # -- internals --------------------------------------------------------------------------
@@ -130,7 +135,19 @@ class PostgresLedger(LedgerBase):
             for statement in _SCHEMA:
                 conn.execute(statement)
         conn.execute("COMMIT")
+        self._check_columns(conn)
         self._schema_ready = True
+
+    def _check_columns(self, conn: psycopg.Connection[Any]) -> None:
+        """Refuse a table whose columns were altered by hand, before any row is read or written."""
+        found = conn.execute(
+            "SELECT attname FROM pg_attribute WHERE attrelid = to_regclass(%s) AND attnum > 0"
+            " AND NOT attisdropped ORDER BY attnum",
+            (TABLE,),
+        ).fetchall()
+        altered = altered_columns([str(name) for (name,) in found])
+        if altered is not None:
+            raise InputError(Problem(self.location, message=altered))
 
     def _read(self, query: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
         import psycopg
@@ -139,6 +156,9 @@ class PostgresLedger(LedgerBase):
         try:
             if conn.execute("SELECT to_regclass(%s)", (TABLE,)).fetchone()[0] is None:  # type: ignore[index]
                 raise InputError(Problem(self.location, message="no ledger here (nothing has been recorded yet)"))
+            if not self._schema_ready:
+                self._check_columns(conn)
+                self._schema_ready = True
             return conn.execute(query, params).fetchall()
         except psycopg.Error as error:
             raise self._problem("cannot read the ledger", error) from error

@@ -4,18 +4,23 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import stat
 import time
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from gatekeeper.ledger.chain import (
+    COLUMNS,
+    MAX_SEQ,
     LedgerBase,
     Row,
     StoredRow,
+    altered_columns,
     canonical_json,
     new_row,
 )
+from gatekeeper.loading.paths import file_kind
 from gatekeeper.problems import InputError, Problem
 
 TABLE = "gatekeeper_ledger"
@@ -27,7 +32,7 @@ BUSY_TIMEOUT_S = 60.0
 
 NOTHING_RECORDED = "no ledger here (nothing has been recorded yet)"
 
-_COLUMNS = "seq, key, recorded_at, entry, prev_hash, row_hash, mac"
+_COLUMNS = ", ".join(COLUMNS)
 
 # The triggers make the append-only rule hold for every client of the file, not only this code;
 # someone determined can drop them, which is what the hash chain and MAC are for.
@@ -86,13 +91,15 @@ class SqliteLedger(LedgerBase):
 
     def get(self, seq: int) -> Row:
         """The row numbered seq; InputError if there is none."""
+        if not 1 <= seq <= MAX_SEQ:
+            raise self._no_such_row(seq)
         conn = self._connect(write=False)
         try:
             found = conn.execute(f"SELECT {_COLUMNS} FROM {TABLE} WHERE seq = ?", (seq,)).fetchone()
         except sqlite3.Error as error:
             raise self._problem("cannot read the ledger", error) from error
         if found is None:
-            raise InputError(Problem(self.location, message=f"no row {seq} in the ledger"))
+            raise self._no_such_row(seq)
         return self._parse(StoredRow(*found))
 
     # -- internals --------------------------------------------------------------------------
@@ -116,8 +123,25 @@ class SqliteLedger(LedgerBase):
         self._writable = write
         return self._conn
 
+    def _refuse_special_file(self, verb: str) -> None:
+        """A FIFO, device or directory is never handed to SQLite: it would block, or write into /dev/zero.
+
+        SQLite opens the path itself, so this is a stat (following links, as SQLite does) just before.
+        """
+        try:
+            mode = os.stat(self.path).st_mode
+        except FileNotFoundError:
+            return
+        except (OSError, ValueError) as error:
+            why = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+            raise InputError(Problem(self.location, message=f"{verb}: {why}")) from None
+        if not stat.S_ISREG(mode):
+            message = f"{verb}: not a regular file ({file_kind(mode)}); a ledger is an SQLite file"
+            raise InputError(Problem(self.location, message=message))
+
     def _open_for_writing(self) -> sqlite3.Connection:
         verb = "cannot record in the ledger"
+        self._refuse_special_file(verb)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as error:
@@ -162,6 +186,7 @@ class SqliteLedger(LedgerBase):
         verb = "cannot read the ledger"
         if not self.path.exists():
             raise InputError(Problem(self.location, message=NOTHING_RECORDED))
+        self._refuse_special_file(verb)
         uri = self.path.absolute().as_uri()
         conn: sqlite3.Connection | None = None
         try:
@@ -195,6 +220,11 @@ class SqliteLedger(LedgerBase):
             (TABLE, TABLE),
         ).fetchone()
         if ours:
+            found = [row[1] for row in conn.execute(f"PRAGMA table_info({TABLE})").fetchall()]
+            altered = altered_columns(found)
+            if altered is not None:
+                conn.close()
+                raise InputError(Problem(self.location, message=altered))
             return
         if others:
             conn.close()

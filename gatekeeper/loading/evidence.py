@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from gatekeeper.loading.paths import check_reference, inspect_document
+from gatekeeper.loading.paths import DocumentCheck, DocumentHasher, HashBudgetExceeded, check_reference, read_document
 from gatekeeper.loading.schema import ProblemCollector, schema_problems
-from gatekeeper.loading.yamlstrict import Document, load_yaml
+from gatekeeper.loading.yamlstrict import MAX_BYTES, Document, load_yaml_bytes
 from gatekeeper.model import (
     Action,
     Approval,
@@ -50,19 +50,20 @@ def _date(text: str) -> dt.date:
 
 
 def _read_files(root: Path, display: str, files: dict[str, str], out: ProblemCollector) -> dict[str, Document]:
+    """Each pack file read once, through the pack's safe opener: the same bytes are hashed and parsed."""
     docs: dict[str, Document] = {}
     for name, (schema, required) in PACK_FILES.items():
         shown = f"{display}/{name}"
-        inspected = inspect_document(root, name)
+        inspected, raw = read_document(root, name, max_bytes=MAX_BYTES)
         if not inspected.exists:
             if required:
                 out.problems.append(Problem(shown, 0, 0, "missing: every evidence pack has this file"))
             continue
-        if inspected.problem is not None:  # a FIFO, a directory, a symlink out of the pack ...
-            out.problems.append(Problem(shown, 0, 0, inspected.problem))
+        if inspected.problem is not None or raw is None:  # a FIFO, a directory, a symlink out of the pack ...
+            out.problems.append(Problem(shown, 0, 0, inspected.problem or "document cannot be read"))
             continue
         try:
-            doc = load_yaml(root / name, display=shown)
+            doc = load_yaml_bytes(raw, display=shown)
         except InputError as error:
             out.problems.extend(error.problems)
             continue
@@ -133,11 +134,17 @@ def load_pack(root: Path, rules: RulePack, *, display: str | None = None) -> Loa
     return LoadedPack(pack=pack, document_problems=tuple(sorted(document_problems)))
 
 
+# What an item gets once the pack's hashing budget is spent (the load then fails with a located problem).
+_NOT_HASHED = DocumentCheck("", True, None, None, "not hashed: the pack's hashing budget is spent")
+
+
 def _register(
     root: Path, doc: Document, files: dict[str, str], out: ProblemCollector
 ) -> tuple[dict[str, EvidenceItem], list[Problem]]:
     register: dict[str, EvidenceItem] = {}
     document_problems: list[Problem] = []
+    hasher = DocumentHasher(root)
+    over_budget = False
     for i, item in enumerate(doc.data["evidence"]):
         path: list[str | int] = ["evidence", i]
         if item["id"] in register:
@@ -147,7 +154,13 @@ def _register(
         if why is not None:
             out.at(doc, [*path, "path"], f"document path {item['path']!r} refused: {why}")
             continue
-        inspected = inspect_document(root, item["path"])
+        inspected = _NOT_HASHED
+        if not over_budget:  # past the budget the pack cannot be evaluated: one problem says so
+            try:
+                inspected = hasher.inspect(item["path"])
+            except HashBudgetExceeded as exceeded:
+                out.at(doc, [*path, "path"], str(exceeded))
+                over_budget = True
         problem = inspected.problem
         if inspected.exists and problem is None and inspected.sha256 != item["sha256"]:
             problem = f"sha256 differs from the register (document has {inspected.sha256})"

@@ -12,7 +12,8 @@ from typing import Any
 
 from gatekeeper import cache
 from gatekeeper.loading.schema import ProblemCollector, schema_problems
-from gatekeeper.loading.yamlstrict import Document, load_yaml
+from gatekeeper.loading.paths import read_regular_file
+from gatekeeper.loading.yamlstrict import MAX_BYTES, Document, load_yaml_bytes
 from gatekeeper.model import (
     PHASE_CODES,
     THEME_CODES,
@@ -26,7 +27,7 @@ from gatekeeper.model import (
     RulePack,
     Source,
 )
-from gatekeeper.problems import InputError
+from gatekeeper.problems import InputError, Problem
 from gatekeeper.resources import data_dir
 
 OUTCOME_FILES: tuple[str, ...] = (
@@ -38,15 +39,38 @@ OUTCOME_FILES: tuple[str, ...] = (
 )
 
 
-def _load(root: Path, rel: str, schema: str, display_prefix: str, out: ProblemCollector) -> Document | None:
+def _load(sources: Mapping[str, bytes], rel: str, schema: str, display_prefix: str, out: ProblemCollector) -> Document | None:
+    shown = f"{display_prefix}{rel}"
+    raw = sources.get(rel)
+    if raw is None:
+        out.problems.append(Problem(shown, 1, 1, "file not found"))
+        return None
     try:
-        doc = load_yaml(root / rel, display=f"{display_prefix}{rel}")
+        doc = load_yaml_bytes(raw, display=shown)
     except InputError as error:
         out.problems.extend(error.problems)
         return None
     problems = schema_problems(doc, "rules", schema)
     out.problems.extend(problems)
     return None if problems else doc
+
+
+def _read_sources(root: Path) -> dict[str, bytes]:
+    """Every .yml and .json file under the rule pack folder, each read once (the cache key and the
+    loader use the same bytes). A FIFO, device or oversized file there is refused, not read."""
+    sources: dict[str, bytes] = {}
+    problems: list[Problem] = []
+    for path in sorted(root.rglob("*")):
+        if path.suffix not in (".yml", ".json") or path.is_dir():
+            continue
+        rel = path.relative_to(root).as_posix()
+        try:
+            sources[rel] = read_regular_file(path, display=f"rules/{rel}", max_bytes=MAX_BYTES)
+        except InputError as error:
+            problems.extend(error.problems)
+    if problems:
+        raise InputError(problems)
+    return sources
 
 
 def _facts_schema() -> dict[str, Any]:
@@ -117,10 +141,10 @@ def _policy(data: Mapping[str, Any], override: Mapping[str, Any]) -> Policy:
     )
 
 
-def _digest(paths: Sequence[tuple[str, Path]]) -> str:
+def _digest(sources: Mapping[str, bytes], names: Sequence[str]) -> str:
     sha = hashlib.sha256()
-    for rel, path in paths:
-        sha.update(rel.encode() + b"\0" + hashlib.sha256(path.read_bytes()).hexdigest().encode() + b"\n")
+    for rel in names:
+        sha.update(rel.encode() + b"\0" + hashlib.sha256(sources[rel]).hexdigest().encode() + b"\n")
     return sha.hexdigest()
 
 
@@ -131,27 +155,28 @@ def load_rule_pack(*, profile: Path | None = None, root: Path | None = None) -> 
     before from exactly the same files is taken from the cache (gatekeeper.cache).
     """
     root = root if root is not None else data_dir("rules")
-    sources = sorted(p for p in root.rglob("*") if p.suffix in (".yml", ".json") and p.is_file())
-    parts = [str(p.relative_to(root)).encode() + b"\0" + p.read_bytes() for p in sources]
+    sources = _read_sources(root)
+    profile_raw = None if profile is None else read_regular_file(profile, display=str(profile), max_bytes=MAX_BYTES)
+    parts = [rel.encode() + b"\0" + raw for rel, raw in sources.items()]
     parts += [(data_dir("evidence_schema") / "facts.schema.json").read_bytes(), Path(__file__).read_bytes()]
     parts += [(Path(__file__).parents[1] / "model.py").read_bytes()]
-    if profile is not None:
-        parts += [str(profile).encode(), profile.read_bytes()]
+    if profile is not None and profile_raw is not None:
+        parts += [str(profile).encode(), profile_raw]
     name = f"rules-{cache.key(parts)}.pickle"
     cached = cache.load_object(name)
     if isinstance(cached, RulePack):
         return cached
-    pack = _load_rule_pack(profile=profile, root=root)
+    pack = _load_rule_pack(profile=profile, profile_raw=profile_raw, sources=sources)
     cache.store_object(name, pack)
     return pack
 
 
-def _load_rule_pack(*, profile: Path | None, root: Path) -> RulePack:
+def _load_rule_pack(*, profile: Path | None, profile_raw: bytes | None, sources: Mapping[str, bytes]) -> RulePack:
     out = ProblemCollector()
-    meta = _load(root, "pack.yml", "pack.schema.json", "rules/", out)
-    policy_doc = _load(root, "policy.yml", "policy.schema.json", "rules/", out)
-    checklist_doc = _load(root, "checklists.yml", "checklists.schema.json", "rules/", out)
-    outcome_docs = [_load(root, rel, "outcomes.schema.json", "rules/", out) for rel in OUTCOME_FILES]
+    meta = _load(sources, "pack.yml", "pack.schema.json", "rules/", out)
+    policy_doc = _load(sources, "policy.yml", "policy.schema.json", "rules/", out)
+    checklist_doc = _load(sources, "checklists.yml", "checklists.schema.json", "rules/", out)
+    outcome_docs = [_load(sources, rel, "outcomes.schema.json", "rules/", out) for rel in OUTCOME_FILES]
     if out.problems:
         raise InputError(out.problems)
     assert meta and policy_doc and checklist_doc  # for the type checker: problems were raised above
@@ -202,14 +227,13 @@ def _load_rule_pack(*, profile: Path | None, root: Path) -> RulePack:
     if out.problems:
         raise InputError(out.problems)
 
-    files = [("pack.yml", root / "pack.yml"), ("policy.yml", root / "policy.yml"), ("checklists.yml", root / "checklists.yml")]
-    files += [(rel, root / rel) for rel in OUTCOME_FILES]
+    files = ["pack.yml", "policy.yml", "checklists.yml", *OUTCOME_FILES]
     policy_override: Mapping[str, Any] = {}
     profile_name = profile_digest = None
-    if profile is not None:
-        profile_doc = _load_profile(profile)
+    if profile is not None and profile_raw is not None:
+        profile_doc = _load_profile(profile, profile_raw)
         profile_name = profile_doc.data["name"]
-        profile_digest = hashlib.sha256(profile.read_bytes()).hexdigest()
+        profile_digest = hashlib.sha256(profile_raw).hexdigest()
         policy_override = profile_doc.data.get("policy", {})
         _apply_profile(profile_doc, outcomes, cells, checklists, facts_schema, out)
         if out.problems:
@@ -217,7 +241,7 @@ def _load_rule_pack(*, profile: Path | None, root: Path) -> RulePack:
     return RulePack(
         name=str(meta.data["name"]),
         version=str(meta.data["version"]),
-        digest=_digest(files),
+        digest=_digest(sources, files),
         outcomes=outcomes,
         cells=cells,
         checklists=checklists,
@@ -227,8 +251,8 @@ def _load_rule_pack(*, profile: Path | None, root: Path) -> RulePack:
     )
 
 
-def _load_profile(profile: Path) -> Document:
-    doc = load_yaml(profile, display=str(profile))
+def _load_profile(profile: Path, raw: bytes) -> Document:
+    doc = load_yaml_bytes(raw, display=str(profile))
     problems = schema_problems(doc, "rules", "profile.schema.json")
     if problems:
         raise InputError(problems)

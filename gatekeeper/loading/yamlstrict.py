@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import datetime
 import math
-import os
 import re
-import stat
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +23,7 @@ from yaml.events import (
     StreamEndEvent,
 )
 
+from gatekeeper.loading.paths import read_regular_file
 from gatekeeper.problems import InputError, Problem
 
 # Largest YAML file we read, in bytes. Evidence files are written by people; 2 MB is far beyond any
@@ -85,60 +84,16 @@ class Document:
 def load_yaml(path: Path, *, display: str | None = None, max_bytes: int = MAX_BYTES) -> Document:
     """Read and strictly load one YAML file; raise InputError (never anything else) if it is refused.
 
-    The size is checked with fstat before reading, and the file is opened non-blocking and must be a
-    regular file, so a FIFO or device named as evidence can never hang the run.
+    Read through gatekeeper.loading.paths.read_regular_file: opened non-blocking, a regular file
+    only, its size checked with fstat before reading, so a FIFO or device can never hang the run.
     """
     name = display if display is not None else str(path)
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC)
-    except FileNotFoundError:
-        raise InputError(Problem(name, 1, 1, "file not found")) from None
-    except PermissionError:
-        raise InputError(Problem(name, 1, 1, "cannot read the file: permission denied")) from None
-    except (OSError, ValueError) as exc:
-        why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        raise InputError(Problem(name, 1, 1, f"cannot open the file: {why}")) from None
-    try:
-        try:
-            info = os.fstat(fd)
-            if not stat.S_ISREG(info.st_mode):
-                kind = file_kind(info.st_mode)
-                raise InputError(Problem(name, 1, 1, f"not a regular file ({kind})"))
-            if info.st_size > max_bytes:
-                raise InputError(Problem(name, 1, 1, f"file is larger than {max_bytes} bytes"))
-            chunks: list[bytes] = []
-            remaining = max_bytes + 1  # one byte more than allowed tells us the file grew past the cap
-            while remaining > 0:
-                chunk = os.read(fd, min(remaining, 1 << 20))
-                if not chunk:
-                    break
-                chunks.append(chunk)
-                remaining -= len(chunk)
-        except OSError as exc:
-            raise InputError(Problem(name, 1, 1, f"cannot read the file: {exc.strerror or exc}")) from None
-    finally:
-        os.close(fd)
-    return _load(b"".join(chunks), name, max_bytes)
+    return _load(read_regular_file(path, display=name, max_bytes=max_bytes), name, max_bytes)
 
 
 def load_yaml_bytes(raw: bytes, *, display: str) -> Document:
     """Strictly load YAML held in memory; raise InputError (never anything else) if it is refused."""
     return _load(bytes(raw), display, MAX_BYTES)
-
-
-def file_kind(mode: int) -> str:
-    """Name the kind of a file that is not a regular file, for messages."""
-    if stat.S_ISDIR(mode):
-        return "a directory"
-    if stat.S_ISFIFO(mode):
-        return "a FIFO"
-    if stat.S_ISSOCK(mode):
-        return "a socket"
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
-    if stat.S_ISLNK(mode):
-        return "a symbolic link"
-    return "not a regular file"
 
 
 # --- text checks ---------------------------------------------------------------------------------

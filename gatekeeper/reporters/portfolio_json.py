@@ -1,4 +1,4 @@
-"""Portfolio review as JSON (schema evidence_schema/portfolio.schema.json); also what `--since` reads back."""
+"""Portfolio review as JSON (schema evidence_schema/portfolio.schema.json); gatekeeper.loading.previous reads it back for `--since`."""
 
 from __future__ import annotations
 
@@ -6,9 +6,6 @@ import json
 from typing import Any
 
 from gatekeeper.portfolio import HORIZONS, SCHEMA_VERSION, PortfolioResult, Row
-from gatekeeper.problems import Problem
-
-SCHEMA = "portfolio.schema.json"
 
 
 def _row(row: Row) -> dict[str, Any]:
@@ -59,14 +56,3 @@ def to_data(result: PortfolioResult) -> dict[str, Any]:
 
 def render(result: PortfolioResult) -> str:
     return json.dumps(to_data(result), indent=2, ensure_ascii=False) + "\n"
-
-
-def schema_problems(data: Any, *, file: str) -> list[Problem]:
-    """Every way `data` differs from the portfolio schema, as problems located by JSON path."""
-    from gatekeeper.loading.schema import json_path, validator
-
-    problems = []
-    for error in validator("evidence_schema", SCHEMA).iter_errors(data):
-        parts = list(error.absolute_path)
-        problems.append(Problem(file, 0, 0, f"not a portfolio result: {error.message[:200]}", json_path(parts)))
-    return sorted(problems)
