@@ -6,10 +6,11 @@ import csv
 import io
 
 from gatekeeper.portfolio import PortfolioResult
-from gatekeeper.reporters.portfolio_columns import SUMMARY_HEADERS, summary_values
+from gatekeeper.reporters.portfolio._columns import SUMMARY_HEADERS, summary_values
+from gatekeeper.reporters.options import RenderOptions
 
 
-def render(result: PortfolioResult) -> str:
+def render(result: PortfolioResult, options: RenderOptions) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["Pack", *SUMMARY_HEADERS])

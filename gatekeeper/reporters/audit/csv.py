@@ -7,7 +7,7 @@ import io
 import re
 
 from gatekeeper.audit import AuditResult, RegisterRow
-from gatekeeper.reporters import _view as v
+from gatekeeper.reporters._common import text as v
 from gatekeeper.reporters.options import RenderOptions
 
 COLUMNS: tuple[str, ...] = ("id", "title", "kind", "path", "date", "owner", "approvals", "used_by", "status", "notes")

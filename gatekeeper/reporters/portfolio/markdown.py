@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from gatekeeper.portfolio import PortfolioResult
-from gatekeeper.reporters.portfolio_columns import (
+from gatekeeper.reporters.portfolio._columns import (
     NUMERIC,
     SUMMARY_HEADERS,
     change_words,
     summary_values,
 )
+from gatekeeper.reporters.options import RenderOptions
 
 
 def _cell(value: object) -> str:
@@ -16,7 +17,7 @@ def _cell(value: object) -> str:
     return str(value).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
 
 
-def render(result: PortfolioResult) -> str:
+def render(result: PortfolioResult, options: RenderOptions) -> str:
     gate = f"gate `{result.gate}`" if result.gate else "each alliance's next gate"
     headers = SUMMARY_HEADERS[:-1]  # problems get their own section
     lines = [

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import textwrap
 
-from gatekeeper.model import RulePack
-from gatekeeper.result import GateResult, OutcomeResult
+from gatekeeper.reporters.explain import Explanation
+from gatekeeper.reporters.options import RenderOptions
 
 _MARK = {"satisfied": "✓", "stale": "~", "missing": "✗", "failed": "✗", "error": "!"}
 
@@ -14,9 +14,10 @@ def _wrap(text: str, indent: str) -> list[str]:
     return textwrap.wrap(text, width=96, initial_indent=indent, subsequent_indent=indent) or [indent]
 
 
-def explain_outcome(result: GateResult, outcome: OutcomeResult, rules: RulePack) -> str:
-    """Explain `outcome` of `result` in words a sponsor can act on."""
-    rule = rules.outcomes[outcome.id]
+def render(explanation: Explanation, options: RenderOptions) -> str:
+    """Explain one outcome in words a sponsor can act on."""
+    result, outcome = explanation.result, explanation.outcome
+    rule = explanation.rules.outcomes[outcome.id]
     lines = [
         f"{outcome.id}: {outcome.status.upper().replace('_', ' ')}"
         + (" (critical)" if outcome.critical else "")

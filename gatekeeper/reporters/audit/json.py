@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from gatekeeper.audit import CATEGORIES, AuditFinding, AuditResult, RegisterRow
-from gatekeeper.reporters.json_format import safe_opt, safe_text
+from gatekeeper.reporters._common.json import safe_opt, safe_text
 from gatekeeper.reporters.options import RenderOptions
 
 SCHEMA_VERSION = 1

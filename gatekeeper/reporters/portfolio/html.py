@@ -5,7 +5,8 @@ from __future__ import annotations
 import jinja2
 
 from gatekeeper.portfolio import HORIZONS, PortfolioResult
-from gatekeeper.reporters.portfolio_columns import change_words, ids
+from gatekeeper.reporters.portfolio._columns import change_words, ids
+from gatekeeper.reporters.options import RenderOptions
 
 TEMPLATE = """<!DOCTYPE html>
 <html lang="en">
@@ -61,6 +62,6 @@ Rule pack {{ r.rule_pack_name }} {{ r.rule_pack_version }}{% if r.profile_name %
 _ENV = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
 
 
-def render(result: PortfolioResult) -> str:
+def render(result: PortfolioResult, options: RenderOptions) -> str:
     template = _ENV.from_string(TEMPLATE)
     return template.render(r=result, horizons=HORIZONS, ids=ids, change_words=change_words)

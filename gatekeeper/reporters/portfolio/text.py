@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from gatekeeper.portfolio import HORIZONS, PortfolioResult
-from gatekeeper.reporters.portfolio_columns import change_words, ids
+from gatekeeper.reporters.portfolio._columns import change_words, ids
+from gatekeeper.reporters.options import RenderOptions
 
 HEADERS = ("Alliance", "Phase", "Gate", "Decision", "Blocking", "Cond. open", "Overdue",
            "Expiring " + "/".join(str(d) for d in HORIZONS) + "d", "Self-assessed crit.")
@@ -23,7 +24,7 @@ def _table(rows: Sequence[Sequence[str]]) -> list[str]:
     return lines
 
 
-def render(result: PortfolioResult) -> str:
+def render(result: PortfolioResult, options: RenderOptions) -> str:
     gate = f"gate {result.gate}" if result.gate else "each alliance's next gate"
     lines = [f"Portfolio review as of {result.as_of}: {len(result.rows)} alliance(s), {gate}",
              f"Rule pack {result.rule_pack_name} {result.rule_pack_version}"

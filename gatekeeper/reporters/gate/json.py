@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
+from gatekeeper.reporters._common.json import escape_misleading, safe_opt, safe_text
 from gatekeeper.reporters.options import RenderOptions
 from gatekeeper.result import (
     SCHEMA_VERSION,
@@ -16,31 +16,6 @@ from gatekeeper.result import (
     RequirementResult,
     ThemeSummary,
 )
-
-# Characters that are legal in a JSON string but can mislead whoever views the file: C1 controls
-# (0x9b starts a terminal escape), bidi overrides and line separators. They are written as \uXXXX
-# escapes, so the text of the file is safe to print and the parsed data is unchanged.
-_MISLEADING = re.compile("[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-
-
-def _escape(match: re.Match[str]) -> str:
-    return f"\\u{ord(match.group()):04x}"
-
-
-def safe_text(value: str) -> str:
-    """Text as JSON can carry it: lone surrogates become "?", everything else is kept."""
-    # Lone surrogates would make the document unencodable as UTF-8; they become "?". Everything
-    # else is kept as is (json.dumps escapes control characters): the JSON is the faithful record.
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        return value.encode("utf-8", "replace").decode("utf-8")
-    return value
-
-
-def safe_opt(value: str | None) -> str | None:
-    return None if value is None else safe_text(value)
-
 
 def _evidence(use: EvidenceUse) -> dict[str, Any]:
     return {
@@ -160,4 +135,4 @@ def to_document(result: GateResult) -> dict[str, Any]:
 def render(result: GateResult, options: RenderOptions) -> str:
     """Render `result` as JSON: two-space indent, keys in schema order, UTF-8 text, one final newline."""
     text = json.dumps(to_document(result), indent=2, ensure_ascii=False, allow_nan=False)
-    return _MISLEADING.sub(_escape, text) + "\n"
+    return escape_misleading(text) + "\n"

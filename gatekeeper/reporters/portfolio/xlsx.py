@@ -13,11 +13,12 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from gatekeeper.portfolio import PortfolioResult
-from gatekeeper.reporters.portfolio_columns import (
+from gatekeeper.reporters.portfolio._columns import (
     SUMMARY_HEADERS,
     change_words,
     summary_values,
 )
+from gatekeeper.reporters.options import RenderOptions
 
 SHEETS = ("Summary", "Blocking", "Conditions", "Expiring")
 MAX_WIDTH = 60
@@ -73,7 +74,7 @@ def workbook(result: PortfolioResult) -> Any:
     return wb
 
 
-def render(result: PortfolioResult) -> bytes:
+def render(result: PortfolioResult, options: RenderOptions) -> bytes:
     from openpyxl.writer.excel import ExcelWriter
 
     raw = io.BytesIO()

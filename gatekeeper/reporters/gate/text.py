@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from gatekeeper.reporters import _view as v
+from gatekeeper.reporters.gate import _view as v
 from gatekeeper.reporters.options import RenderOptions
 from gatekeeper.result import GateResult
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from gatekeeper.audit import AuditResult
-from gatekeeper.reporters import _view as v
+from gatekeeper.reporters._common import text as v
 from gatekeeper.reporters.options import RenderOptions
 
 _SEVERITY_SGR: dict[str, str] = {"error": "1;31", "warning": "33"}

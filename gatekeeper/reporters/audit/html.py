@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from gatekeeper.audit import CATEGORIES, AuditResult
-from gatekeeper.reporters._templates import environment
-from gatekeeper.reporters.audit_text import headline
+from gatekeeper.reporters._common.templates import environment
+from gatekeeper.reporters.audit.text import headline
 from gatekeeper.reporters.options import RenderOptions
 
 
