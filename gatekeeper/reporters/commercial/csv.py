@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
 from gatekeeper.commercial.model import fmt_number
 from gatekeeper.commercial.simulate import Simulation
+from gatekeeper.reporters._common.cells import csv_document
 from gatekeeper.reporters.commercial import _words as w
 from gatekeeper.reporters.options import RenderOptions
 
@@ -26,23 +24,20 @@ COLUMNS: tuple[str, ...] = (
 
 def render(simulation: Simulation, options: RenderOptions) -> str:
     """One row per scenario and party; the client's row carries its residual."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(COLUMNS)
-    for run in simulation.scenarios:
-        for r in run.results:
-            writer.writerow(
-                [
-                    fmt_number(run.saving_percent),
-                    f"{w.money(run.outturn)}".replace(",", ""),
-                    r.party,
-                    r.role,
-                    w.money(r.amount).replace(",", ""),
-                    w.share(r.share),
-                    w.money(r.uncapped).replace(",", ""),
-                    "true" if r.cap_applied else "false",
-                    w.money(r.fee_paid).replace(",", ""),
-                    w.money(r.net_return).replace(",", ""),
-                ]
-            )
-    return buffer.getvalue()
+    rows = (
+        [
+            fmt_number(run.saving_percent),
+            w.money(run.outturn).replace(",", ""),
+            r.party,
+            r.role,
+            w.money(r.amount).replace(",", ""),
+            w.share(r.share),
+            w.money(r.uncapped).replace(",", ""),
+            "true" if r.cap_applied else "false",
+            w.money(r.fee_paid).replace(",", ""),
+            w.money(r.net_return).replace(",", ""),
+        ]
+        for run in simulation.scenarios
+        for r in run.results
+    )
+    return csv_document(COLUMNS, rows)

@@ -2,18 +2,11 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
 from gatekeeper.portfolio import PortfolioResult
-from gatekeeper.reporters.portfolio._columns import SUMMARY_HEADERS, summary_values
+from gatekeeper.reporters._common.cells import csv_document
 from gatekeeper.reporters.options import RenderOptions
+from gatekeeper.reporters.portfolio._columns import SUMMARY_HEADERS, summary_values
 
 
 def render(result: PortfolioResult, options: RenderOptions) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["Pack", *SUMMARY_HEADERS])
-    for row in result.rows:
-        writer.writerow([row.pack, *summary_values(row)])
-    return out.getvalue()
+    return csv_document(("Pack", *SUMMARY_HEADERS), ((row.pack, *summary_values(row)) for row in result.rows))

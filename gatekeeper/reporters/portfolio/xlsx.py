@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from gatekeeper.portfolio import PortfolioResult
+from gatekeeper.reporters._common.cells import spreadsheet_cell
 from gatekeeper.reporters.portfolio._columns import (
     SUMMARY_HEADERS,
     change_words,
@@ -33,8 +34,9 @@ def _sheet(workbook: Any, title: str, headers: Sequence[str], rows: Iterable[Seq
     for cell in ws[1]:
         cell.font = Font(bold=True)
     widths = [len(h) for h in headers]
-    for row in rows:
-        ws.append(list(row))
+    for values in rows:
+        row = [spreadsheet_cell(value) for value in values]
+        ws.append(row)
         widths = [max(w, len(str(v)) if not isinstance(v, dt.date) else 10) for w, v in zip(widths, row)]
     for i, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(i)].width = min(width + 2, MAX_WIDTH)
