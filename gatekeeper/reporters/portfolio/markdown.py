@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from gatekeeper.portfolio import PortfolioResult
+from gatekeeper.reporters._common.markdown import markdown_inline
+from gatekeeper.reporters.options import RenderOptions
 from gatekeeper.reporters.portfolio._columns import (
     NUMERIC,
     SUMMARY_HEADERS,
     change_words,
     summary_values,
 )
-from gatekeeper.reporters.options import RenderOptions
 
 
 def _cell(value: object) -> str:
-    # A pipe or a line break would end the cell early.
-    return str(value).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+    """A count as it is; any text as inline Markdown that cannot open HTML, a link or a new cell."""
+    return str(value) if isinstance(value, int) else markdown_inline(str(value))
 
 
 def render(result: PortfolioResult, options: RenderOptions) -> str:
