@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 import click
 
 from gatekeeper.problems import InputError, UsageError
+from gatekeeper.reporters._common.text import terminal
 
 EXIT_PASS = 0
 EXIT_FAIL = 1
@@ -20,7 +21,11 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def guarded(func: F) -> F:
-    """Map the domain exceptions to exit codes in one place: no traceback for bad input."""
+    """Map the domain exceptions to exit codes in one place: no traceback for bad input.
+
+    A problem names a file in the user's pack and may quote it: it is printed with control
+    characters as visible escapes, so a file or folder name cannot steer the terminal.
+    """
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -28,10 +33,10 @@ def guarded(func: F) -> F:
             return func(*args, **kwargs)
         except InputError as error:
             for problem in error.problems:
-                click.echo(str(problem), err=True)
+                click.echo(terminal(problem), err=True)
             sys.exit(EXIT_INVALID)
         except UsageError as error:
-            click.echo(f"Error: {error}", err=True)
+            click.echo(f"Error: {terminal(error)}", err=True)
             sys.exit(EXIT_USAGE)
 
     return wrapper  # type: ignore[return-value]

@@ -11,6 +11,7 @@ import click
 
 from gatekeeper.problems import UsageError
 from gatekeeper.reporters import RenderOptions, color_wanted
+from gatekeeper.reporters._common.text import terminal
 from gatekeeper.reporters._common.write import write_atomic
 from gatekeeper.reporters.family import Family
 
@@ -73,7 +74,7 @@ def write_outputs(outputs: list[tuple[str | bytes, Path | None]]) -> None:
                 sys.stdout.flush()
             continue
         write_atomic(path, data)
-        click.echo(f"wrote {path}", err=True)
+        click.echo(f"wrote {terminal(path)}", err=True)
 
 
 def emit(family: Family, result: object, wanted: list[Target]) -> None:

@@ -14,14 +14,15 @@ _BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\
 _SPACE_RUN = re.compile(r"[\s\u2028\u2029]+")
 
 
-def _shown(ch: str) -> str:
+def _shown(ch: str, keep: str = "\t\n\r") -> str:
     code = ord(ch)
-    if ch in "\t\n\r":
+    if ch in keep:
         return ch
     if (
         code < 0x20
         or 0x7F <= code <= 0x9F  # DEL and the C1 controls (0x9B starts a terminal escape)
         or ch in _BIDI
+        or ch in "\u2028\u2029"  # line and paragraph separators: a line break to some readers
         or 0xD800 <= code <= 0xDFFF  # lone surrogates cannot be encoded as UTF-8
         or code in (0xFFFE, 0xFFFF)  # not characters, illegal in XML
     ):
@@ -40,6 +41,27 @@ def visible(text: str) -> str:
     return "".join(_shown(ch) for ch in text)
 
 
+def terminal(text: object) -> str:
+    """One untrusted value (a path, a name, an argument) as text that cannot steer a terminal.
+
+    Every control character, line breaks included, and every bidi override becomes a visible escape
+    such as `\\x1b` or `\\u202e`: no colour, cursor move, hyperlink (OSC 8), title change, bell,
+    overwritten line (CR) or forged extra line can come from input. Apply it to each piece before
+    adding our own colour codes, which then still work.
+    """
+    shown = str(text)
+    if shown.isprintable() and shown.isascii():
+        return shown
+    return "".join(_shown(ch, keep="") for ch in shown)
+
+
+def flat(text: str | None) -> str:
+    """One free text on one safe line, whole: whitespace runs become one space, controls visible."""
+    if not text:
+        return ""
+    return visible(_SPACE_RUN.sub(" ", text).strip())
+
+
 def clip(text: str, limit: int = CLIP_AT) -> str:
     """Cut a text to `limit` characters, saying how long it was."""
     if len(text) <= limit:
@@ -49,8 +71,6 @@ def clip(text: str, limit: int = CLIP_AT) -> str:
 
 def line(text: str | None) -> str:
     """One free text as one safe, bounded line: whitespace runs become one space."""
-    if not text:
-        return ""
-    return clip(visible(_SPACE_RUN.sub(" ", text).strip()))
+    return clip(flat(text))
 
 

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from gatekeeper.audit import CATEGORIES, AuditFinding, AuditResult, RegisterRow
-from gatekeeper.reporters._common.json import safe_opt, safe_text
+from gatekeeper.reporters._common.json import json_document, safe_opt, safe_text
 from gatekeeper.reporters.options import RenderOptions
 
 SCHEMA_VERSION = 1
@@ -49,4 +48,4 @@ def document(result: AuditResult) -> dict[str, Any]:
 
 
 def render(result: AuditResult, options: RenderOptions) -> str:
-    return json.dumps(document(result), indent=2, ensure_ascii=False) + "\n"
+    return json_document(document(result))

@@ -8,6 +8,7 @@ from fractions import Fraction
 from gatekeeper.commercial.checks import performance
 from gatekeeper.commercial.model import CommercialModel, fmt_money, fmt_number
 from gatekeeper.commercial.simulate import Simulation
+from gatekeeper.reporters._common.text import line
 
 
 def money(value: Fraction) -> str:
@@ -29,13 +30,14 @@ def cap_lines(simulation: Simulation) -> list[str]:
     for cap in simulation.caps:
         name = next(p.name for p in model.parties if p.id == cap.party)
         where = "never reached" if cap.reached_at is None else f"reached at {performance(cap.reached_at)}"
-        lines.append(f"{name}: {cap.kind} cap {model.currency} {fmt_money(cap.money)}, {where}")
+        lines.append(f"{line(name)}: {cap.kind} cap {line(model.currency)} {fmt_money(cap.money)}, {where}")
     return lines
 
 
 def header(model: CommercialModel, simulation: Simulation) -> list[str]:
     return [
-        f"Target cost {model.currency} {fmt_money(model.target_cost)}; baseline {model.currency} {fmt_money(model.baseline_cost)}; "
+        f"Target cost {line(model.currency)} {fmt_money(model.target_cost)}; "
+        f"baseline {line(model.currency)} {fmt_money(model.baseline_cost)}; "
         f"KPI modifier assumed {fmt_number(simulation.modifier)} %.",
         "Performance is a per cent of target cost: negative is an overrun (painshare), positive a saving (gainshare).",
         "Each party's amount is what it receives (+) or bears (-), with its share of the overrun or saving;",

@@ -9,13 +9,20 @@ from gatekeeper.commercial.chart import svg
 from gatekeeper.commercial.checks import return_words
 from gatekeeper.commercial.model import fmt_number
 from gatekeeper.commercial.simulate import Simulation
+from gatekeeper.reporters._common.text import flat
 from gatekeeper.reporters.commercial import _words as w
 from gatekeeper.reporters.options import RenderOptions
+
+def _shown(value: object) -> object:
+    # Text on one line with its control characters visible; the chart (markup built here) as it is.
+    return flat(value) if isinstance(value, str) and not isinstance(value, Markup) else value
+
 
 _ENVIRONMENT = Environment(
     loader=PackageLoader("gatekeeper.reporters", "templates"),
     autoescape=select_autoescape(default=True, default_for_string=True),
     keep_trailing_newline=True,
+    finalize=_shown,
 )
 
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from fractions import Fraction
 from typing import Any
 
 from gatekeeper.commercial.simulate import Simulation
+from gatekeeper.reporters._common.json import json_document
 from gatekeeper.reporters.commercial import _words as w
 from gatekeeper.reporters.options import RenderOptions
 
@@ -76,4 +76,4 @@ def as_data(simulation: Simulation) -> dict[str, Any]:
 
 
 def render(simulation: Simulation, options: RenderOptions) -> str:
-    return json.dumps(as_data(simulation), indent=2, ensure_ascii=False) + "\n"
+    return json_document(as_data(simulation))

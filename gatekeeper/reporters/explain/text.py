@@ -1,9 +1,14 @@
-"""The plain-text reasoning for one outcome: every requirement, the evidence considered, the Code's words."""
+"""The plain-text reasoning for one outcome: every requirement, the evidence considered, the Code's words.
+
+Every text from the pack, the rule pack or a profile is shown through `flat` (one line, control
+characters visible) before it is wrapped: nothing in it can steer the terminal.
+"""
 
 from __future__ import annotations
 
 import textwrap
 
+from gatekeeper.reporters._common.text import flat as F
 from gatekeeper.reporters.explain import Explanation
 from gatekeeper.reporters.options import RenderOptions
 
@@ -11,7 +16,7 @@ _MARK = {"satisfied": "✓", "stale": "~", "missing": "✗", "failed": "✗", "e
 
 
 def _wrap(text: str, indent: str) -> list[str]:
-    return textwrap.wrap(text, width=96, initial_indent=indent, subsequent_indent=indent) or [indent]
+    return textwrap.wrap(F(text), width=96, initial_indent=indent, subsequent_indent=indent) or [indent]
 
 
 def render(explanation: Explanation, options: RenderOptions) -> str:
@@ -19,13 +24,13 @@ def render(explanation: Explanation, options: RenderOptions) -> str:
     result, outcome = explanation.result, explanation.outcome
     rule = explanation.rules.outcomes[outcome.id]
     lines = [
-        f"{outcome.id}: {outcome.status.upper().replace('_', ' ')}"
+        f"{F(outcome.id)}: {outcome.status.upper().replace('_', ' ')}"
         + (" (critical)" if outcome.critical else "")
         + (" - blocks the gate" if outcome.blocking else ""),
-        f"{result.alliance_name}, {result.gate} gate, as of {result.as_of}",
+        f"{F(result.alliance_name)}, {result.gate} gate, as of {result.as_of}",
         "",
-        f"The Code of Practice, section {outcome.section} ({outcome.phase.title()} / {outcome.theme.title()}),",
-        f"\"{outcome.subheading}\":",
+        f"The Code of Practice, section {F(outcome.section)} ({outcome.phase.title()} / {outcome.theme.title()}),",
+        f"\"{F(outcome.subheading)}\":",
         *_wrap(outcome.text, "  "),
         *[line for item in rule.sub_items for line in _wrap(f"• {item}", "    ")],
     ]
@@ -36,7 +41,7 @@ def render(explanation: Explanation, options: RenderOptions) -> str:
         lines.append("  none recorded")
     else:
         who = f"{outcome.assessed_by} ({(outcome.method or '').replace('_', ' ')})"
-        lines.append(f"  {outcome.claim_status.replace('_', ' ')}, assessed by {who}"
+        lines.append("  " + F(f"{outcome.claim_status.replace('_', ' ')}, assessed by {who}")
                      + (", a self-assessment: the assessor is on the alliance roster" if outcome.self_assessed else ""))
     lines += ["", "Requirements:"]
     for req in outcome.requirements:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
+from gatekeeper.reporters._common.json import json_document
 from gatekeeper.reporters.ledger import Entry, Listing, Verification
 from gatekeeper.reporters.options import RenderOptions
 
@@ -25,4 +25,4 @@ def _data(result: Listing | Entry | Verification) -> Any:
 
 
 def render(result: Listing | Entry | Verification, options: RenderOptions) -> str:
-    return json.dumps(_data(result), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    return json_document(_data(result), sort_keys=True)

@@ -1,10 +1,16 @@
-"""The ledger for a terminal: one line per row, one row in full, or the verification's findings."""
+"""The ledger for a terminal: one line per row, one row in full, or the verification's findings.
+
+Rows hold text typed by whoever recorded a decision (--by, --role, --note) and files named after
+the pack: every such value is shown with its control characters as visible escapes.
+"""
 
 from __future__ import annotations
 
 import json
 
 from gatekeeper.ledger.chain import Row
+from gatekeeper.reporters._common.json import escape_misleading
+from gatekeeper.reporters._common.text import terminal
 from gatekeeper.reporters.ledger import Entry, Listing, Verification
 from gatekeeper.reporters.options import RenderOptions
 
@@ -21,39 +27,41 @@ def _summary(row: Row, *, width: int = 160) -> str:
         elif isinstance(value, (str, int, float, bool)):
             plain[key] = value
     chosen = [name for name in LIST_FIELDS if name in plain] or sorted(plain)
-    text = " ".join(f"{name}={plain[name]}" for name in chosen)
+    text = " ".join(f"{terminal(name)}={terminal(plain[name])}" for name in chosen)
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _listing(result: Listing) -> list[str]:
-    return [f"{row.seq}\t{row.recorded_at}\t{row.key}\t{_summary(row)}" for row in result.rows]
+    return [f"{row.seq}\t{terminal(row.recorded_at)}\t{terminal(row.key)}\t{_summary(row)}" for row in result.rows]
 
 
 def _entry(result: Entry) -> list[str]:
     row = result.row
     return [
         f"row:         {row.seq}",
-        f"key:         {row.key}",
-        f"recorded at: {row.recorded_at}",
-        f"prev hash:   {row.prev_hash}",
-        f"row hash:    {row.row_hash}",
-        f"mac:         {row.mac or '(none)'}",
+        f"key:         {terminal(row.key)}",
+        f"recorded at: {terminal(row.recorded_at)}",
+        f"prev hash:   {terminal(row.prev_hash)}",
+        f"row hash:    {terminal(row.row_hash)}",
+        f"mac:         {terminal(row.mac or '(none)')}",
         "entry:",
-        json.dumps(row.entry, indent=2, sort_keys=True, ensure_ascii=False),
+        # json.dumps escapes C0 controls; C1, bidi and line separators are escaped after it.
+        escape_misleading(json.dumps(row.entry, indent=2, sort_keys=True, ensure_ascii=False)),
     ]
 
 
 def _verification(result: Verification) -> list[str]:
-    lines = [f"{result.location}: {finding.message}" for finding in result.findings]
-    lines += [f"{result.pack}: {document}" for document in result.documents]
+    location = terminal(result.location)
+    lines = [f"{location}: {terminal(finding.message)}" for finding in result.findings]
+    lines += [f"{terminal(result.pack)}: {terminal(document)}" for document in result.documents]
     if not result.findings and not result.documents:
         # The head is printed so it can be kept elsewhere: only that catches deleted newest rows.
         where = "empty"
         if result.rows:
             head = result.rows[-1]
             count = "1 row" if len(result.rows) == 1 else f"{len(result.rows)} rows"
-            where = f"{count}, head row {head.seq} {head.row_hash}"
-        lines.append(f"{result.location}: ledger intact ({where})")
+            where = f"{count}, head row {head.seq} {terminal(head.row_hash)}"
+        lines.append(f"{location}: ledger intact ({where})")
     return lines
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import jinja2
 
 from gatekeeper.portfolio import HORIZONS, PortfolioResult
+from gatekeeper.reporters._common.text import flat
 from gatekeeper.reporters.portfolio._columns import change_words, ids
 from gatekeeper.reporters.options import RenderOptions
 
@@ -59,7 +60,12 @@ Rule pack {{ r.rule_pack_name }} {{ r.rule_pack_version }}{% if r.profile_name %
 </html>
 """
 
-_ENV = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+def _shown(value: object) -> object:
+    # Every value printed on the page: text on one line with its control characters visible.
+    return flat(value) if isinstance(value, str) else value
+
+
+_ENV = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True, finalize=_shown)
 
 
 def render(result: PortfolioResult, options: RenderOptions) -> str:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from gatekeeper.portfolio import HORIZONS, SCHEMA_VERSION, PortfolioResult, Row
 from gatekeeper.problems import Problem
+from gatekeeper.reporters._common.json import json_document
 from gatekeeper.reporters.options import RenderOptions
 
 SCHEMA = "portfolio.schema.json"
@@ -59,7 +59,7 @@ def to_data(result: PortfolioResult) -> dict[str, Any]:
 
 
 def render(result: PortfolioResult, options: RenderOptions) -> str:
-    return json.dumps(to_data(result), indent=2, ensure_ascii=False) + "\n"
+    return json_document(to_data(result))
 
 
 def schema_problems(data: Any, *, file: str) -> list[Problem]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from gatekeeper.portfolio import HORIZONS, PortfolioResult
+from gatekeeper.reporters._common.text import line
 from gatekeeper.reporters.portfolio._columns import change_words, ids
 from gatekeeper.reporters.options import RenderOptions
 
@@ -27,16 +28,16 @@ def _table(rows: Sequence[Sequence[str]]) -> list[str]:
 def render(result: PortfolioResult, options: RenderOptions) -> str:
     gate = f"gate {result.gate}" if result.gate else "each alliance's next gate"
     lines = [f"Portfolio review as of {result.as_of}: {len(result.rows)} alliance(s), {gate}",
-             f"Rule pack {result.rule_pack_name} {result.rule_pack_version}"
-             + (f", profile {result.profile_name}" if result.profile_name else ""), ""]
+             f"Rule pack {line(result.rule_pack_name)} {line(result.rule_pack_version)}"
+             + (f", profile {line(result.profile_name)}" if result.profile_name else ""), ""]
     table = [HEADERS]
     for row in result.rows:
         blocking = [b.outcome for b in row.blocking]
         if row.decision == "error":  # nothing is known about a pack that could not be read
-            table.append((row.label, "-", "-", "ERROR", "-", "-", "-", "-", "-"))
+            table.append((line(row.label), "-", "-", "ERROR", "-", "-", "-", "-", "-"))
             continue
         table.append((
-            row.label, row.phase or "-", row.gate or "-", row.decision.upper(),
+            line(row.label), line(row.phase) or "-", line(row.gate) or "-", row.decision.upper(),
             f"{len(blocking)}: {ids(blocking, limit=3)}" if blocking else "0",
             str(row.conditions_open), str(row.conditions_overdue),
             "/".join(str(row.expiring_within(d)) for d in HORIZONS),
@@ -47,14 +48,14 @@ def render(result: PortfolioResult, options: RenderOptions) -> str:
     if errors:
         lines += ["", "Could not be evaluated:"]
         for row in errors:
-            lines.append(f"  {row.label}")
-            lines += [f"    {p}" for p in row.problems]
+            lines.append(f"  {line(row.label)}")
+            lines += [f"    {line(p)}" for p in row.problems]
             if row.problem_count > len(row.problems):
                 lines.append(f"    ... and {row.problem_count - len(row.problems)} more problem(s)")
     if result.since is not None:
-        lines += ["", f"Changes since the review of {result.since.as_of} ({result.since.file}):"]
+        lines += ["", f"Changes since the review of {result.since.as_of} ({line(result.since.file)}):"]
         for change in result.since.changes:
-            lines.append(f"  {change.key}: {'; '.join(change_words(change))}")
+            lines.append(f"  {line(change.key)}: {line('; '.join(change_words(change)))}")
         if not result.since.changes:
             lines.append("  none")
         lines.append(f"  {result.since.unchanged} alliance(s) unchanged")
