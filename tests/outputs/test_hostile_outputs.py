@@ -192,3 +192,14 @@ def assert_no_markup(fmt: str, text: str) -> None:
     """Markdown and HTML carry the evidence's markup as text (plain text and data formats may carry it as is)."""
     if fmt in ("markdown", "html", "svg"):
         assert "<script>" not in text
+
+
+def test_rules_check_names_a_hostile_profile_safely(tmp_path: Path) -> None:
+    """`rules check` prints the problems of a profile in a hostile folder with visible escapes."""
+    folder = tmp_path / STEER
+    folder.mkdir()
+    (folder / "profile.yml").write_text("x: [\n", encoding="utf-8")
+    result = run("rules", "check", "--profile", str(folder / "profile.yml"))
+    assert_safe(result)
+    assert result.exit_code == 3
+    assert result.stderr.startswith(f"{tmp_path}/{_shown_path()}/profile.yml:")
