@@ -10,16 +10,12 @@ import click
 
 from gatekeeper import api
 from gatekeeper.cli.common import EXIT_FAIL, EXIT_PASS, guarded
+from gatekeeper.cli.outputs import emit, format_option, targets
 from gatekeeper.model import GATES
 from gatekeeper.problems import UsageError
-from gatekeeper.cli.outputs import emit, format_option, parse_formats, targets, write_outputs
 from gatekeeper.reporters import RenderOptions
 from gatekeeper.reporters.explain import EXPLAIN, Explanation
 from gatekeeper.reporters.gate import GATE
-
-__all__ = [  # the options and output helpers other commands share
-    "as_of_option", "check", "explain", "pack_argument", "parse_formats", "profile_option", "write_outputs",
-]
 
 pack_argument = click.argument("pack", type=click.Path(path_type=Path))
 gate_option = click.option("--gate", type=click.Choice(GATES), help="The gate (default: the next gate after the pack's phase).")
