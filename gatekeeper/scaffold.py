@@ -118,6 +118,11 @@ def write_scaffold(files: Mapping[str, str], pack: Path) -> None:
     parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(dir=parent, prefix=f".{pack.name}."))
     try:
+        # mkdtemp makes the folder private (0700); the pack is an ordinary folder, under the user's
+        # umask (reading the umask means setting it; it is put straight back).
+        umask = os.umask(0o077)
+        os.umask(umask)
+        staging.chmod(0o777 & ~umask)
         (staging / "documents").mkdir()
         for name, text in files.items():
             (staging / name).write_text(text, encoding="utf-8")

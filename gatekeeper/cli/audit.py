@@ -12,13 +12,9 @@ from gatekeeper import api
 from gatekeeper.audit import DEFAULT_EXPIRING_WITHIN
 from gatekeeper.audit import audit as run_audit
 from gatekeeper.cli.check import as_of_option, pack_argument, profile_option
-from gatekeeper.cli.common import EXIT_FAIL, EXIT_PASS, guarded, parse_formats, write_outputs
-from gatekeeper.reporters import RenderOptions, color_wanted
-from gatekeeper.reporters.audit_formats import AUDIT_REPORTERS, render_audit
-
-
-def _colored(name: str, path: Path | None) -> bool:
-    return name == "text" and path is None and color_wanted(sys.stdout)
+from gatekeeper.cli.common import EXIT_FAIL, EXIT_PASS, guarded
+from gatekeeper.cli.outputs import emit, format_option, targets
+from gatekeeper.reporters.audit import AUDIT
 
 
 @click.command()
@@ -28,9 +24,7 @@ def _colored(name: str, path: Path | None) -> bool:
               show_default=True, metavar="DAYS",
               help="Warn about evidence and waivers that will expire within DAYS days of the as-of date.")
 @profile_option
-@click.option("--format", "formats", multiple=True, metavar="NAME[:PATH]",
-              help=f"Output format, repeatable: {', '.join(AUDIT_REPORTERS)}; to PATH, or standard output. "
-                   "csv is the evidence register with each item's audit status.")
+@format_option(AUDIT, more_help=" csv is the evidence register with each item's audit status.")
 @guarded
 def audit(pack: Path, as_of: dt.datetime | None, expiring_within: int, profile: Path | None,
           formats: tuple[str, ...]) -> None:
@@ -45,12 +39,8 @@ def audit(pack: Path, as_of: dt.datetime | None, expiring_within: int, profile: 
     Exit 0 when the audit is clean (warnings about the window and unused evidence allowed), 1 when
     it finds errors, 3 when the pack cannot be read.
     """
-    targets = parse_formats(formats, choices=tuple(AUDIT_REPORTERS))
+    wanted = targets(AUDIT, formats)
     rules, loaded = api.load(pack, profile=profile)
     result = run_audit(rules, loaded, as_of=as_of.date() if as_of else dt.date.today(), expiring_within=expiring_within)
-    outputs = [
-        (render_audit(result, name, options=RenderOptions(color=_colored(name, path))), path)
-        for name, path in targets
-    ]
-    write_outputs(outputs)
+    emit(AUDIT, result, wanted)
     sys.exit(EXIT_PASS if result.clean else EXIT_FAIL)

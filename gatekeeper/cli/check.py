@@ -9,11 +9,13 @@ from pathlib import Path
 import click
 
 from gatekeeper import api
-from gatekeeper.cli.common import EXIT_FAIL, EXIT_PASS, guarded, parse_formats, write_outputs
+from gatekeeper.cli.common import EXIT_FAIL, EXIT_PASS, guarded
+from gatekeeper.cli.outputs import emit, format_option, targets
 from gatekeeper.model import GATES
 from gatekeeper.problems import UsageError
-from gatekeeper.reporters import REPORTERS, RenderOptions, color_wanted, render
-from gatekeeper.reporters.explain import explain_outcome
+from gatekeeper.reporters import RenderOptions
+from gatekeeper.reporters.explain import EXPLAIN, Explanation
+from gatekeeper.reporters.gate import GATE
 
 pack_argument = click.argument("pack", type=click.Path(path_type=Path))
 gate_option = click.option("--gate", type=click.Choice(GATES), help="The gate (default: the next gate after the pack's phase).")
@@ -32,22 +34,17 @@ profile_option = click.option(
 @gate_option
 @as_of_option
 @profile_option
-@click.option("--format", "formats", multiple=True, metavar="NAME[:PATH]",
-              help=f"Output format, repeatable: {', '.join(REPORTERS)}; to PATH, or standard output.")
+@format_option(GATE)
 @guarded
 def check(pack: Path, gate: str | None, as_of: dt.datetime | None, profile: Path | None, formats: tuple[str, ...]) -> None:
     """Decide a gate for the evidence pack in folder PACK.
 
     Exit 0 when the gate passes, 1 when it fails, 3 when it cannot be evaluated.
     """
-    targets = parse_formats(formats, choices=tuple(REPORTERS))
+    wanted = targets(GATE, formats)
     result = api.check(pack, gate=gate, as_of=as_of.date() if as_of else None, profile=profile,
-                       chart=any(name == "html" for name, _ in targets))
-    outputs = [
-        (render(result, name, options=RenderOptions(color=path is None and name == "text" and color_wanted(sys.stdout))), path)
-        for name, path in targets
-    ]
-    write_outputs(outputs)
+                       chart=any(name == "html" for name, _ in wanted))
+    emit(GATE, result, wanted)
     sys.exit(EXIT_PASS if result.passed else EXIT_FAIL)
 
 
@@ -66,5 +63,5 @@ def explain(pack: Path, outcome_id: str, gate: str | None, as_of: dt.datetime | 
         outcome = result.outcome(wanted)
     except KeyError:
         raise UsageError(f"{wanted} is not in the scope of the {result.gate} gate (see `gatekeeper rules list`)") from None
-    rule_pack = api.rules(profile)
-    click.echo(explain_outcome(result, outcome, rule_pack), nl=False)
+    explanation = Explanation(result=result, outcome=outcome, rules=api.rules(profile))
+    click.echo(EXPLAIN.render(explanation, "text", options=RenderOptions()), nl=False)

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
 
 from gatekeeper.cli.common import guarded
-from gatekeeper.commercial.chart import FORMATS, render
+from gatekeeper.cli.outputs import emit
 from gatekeeper.commercial.load import load_model
 from gatekeeper.commercial.simulate import simulate
 from gatekeeper.problems import UsageError
+from gatekeeper.reporters.commercial import COMMERCIAL
 
 
 @click.group()
@@ -25,7 +25,7 @@ def commercial() -> None:
 @click.option("--to", "stop", type=float, help="Last outturn, per cent of target; positive is a saving (default: the model's, else 60).")
 @click.option("--step", type=float, help="Percentage points between outturns (default: the model's, else 5).")
 @click.option("--kpi-modifier", "modifier", type=float, help="KPI modifier of the partners' gain to assume, per cent (default: the model's).")
-@click.option("--format", "fmt", type=click.Choice(list(FORMATS)), default="text", show_default=True, help="Output format.")
+@click.option("--format", "fmt", type=click.Choice(COMMERCIAL.choices), default="text", show_default=True, help="Output format.")
 @guarded
 def simulate_command(
     pack: Path, start: float | None, stop: float | None, step: float | None, modifier: float | None, fmt: str
@@ -41,5 +41,4 @@ def simulate_command(
         simulation = simulate(model, start=start, stop=stop, step=step, modifier=modifier)
     except ValueError as error:
         raise UsageError(str(error)) from None
-    sys.stdout.write(render(simulation, fmt))
-    sys.stdout.flush()
+    emit(COMMERCIAL, simulation, [(fmt, None)])

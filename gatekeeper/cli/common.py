@@ -5,15 +5,14 @@ from __future__ import annotations
 import functools
 import os
 import sys
-import tempfile
 import traceback
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any, NoReturn, TypeVar
 
 import click
 
 from gatekeeper.problems import InputError, UsageError
+from gatekeeper.reporters._common.text import terminal
 
 EXIT_PASS = 0
 EXIT_FAIL = 1
@@ -31,7 +30,11 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def guarded(func: F) -> F:
-    """Map the domain exceptions to exit codes in one place: no traceback for bad input."""
+    """Map the domain exceptions to exit codes in one place: no traceback for bad input.
+
+    A problem names a file in the user's pack and may quote it: it is printed with control
+    characters as visible escapes, so a file or folder name cannot steer the terminal.
+    """
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -39,10 +42,10 @@ def guarded(func: F) -> F:
             return func(*args, **kwargs)
         except InputError as error:
             for problem in error.problems:
-                click.echo(str(problem), err=True)
+                click.echo(terminal(problem), err=True)
             sys.exit(EXIT_INVALID)
         except UsageError as error:
-            click.echo(f"Error: {error}", err=True)
+            click.echo(f"Error: {terminal(error)}", err=True)
             sys.exit(EXIT_USAGE)
 
     return wrapper  # type: ignore[return-value]
@@ -68,55 +71,3 @@ def interrupted() -> NoReturn:
     """Ctrl-C: one line, no traceback, exit 130; outputs are written atomically, so none is half-written."""
     click.echo("gatekeeper: interrupted", err=True)
     sys.exit(EXIT_INTERRUPTED)
-
-
-def parse_formats(values: tuple[str, ...], *, choices: tuple[str, ...]) -> list[tuple[str, Path | None]]:
-    """`NAME[:PATH]` pairs; at most one format may go to standard output, and no PATH may be a folder.
-
-    Checked before any work is done, so a mistyped output path costs nothing.
-    """
-    targets: list[tuple[str, Path | None]] = []
-    for value in values or ("text",):
-        name, _, path = value.partition(":")
-        if name not in choices:
-            raise UsageError(f"unknown format {name!r}; choose from {', '.join(choices)}")
-        if path and os.path.isdir(path):
-            raise UsageError(f"{path} is a directory: give a file name for the {name} output")
-        targets.append((name, Path(path) if path else None))
-    if sum(1 for _, path in targets if path is None) > 1:
-        raise UsageError("only one format can go to standard output; give the others a PATH (NAME:PATH)")
-    return targets
-
-
-def write_outputs(outputs: list[tuple[str | bytes, Path | None]]) -> None:
-    """Write every rendered output (text, or bytes for a binary format); files are replaced
-    atomically, so none is ever half-written. A path that cannot be written is a usage error naming it."""
-    for data, path in outputs:
-        if path is None:
-            if isinstance(data, bytes):
-                sys.stdout.buffer.write(data)
-                sys.stdout.buffer.flush()
-            else:
-                sys.stdout.write(data)
-                sys.stdout.flush()
-            continue
-        if path.is_dir():  # it may have appeared since the options were read
-            raise UsageError(f"{path} is a directory: give a file name for the output")
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        except (FileExistsError, NotADirectoryError):
-            raise UsageError(f"cannot write {path}: {path.parent} is not a directory") from None
-        except OSError as error:
-            raise UsageError(f"cannot write {path}: {error.strerror or error}") from None
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data if isinstance(data, bytes) else data.encode("utf-8"))
-            os.replace(tmp, path)
-        except OSError as error:
-            Path(tmp).unlink(missing_ok=True)
-            raise UsageError(f"cannot write {path}: {error.strerror or error}") from None
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-        click.echo(f"wrote {path}", err=True)

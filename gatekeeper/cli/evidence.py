@@ -11,6 +11,7 @@ from gatekeeper import api
 from gatekeeper.cli.common import EXIT_INVALID, guarded
 from gatekeeper.model import GATES
 from gatekeeper.problems import InputError, UsageError
+from gatekeeper.reporters._common.text import terminal
 from gatekeeper.scaffold import scaffold, write_scaffold
 
 
@@ -31,12 +32,15 @@ def validate(pack: Path, profile: Path | None) -> None:
     else:
         problems = list(loaded.document_problems)
     for problem in sorted(problems):
-        click.echo(str(problem))
+        click.echo(terminal(problem))
     if problems:
-        click.echo(f"{len(problems)} problem(s) in {pack}", err=True)
+        click.echo(f"{len(problems)} problem(s) in {terminal(pack)}", err=True)
         sys.exit(EXIT_INVALID)
     p = loaded.pack
-    click.echo(f"{pack}: valid ({p.alliance_name}, {p.phase}; {len(p.claims)} claims, {len(p.register)} evidence items)")
+    click.echo(
+        f"{terminal(pack)}: valid ({terminal(p.alliance_name)}, {terminal(p.phase)}; "
+        f"{len(p.claims)} claims, {len(p.register)} evidence items)"
+    )
 
 
 @click.command()
@@ -55,6 +59,6 @@ def init(pack: Path, alliance: str, gate: str) -> None:
     files = scaffold(rules, alliance=alliance, gate=gate)
     write_scaffold(files, pack)
     _, loaded = api.load(pack)  # the scaffold validates as soon as it is written
-    click.echo(f"created {pack}: {len(loaded.pack.claims)} claim stubs for the {gate} gate; next, fill in manifest.yml")
+    click.echo(f"created {terminal(pack)}: {len(loaded.pack.claims)} claim stubs for the {gate} gate; next, fill in manifest.yml")
     if not loaded.pack.claims:
         sys.exit(EXIT_INVALID)

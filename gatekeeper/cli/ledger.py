@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
-from typing import Any
 
 import click
 
 from gatekeeper.cli.common import EXIT_FAIL, EXIT_PASS, guarded
+from gatekeeper.cli.outputs import emit
 from gatekeeper.ledger import (
     LEDGER_ENV,
     Ledger,
@@ -20,8 +19,7 @@ from gatekeeper.ledger import (
 )
 from gatekeeper.loading.yamlstrict import load_yaml
 from gatekeeper.problems import InputError, Problem
-
-FORMATS = ("text", "json")
+from gatekeeper.reporters.ledger import LEDGER, Entry, Listing, Verification
 
 ledger_option = click.option(
     "--ledger",
@@ -33,29 +31,8 @@ ledger_option = click.option(
     help=f"Ledger: a file path, sqlite:///path or postgresql://... [default: {default_location()}]",
 )
 format_option = click.option(
-    "--format", "output_format", type=click.Choice(FORMATS), default="text", show_default=True, help="Output format."
+    "--format", "output_format", type=click.Choice(LEDGER.choices), default="text", show_default=True, help="Output format."
 )
-
-
-# The fields `ledger list` shows first when an entry has them (as `gatekeeper record` writes them).
-LIST_FIELDS = ("alliance.id", "gate", "decision", "decision.value", "decision.by", "as_of", "computed.decision")
-
-
-def _summary(row: Row, *, width: int = 160) -> str:
-    """The entry's plain fields (one level of nesting, as a.b) as k=v, for one line of `ledger list`."""
-    plain: dict[str, object] = {}
-    for key, value in row.entry.items():
-        if isinstance(value, dict):
-            plain.update({f"{key}.{k}": v for k, v in value.items() if isinstance(v, (str, int, float, bool))})
-        elif isinstance(value, (str, int, float, bool)):
-            plain[key] = value
-    chosen = [name for name in LIST_FIELDS if name in plain] or sorted(plain)
-    text = " ".join(f"{name}={plain[name]}" for name in chosen)
-    return text if len(text) <= width else text[: width - 1] + "…"
-
-
-def _dump(data: Any) -> None:
-    click.echo(json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False))
 
 
 @click.group()
@@ -79,11 +56,7 @@ def list_rows(*, ledger_url: str | None, output_format: str) -> None:
         rows = opened.rows()
     finally:
         opened.close()
-    if output_format == "json":
-        _dump([row.as_dict() for row in rows])
-        return
-    for row in rows:
-        click.echo(f"{row.seq}\t{row.recorded_at}\t{row.key}\t{_summary(row)}")
+    emit(LEDGER, Listing(rows=tuple(rows)), [(output_format, None)])
 
 
 @ledger.command("show")
@@ -98,17 +71,7 @@ def show(seq: int, *, ledger_url: str | None, output_format: str) -> None:
         row = opened.get(seq)
     finally:
         opened.close()
-    if output_format == "json":
-        _dump(row.as_dict())
-        return
-    click.echo(f"row:         {row.seq}")
-    click.echo(f"key:         {row.key}")
-    click.echo(f"recorded at: {row.recorded_at}")
-    click.echo(f"prev hash:   {row.prev_hash}")
-    click.echo(f"row hash:    {row.row_hash}")
-    click.echo(f"mac:         {row.mac or '(none)'}")
-    click.echo("entry:")
-    click.echo(json.dumps(row.entry, indent=2, sort_keys=True, ensure_ascii=False))
+    emit(LEDGER, Entry(row=row), [(output_format, None)])
 
 
 def _alliance_id(pack: Path) -> object:
@@ -166,27 +129,9 @@ def verify(*, pack: Path | None, seq: int | None, ledger_url: str | None, output
     documents: list[str] = []
     if pack is not None and rows is not None:
         documents = changed_documents(_decision_for(rows, pack, seq, opened.location), pack)
-    head = rows[-1] if rows else None
-    if output_format == "json":
-        _dump(
-            {
-                "location": opened.location,
-                "rows": None if rows is None else len(rows),
-                "head": None if head is None else {"seq": head.seq, "row_hash": head.row_hash},
-                "findings": [{"seq": f.seq, "message": f.message} for f in findings],
-                "documents": documents,
-            }
-        )
-    else:
-        for finding in findings:
-            click.echo(f"{opened.location}: {finding.message}")
-        for document in documents:
-            click.echo(f"{pack}: {document}")
-        if not findings and not documents:
-            # The head is printed so it can be kept elsewhere: only that catches deleted newest rows.
-            where = "empty"
-            if head is not None and rows is not None:
-                count = "1 row" if len(rows) == 1 else f"{len(rows)} rows"
-                where = f"{count}, head row {head.seq} {head.row_hash}"
-            click.echo(f"{opened.location}: ledger intact ({where})")
+    verification = Verification(
+        location=opened.location, rows=None if rows is None else tuple(rows), findings=tuple(findings),
+        pack=None if pack is None else str(pack), documents=tuple(documents),
+    )
+    emit(LEDGER, verification, [(output_format, None)])
     sys.exit(EXIT_FAIL if findings or documents else EXIT_PASS)

@@ -3,27 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import sys
 import time
 from pathlib import Path
 
 import click
 
-from gatekeeper.cli.common import guarded, parse_formats, write_outputs
+from gatekeeper.cli.common import guarded
+from gatekeeper.cli.outputs import emit, format_option, targets
 from gatekeeper.model import GATES
-from gatekeeper.problems import UsageError
-
-# Format -> reporter module (each has `render(PortfolioResult)`); imported only when asked for.
-FORMATS: dict[str, str] = {
-    "text": "gatekeeper.reporters.portfolio_text",
-    "json": "gatekeeper.reporters.portfolio_json",
-    "csv": "gatekeeper.reporters.portfolio_csv",
-    "markdown": "gatekeeper.reporters.portfolio_markdown",
-    "html": "gatekeeper.reporters.portfolio_html",
-    "xlsx": "gatekeeper.reporters.portfolio_xlsx",
-}
-BINARY = {"xlsx"}
+from gatekeeper.reporters.portfolio import PORTFOLIO
 
 
 @click.command()
@@ -35,8 +24,7 @@ BINARY = {"xlsx"}
               help="A profile that tailors criticality, floors and requirements.")
 @click.option("--since", type=click.Path(dir_okay=False, path_type=Path), metavar="PREVIOUS.json",
               help="A previous `--format json` result: show what changed for each alliance since then.")
-@click.option("--format", "formats", multiple=True, metavar="NAME[:PATH]",
-              help=f"Output format, repeatable: {', '.join(FORMATS)}; to PATH, or standard output.")
+@format_option(PORTFOLIO)
 @click.option("--jobs", type=click.IntRange(min=1), default=None,
               help="Worker processes (default: one per CPU).")
 @guarded
@@ -52,10 +40,7 @@ def portfolio(folders: tuple[Path, ...], gate: str | None, as_of: dt.datetime | 
     """
     from gatekeeper.portfolio import review
 
-    targets = parse_formats(formats, choices=tuple(FORMATS))
-    for name, path in targets:
-        if name in BINARY and path is None and sys.stdout.isatty():
-            raise UsageError(f"{name} is a binary format: give it a file ({name}:PATH) or redirect standard output")
+    wanted = targets(PORTFOLIO, formats)
     started = time.monotonic()
     interactive = sys.stderr.isatty()
     bar = None
@@ -80,5 +65,5 @@ def portfolio(folders: tuple[Path, ...], gate: str | None, as_of: dt.datetime | 
         f"{result.count('fail')} fail, {result.count('error')} could not be evaluated",
         err=True,
     )
-    write_outputs([(importlib.import_module(FORMATS[name]).render(result), path) for name, path in targets])
+    emit(PORTFOLIO, result, wanted)
     sys.exit(result.exit_code)

@@ -14,6 +14,7 @@ from gatekeeper.ledger import open_ledger
 from gatekeeper.ledger.entry import decision_entry, entry_key
 from gatekeeper.model import GATES
 from gatekeeper.problems import UsageError
+from gatekeeper.reporters._common.text import terminal
 
 
 @click.command()
@@ -40,6 +41,6 @@ def record(pack: Path, gate: str, decision: str, by: str, role: str, note: str |
         row = ledger.append(entry, key=entry_key(entry))
         location = ledger.location
     click.echo(
-        f"recorded #{row.seq}: {decision} of the {result.gate} gate for {result.alliance_id} by {by} ({role}); "
-        f"computed {result.decision}; row hash {row.row_hash[:16]} in {location}"
+        f"recorded #{row.seq}: {decision} of the {result.gate} gate for {terminal(result.alliance_id)} by {terminal(by)} "
+        f"({terminal(role)}); computed {result.decision}; row hash {row.row_hash[:16]} in {terminal(location)}"
     )

@@ -12,6 +12,7 @@ from gatekeeper.evaluation.requirements import describe
 from gatekeeper.loading.rules import load_rule_pack
 from gatekeeper.model import PHASE_CODES, THEME_CODES, THEMES
 from gatekeeper.problems import InputError
+from gatekeeper.reporters._common.text import terminal
 
 GRID_PHASES = ("deciding", "creating", "delivering", "sustaining")
 profile_option = click.option(
@@ -113,7 +114,7 @@ def check(profile: Path | None, rules_dir: Path | None) -> None:
         pack = load_rule_pack(profile=profile, root=rules_dir) if rules_dir else api.rules(profile)
     except InputError as error:
         for problem in error.problems:
-            click.echo(str(problem), err=True)
+            click.echo(terminal(problem), err=True)
         raise SystemExit(EXIT_INVALID) from None
     suffix = f", profile {pack.profile_name!r}" if pack.profile_name else ""
     click.echo(f"rule pack {pack.version} ({pack.digest[:12]}): {len(pack.outcomes)} outcomes, valid{suffix}")

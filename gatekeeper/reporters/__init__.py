@@ -1,6 +1,9 @@
-"""Reporters: one module per output format over the one GateResult, and the registry behind --format.
+"""Reporters: every output gatekeeper writes, grouped by family; each family is one result type and its formats.
 
-Reporters only render. The decision and the exit code are computed before them, from the result.
+A family is a package here (`gate/`, `audit/`, ...) whose `__init__` holds the registry: a dict
+literal from format name to the module whose `render(result, options)` writes it. The CLI builds
+its --format choices from that registry. Reporters only render: the decision and the exit code
+are computed before them, from the result, and only the CLI prints or writes files.
 """
 
 from __future__ import annotations
@@ -10,38 +13,37 @@ import os
 from collections.abc import Mapping
 from typing import TextIO
 
+from gatekeeper.reporters.family import Family
+from gatekeeper.reporters.gate import FORMATS as REPORTERS
+from gatekeeper.reporters.gate import GATE, SUFFIXES
 from gatekeeper.reporters.options import RenderOptions
 from gatekeeper.result import GateResult
 
-__all__ = ["REPORTERS", "SUFFIXES", "RenderOptions", "color_wanted", "render"]
+__all__ = ["FAMILIES", "REPORTERS", "SUFFIXES", "Family", "RenderOptions", "color_wanted", "family", "render"]
 
-# Format name -> the module whose `render(result, options)` writes it. Modules are imported when
-# their format is asked for: the text format should not pay for Jinja2.
-REPORTERS: dict[str, str] = {
-    "text": "gatekeeper.reporters.text",
-    "json": "gatekeeper.reporters.json_format",
-    "junit": "gatekeeper.reporters.junit",
-    "markdown": "gatekeeper.reporters.markdown",
-    "html": "gatekeeper.reporters.html",
+# Family name -> the package holding its registry (`FAMILY`), imported when first asked for.
+FAMILIES: dict[str, str] = {
+    "gate": "gatekeeper.reporters.gate:GATE",
+    "explain": "gatekeeper.reporters.explain:EXPLAIN",
+    "audit": "gatekeeper.reporters.audit:AUDIT",
+    "portfolio": "gatekeeper.reporters.portfolio:PORTFOLIO",
+    "commercial": "gatekeeper.reporters.commercial:COMMERCIAL",
+    "ledger": "gatekeeper.reporters.ledger:LEDGER",
 }
 
-# The usual file name ending of each format, for callers that name files themselves.
-SUFFIXES: dict[str, str] = {
-    "text": ".txt",
-    "json": ".json",
-    "junit": ".xml",
-    "markdown": ".md",
-    "html": ".html",
-}
+
+def family(name: str) -> Family:
+    """The output family called `name` (a key of FAMILIES)."""
+    module, attribute = FAMILIES[name].split(":")
+    found: Family = getattr(importlib.import_module(module), attribute)
+    return found
 
 
 def render(result: GateResult, fmt: str, *, options: RenderOptions) -> str:
-    """Render `result` in format `fmt` (a key of REPORTERS); the same inputs give the same text."""
-    try:
-        module = REPORTERS[fmt]
-    except KeyError:
-        raise ValueError(f"unknown format {fmt!r}; choose from {', '.join(REPORTERS)}") from None
-    return importlib.import_module(module).render(result, options)
+    """Render a gate result in format `fmt` (a key of REPORTERS); the same inputs give the same text."""
+    text = GATE.render(result, fmt, options=options)
+    assert isinstance(text, str)  # every gate format is text
+    return text
 
 
 def color_wanted(stream: TextIO, environ: Mapping[str, str] | None = None) -> bool:

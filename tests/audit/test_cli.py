@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from gatekeeper.cli.main import main
-from gatekeeper.reporters.audit_formats import AUDIT_REPORTERS
+from gatekeeper.reporters.audit import FORMATS as AUDIT_REPORTERS
 from tests.audit.conftest import ClaimSpec, Item, TinyPack
 
 AS_OF = ["--as-of", "2025-06-30"]

@@ -13,7 +13,8 @@ import pytest
 from click.testing import CliRunner
 
 from gatekeeper.cli.main import main
-from gatekeeper.commercial.chart import FORMATS, render
+from gatekeeper.reporters import RenderOptions
+from gatekeeper.reporters.commercial import COMMERCIAL, FORMATS
 from gatekeeper.commercial.load import load_model
 from gatekeeper.commercial.simulate import simulate
 
@@ -175,8 +176,8 @@ def test_bad_options_exit_2(args: list[str], message: str) -> None:
 @pytest.mark.parametrize("fmt", sorted(FORMATS))
 def test_output_is_byte_stable(fmt: str) -> None:
     """Rendering the same model twice, from separate loads, gives the same bytes in every format."""
-    first = render(simulate(load_model(MODELS / "good.yml")), fmt)
-    second = render(simulate(load_model(MODELS / "good.yml")), fmt)
+    first = COMMERCIAL.render(simulate(load_model(MODELS / "good.yml")), fmt, options=RenderOptions())
+    second = COMMERCIAL.render(simulate(load_model(MODELS / "good.yml")), fmt, options=RenderOptions())
     assert first == second
     assert first.endswith("\n")
 
@@ -184,5 +185,5 @@ def test_output_is_byte_stable(fmt: str) -> None:
 def test_unknown_format_is_refused() -> None:
     """render() names the formats it knows when asked for another."""
     with pytest.raises(ValueError) as caught:
-        render(simulate(load_model(MODELS / "small.yml")), "pdf")
+        COMMERCIAL.render(simulate(load_model(MODELS / "small.yml")), "pdf", options=RenderOptions())
     assert str(caught.value) == "unknown format 'pdf'; choose from text, json, csv, svg, html"

@@ -16,7 +16,9 @@ from click.testing import CliRunner
 from gatekeeper import portfolio as pf
 from gatekeeper.cli.main import main
 from gatekeeper.problems import InputError
-from gatekeeper.reporters import portfolio_json, portfolio_xlsx
+from gatekeeper.reporters import RenderOptions
+from gatekeeper.reporters.portfolio import json as portfolio_json
+from gatekeeper.reporters.portfolio import xlsx as portfolio_xlsx
 from gatekeeper.resources import data_dir
 from tests.portfolio.conftest import AS_OF, MakePack, break_yaml, first_critical
 
@@ -199,8 +201,8 @@ def test_outputs_are_deterministic(passing: Path) -> None:
     second = pf.review([passing], as_of=AS_OF, jobs=1)
     assert first == second
     for name in ("text", "json", "csv", "markdown", "html", "xlsx"):
-        module = __import__(f"gatekeeper.reporters.portfolio_{name}", fromlist=["render"])
-        assert module.render(first) == module.render(second), name
+        module = __import__(f"gatekeeper.reporters.portfolio.{name}", fromlist=["render"])
+        assert module.render(first, RenderOptions()) == module.render(second, RenderOptions()), name
 
 
 def test_pool_gives_the_same_rows_as_one_process(tmp_path: Path, make_pack: MakePack, rules: object) -> None:
@@ -264,7 +266,7 @@ def test_json_round_trip_reads_back_as_previous(passing: Path, tmp_path: Path) -
     """What --format json writes, load_previous reads: the same decisions and blockers per alliance."""
     result = pf.review([passing], as_of=AS_OF, jobs=1)
     path = tmp_path / "r.json"
-    path.write_text(portfolio_json.render(result), encoding="utf-8")
+    path.write_text(portfolio_json.render(result, RenderOptions()), encoding="utf-8")
     previous = pf.load_previous(path)
     assert previous.as_of == AS_OF
     assert {k: s.decision for k, s in previous.alliances.items()} == {r.key: r.decision for r in result.rows}

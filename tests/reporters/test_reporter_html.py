@@ -118,7 +118,7 @@ def test_print_stylesheet() -> None:
 )
 def test_evidence_links_stay_inside_the_pack(path: str, href: str | None) -> None:
     """Only a relative path inside the pack becomes a link, percent-encoded; anything else gets none."""
-    from gatekeeper.reporters._view import evidence_href
+    from gatekeeper.reporters.gate._view import evidence_href
 
     assert evidence_href(path) == href
 

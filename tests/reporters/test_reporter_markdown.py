@@ -8,7 +8,7 @@ import pytest
 import reporter_cases
 
 from gatekeeper.reporters import RenderOptions, render
-from gatekeeper.reporters._templates import markdown_inline
+from gatekeeper.reporters._common.markdown import markdown_inline
 
 
 def _md(case: str) -> str:

@@ -1,0 +1,1 @@
+"""What formats of every family share: safe text, JSON, Markdown and spreadsheet escaping, templates, writing files."""

@@ -1,0 +1,216 @@
+"""What the gate formats share: labels, and the grid, theme and blocker views of a GateResult."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote
+
+from gatekeeper.model import PHASE_CODES, PHASES, STATUSES, THEME_CODES, THEMES
+from gatekeeper.reporters._common.text import CLIP_AT, clip, line, visible
+from gatekeeper.result import ConditionResult, GateResult, OutcomeResult, ThemeSummary
+
+__all__ = ["CLIP_AT", "clip", "line", "visible"]  # shared with every format, used here as v.line etc.
+
+# The 4 x 4 grid of the Code of Practice covers the four phases of an alliance; the suitability
+# pre-gate is a checklist with its own themes (favourable, unfavourable) and is shown beside it.
+GRID_PHASES: tuple[str, ...] = tuple(p for p in PHASES if p != "suitability")
+
+STATUS_LABELS: dict[str, str] = {
+    "met": "met",
+    "not_met": "not met",
+    "unevidenced": "unevidenced",
+    "stale": "stale",
+    "waived": "waived",
+    "not_applicable": "not applicable",
+    "error": "error",
+}
+
+STATE_LABELS: dict[str, str] = {
+    "new": "set by this gate",
+    "open": "open",
+    "closed": "closed",
+    "overdue": "overdue",
+}
+
+def status_label(status: str) -> str:
+    return STATUS_LABELS.get(status, line(status))
+
+
+def phase_label(phase: str) -> str:
+    return phase.capitalize()
+
+
+def theme_label(theme: str) -> str:
+    return theme.capitalize()
+
+
+def percent(fraction: float | None) -> str:
+    """A floor as a whole percentage, "50 %"; an empty string when there is none."""
+    if fraction is None:
+        return ""
+    return f"{round(fraction * 100)} %"
+
+
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+def evidence_href(path: str) -> str | None:
+    """A relative link to an evidence document in the pack, or None when the path is not one.
+
+    A path with a scheme ("javascript:", "https:", "C:"), an absolute path or one that climbs out
+    with ".." gets no link: the report links only to documents beside it and never off the page.
+    Other characters outside unreserved ones and "/" are percent-encoded.
+    """
+    posix = path.replace("\\", "/")
+    if not posix or _SCHEME.match(posix) or posix.startswith("/") or ".." in posix.split("/"):
+        return None
+    return quote(visible(posix), safe="/-._~")
+
+
+@dataclass(frozen=True)
+class GridCell:
+    """One cell of the 4 x 4 grid: in scope (with its summary) or not."""
+
+    phase: str
+    theme: str
+    code: str
+    summary: ThemeSummary | None
+
+    @property
+    def total(self) -> int:
+        return sum(n for _, n in self.summary.counts) if self.summary else 0
+
+    @property
+    def met(self) -> int:
+        return dict(self.summary.counts).get("met", 0) if self.summary else 0
+
+
+@dataclass(frozen=True)
+class GridRow:
+    theme: str
+    cells: tuple[GridCell, ...]
+
+
+@dataclass(frozen=True)
+class ThemeLine:
+    """One theme across every phase in scope, with the floor check of the phase being left."""
+
+    theme: str
+    counts: tuple[tuple[str, int], ...]  # (status, n) in STATUSES order
+    total: int
+    critical_not_met: int
+    floor_cell: ThemeSummary | None  # the theme's cell in the phase being left, if in scope
+
+
+@dataclass(frozen=True)
+class Blocker:
+    """A blocking outcome, or a blocking id with no outcome in scope (an overdue condition's)."""
+
+    id: str
+    outcome: OutcomeResult | None
+
+
+def _cell_code(phase: str, theme: str) -> str:
+    return f"{PHASE_CODES.get(phase, phase.upper())}.{THEME_CODES.get(theme, theme.upper())}"
+
+
+def grid(result: GateResult) -> tuple[GridRow, ...]:
+    """Themes down, phases across, as in the Code of Practice; cells out of scope have no summary."""
+    by_cell = {(c.phase, c.theme): c for c in result.cells}
+    return tuple(
+        GridRow(theme, tuple(GridCell(p, theme, _cell_code(p, theme), by_cell.get((p, theme))) for p in GRID_PHASES))
+        for theme in THEMES
+    )
+
+
+def other_cells(result: GateResult) -> tuple[GridCell, ...]:
+    """Cells in scope that are not part of the 4 x 4 grid (the suitability pre-gate's)."""
+    return tuple(
+        GridCell(c.phase, c.theme, c.cell, c)
+        for c in result.cells
+        if c.phase not in GRID_PHASES or c.theme not in THEMES
+    )
+
+
+def _theme_order(themes: Iterable[str]) -> list[str]:
+    order = list(THEME_CODES)
+    return sorted(set(themes), key=lambda t: (order.index(t) if t in order else len(order), t))
+
+
+def theme_lines(result: GateResult) -> tuple[ThemeLine, ...]:
+    """The summary per theme: every status counted across the phases in scope."""
+    lines = []
+    for theme in _theme_order(c.theme for c in result.cells):
+        cells = [c for c in result.cells if c.theme == theme]
+        totals = dict.fromkeys(STATUSES, 0)
+        for cell in cells:
+            for status, n in cell.counts:
+                totals[status] = totals.get(status, 0) + n
+        floor_cell = next((c for c in cells if c.phase == result.leaves), None)
+        lines.append(
+            ThemeLine(
+                theme=theme,
+                counts=tuple(totals.items()),
+                total=sum(totals.values()),
+                critical_not_met=sum(c.critical_not_met for c in cells),
+                floor_cell=floor_cell,
+            )
+        )
+    return tuple(lines)
+
+
+def phase_cells(result: GateResult) -> tuple[ThemeSummary, ...]:
+    """The cells of the phase being left, in theme order: what the maturity chart draws."""
+    cells = [c for c in result.cells if c.phase == result.leaves]
+    order = _theme_order(c.theme for c in cells)
+    return tuple(sorted(cells, key=lambda c: order.index(c.theme)))
+
+
+def blockers(result: GateResult) -> tuple[Blocker, ...]:
+    by_id = {o.id: o for o in result.outcomes}
+    return tuple(Blocker(i, by_id.get(i)) for i in result.blocking)
+
+
+def conditions(result: GateResult) -> tuple[ConditionResult, ...]:
+    """Conditions carried from the previous gate first (the gate checks them first), then new ones."""
+    return (*result.conditions_carried, *result.conditions_set)
+
+
+def floor_text(cell: ThemeSummary) -> str:
+    """"3 of 5 non-critical met (floor 50 %)", with "below the floor" when it fails."""
+    text = f"{cell.noncritical_met} of {cell.noncritical_counted} non-critical met"
+    if cell.floor is not None:
+        text += f" (floor {percent(cell.floor)})"
+    if cell.below_floor:
+        text += ": below the floor"
+    return text
+
+
+def decision_headline(result: GateResult) -> str:
+    """The decision in one sentence a sponsor can repeat."""
+    if result.passed:
+        n = len(result.conditions_set)
+        with_conditions = f" with {n} condition{'s' if n != 1 else ''}" if n else ""
+        return f"PASS{with_conditions}: the alliance may leave {phase_label(result.leaves)}."
+    n = len(result.blocking)
+    return f"FAIL: {n} blocking outcome{'s' if n != 1 else ''}; the alliance may not leave {phase_label(result.leaves)}."
+
+
+def short_digest(digest: str | None) -> str:
+    return line(digest)[:12] if digest else ""
+
+
+def report_context(result: GateResult) -> dict[str, Any]:
+    """What the Markdown and HTML templates both show, prepared once."""
+    return {
+        "r": result,
+        "headline": decision_headline(result),
+        "blockers": blockers(result),
+        "conditions": conditions(result),
+        "grid": grid(result),
+        "others": other_cells(result),
+        "themes": theme_lines(result),
+    }
