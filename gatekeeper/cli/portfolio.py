@@ -10,6 +10,7 @@ from pathlib import Path
 
 import click
 
+from gatekeeper.cli.as_of import AS_OF
 from gatekeeper.cli.common import guarded
 from gatekeeper.model import GATES
 from gatekeeper.problems import UsageError
@@ -29,7 +30,7 @@ BINARY = {"xlsx"}
 @click.command()
 @click.argument("folders", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--gate", type=click.Choice(GATES), help="Evaluate every alliance at this gate (default: each one's next gate).")
-@click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]),
+@click.option("--as-of", "as_of", type=AS_OF,
               help="Evaluate as of this date (YYYY-MM-DD; default today): freshness, waivers, due dates, expiry.")
 @click.option("--profile", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="A profile that tailors criticality, floors and requirements.")
