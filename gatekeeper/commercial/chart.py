@@ -10,7 +10,6 @@ import csv
 import io
 import json
 from collections.abc import Callable
-from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from html import escape
 from typing import Any
@@ -19,7 +18,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from gatekeeper.commercial.checks import performance, return_words
-from gatekeeper.commercial.model import CommercialModel, fmt_money, fmt_number
+from gatekeeper.commercial.model import CommercialModel, fmt_money, fmt_number, rounded
 from gatekeeper.commercial.simulate import Scenario, Simulation, scenario
 
 # Colours for partners in model order (a colour-blind-safe palette), then repeated.
@@ -170,12 +169,12 @@ def _money(value: Fraction) -> str:
 
 
 def _share(value: Fraction | None) -> str:
-    return "" if value is None else f"{(Decimal(value.numerator) / Decimal(value.denominator)).quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):f}"
+    return "" if value is None else f"{rounded(value):f}"
 
 
 def _number(value: Fraction) -> float:
     """A JSON number rounded to the penny (or hundredth of a per cent)."""
-    return float((Decimal(value.numerator) / Decimal(value.denominator)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+    return float(rounded(value))
 
 
 def _cap_lines(simulation: Simulation) -> list[str]:
