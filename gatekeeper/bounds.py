@@ -12,10 +12,11 @@ can leave the range Python's dates and the rules engine's integers can hold:
 - the as-of date lies between AS_OF_MIN and AS_OF_MAX, the end of 2189: ten years short of
   DATE_MAX, so adding the longest condition due period the rule schemas allow (MAX_DUE_DAYS)
   gives a due date the next gate's conditions.yml can still hold;
-- money is at most MONEY_MAX in the currency's units: more than any programme's budget (the UK's
-  whole public spending is about 1.3e12 GBP a year), and small enough that a share of it, times
-  a KPI modifier of at most 1000 %, in pence, stays an exact integer far below 2**63, the widest
-  number the rules engine compares;
+- money, and every cost target, is at most MONEY_MAX in its unit: more than any programme's
+  budget (the UK's whole public spending is about 1.3e12 GBP a year). A facts.yml number reaches
+  the rules engine scaled by 1000, so 1e16 at most, well inside the 64-bit integers it compares
+  exactly; the commercial model computes with exact fractions and rounds them with integer
+  arithmetic (commercial.model.rounded), so no size breaks a report;
 - a survey scale is at most SCALE_MAX points, and responses or a population at most
   MAX_RESPONDENTS people, more than work on any alliance.
 """
