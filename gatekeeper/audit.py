@@ -166,7 +166,7 @@ def audit(rules: RulePack, loaded_pack: LoadedPack, *, as_of: dt.date,
           expiring_within: int = DEFAULT_EXPIRING_WITHIN) -> AuditResult:
     """Audit a loaded evidence pack against `rules` as of one date, looking `expiring_within` days ahead."""
     if not 0 <= expiring_within <= MAX_EXPIRING_WITHIN:
-        raise ValueError(f"expiring_within must be 0 to {MAX_EXPIRING_WITHIN} days")
+        raise ValueError(f"expiring_within must be 0 or more days, at most {MAX_EXPIRING_WITHIN}")
     check_as_of(as_of)
     pack = loaded_pack.pack
     results = _evaluate(rules, loaded_pack, as_of)
