@@ -6,6 +6,7 @@ import datetime as dt
 import functools
 from pathlib import Path
 
+from gatekeeper.bounds import check_as_of
 from gatekeeper.evaluation.gate import evaluate
 from gatekeeper.loading.evidence import LoadedPack, load_pack
 from gatekeeper.loading.rules import load_rule_pack
@@ -30,7 +31,13 @@ def load(pack_dir: Path, *, profile: Path | None = None) -> tuple[RulePack, Load
 
 def check(pack_dir: Path, *, gate: str | None = None, as_of: dt.date | None = None,
           profile: Path | None = None, chart: bool = True) -> GateResult:
-    """Load and evaluate one evidence pack at a gate, as of a date (today by default)."""
+    """Load and evaluate one evidence pack at a gate, as of a date (today by default).
+
+    Raises ValueError for an as-of date outside gatekeeper.bounds' window (the command line
+    refuses those as usage errors before calling this).
+    """
+    day = as_of or dt.date.today()
+    check_as_of(day)
     rule_pack, loaded = load(pack_dir, profile=profile)
-    return evaluate(rule_pack, loaded.pack, gate=gate, as_of=as_of or dt.date.today(),
+    return evaluate(rule_pack, loaded.pack, gate=gate, as_of=day,
                     document_problems=loaded.document_problems, chart=chart)

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from gatekeeper.bounds import MAX_EXPIRING_WITHIN, check_as_of
 from gatekeeper.evaluation.gate import evaluate
 from gatekeeper.loading.evidence import LoadedPack
 from gatekeeper.model import (
@@ -164,8 +165,9 @@ class _Findings:
 def audit(rules: RulePack, loaded_pack: LoadedPack, *, as_of: dt.date,
           expiring_within: int = DEFAULT_EXPIRING_WITHIN) -> AuditResult:
     """Audit a loaded evidence pack against `rules` as of one date, looking `expiring_within` days ahead."""
-    if expiring_within < 0:
-        raise ValueError("expiring_within must be 0 or more days")
+    if not 0 <= expiring_within <= MAX_EXPIRING_WITHIN:
+        raise ValueError(f"expiring_within must be 0 or more days, at most {MAX_EXPIRING_WITHIN}")
+    check_as_of(as_of)
     pack = loaded_pack.pack
     results = _evaluate(rules, loaded_pack, as_of)
     verdicts = {o.id: o for r in results.values() for o in r.outcomes}

@@ -11,6 +11,7 @@ import click
 from gatekeeper import api
 from gatekeeper.audit import DEFAULT_EXPIRING_WITHIN
 from gatekeeper.audit import audit as run_audit
+from gatekeeper.bounds import MAX_EXPIRING_WITHIN
 from gatekeeper.cli.check import as_of_option, pack_argument, profile_option
 from gatekeeper.cli.common import EXIT_FAIL, EXIT_PASS, guarded
 from gatekeeper.cli.outputs import emit, format_option, targets
@@ -20,7 +21,7 @@ from gatekeeper.reporters.audit import AUDIT
 @click.command()
 @pack_argument
 @as_of_option
-@click.option("--expiring-within", "expiring_within", type=click.IntRange(min=0), default=DEFAULT_EXPIRING_WITHIN,
+@click.option("--expiring-within", "expiring_within", type=click.IntRange(0, MAX_EXPIRING_WITHIN), default=DEFAULT_EXPIRING_WITHIN,
               show_default=True, metavar="DAYS",
               help="Warn about evidence and waivers that will expire within DAYS days of the as-of date.")
 @profile_option

@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from gatekeeper import api
+from gatekeeper.cli.as_of import AS_OF
 from gatekeeper.cli.common import EXIT_FAIL, EXIT_PASS, guarded
 from gatekeeper.cli.outputs import emit, format_option, targets
 from gatekeeper.model import GATES
@@ -20,7 +21,7 @@ from gatekeeper.reporters.gate import GATE
 pack_argument = click.argument("pack", type=click.Path(path_type=Path))
 gate_option = click.option("--gate", type=click.Choice(GATES), help="The gate (default: the next gate after the pack's phase).")
 as_of_option = click.option(
-    "--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]),
+    "--as-of", "as_of", type=AS_OF,
     help="Evaluate as of this date (YYYY-MM-DD; default today): freshness, waivers, due dates.",
 )
 profile_option = click.option(

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from gatekeeper.cli.as_of import AS_OF
 from gatekeeper.cli.common import guarded
 from gatekeeper.cli.outputs import emit, format_option, targets
 from gatekeeper.model import GATES
@@ -18,7 +19,7 @@ from gatekeeper.reporters.portfolio import PORTFOLIO
 @click.command()
 @click.argument("folders", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--gate", type=click.Choice(GATES), help="Evaluate every alliance at this gate (default: each one's next gate).")
-@click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]),
+@click.option("--as-of", "as_of", type=AS_OF,
               help="Evaluate as of this date (YYYY-MM-DD; default today): freshness, waivers, due dates, expiry.")
 @click.option("--profile", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="A profile that tailors criticality, floors and requirements.")

@@ -148,10 +148,24 @@ class CommercialModel:
         return HUNDRED if self.kpi_modifier is None else self.kpi_modifier.max
 
 
+def rounded(value: Fraction, places: int = 2) -> Decimal:
+    """`value` rounded half away from zero to `places` decimals, exactly, however large or small.
+
+    Decimal division and quantize work to the context's 28 digits and raise InvalidOperation
+    beyond them (money of 1e26 to the penny needs 29); integer arithmetic has no such limit, so
+    no number a model can produce, a cap as a per cent of a tiny fee included, breaks a report.
+    """
+    scaled = abs(value) * 10**places
+    whole, rest = divmod(scaled.numerator, scaled.denominator)
+    if 2 * rest >= scaled.denominator:
+        whole += 1
+    # A negative value that rounds to zero keeps its sign (-0.00), as Decimal.quantize gives it.
+    return Decimal((1 if value < 0 else 0, tuple(int(d) for d in str(whole)), -places))
+
+
 def fmt_number(value: Fraction, places: int = 2) -> str:
     """A fixed-point rendering, rounded half away from zero, without a trailing '.00' or '-0'."""
-    quantum = Decimal(1).scaleb(-places)
-    text = f"{(Decimal(value.numerator) / Decimal(value.denominator)).quantize(quantum, rounding='ROUND_HALF_UP'):f}"
+    text = f"{rounded(value, places):f}"
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return "0" if text in ("-0", "") else text
@@ -159,8 +173,7 @@ def fmt_number(value: Fraction, places: int = 2) -> str:
 
 def fmt_money(value: Fraction) -> str:
     """Money to the penny, with thousands separators: 1250000 -> '1,250,000.00'."""
-    rounded = (Decimal(value.numerator) / Decimal(value.denominator)).quantize(Decimal("0.01"), rounding="ROUND_HALF_UP")
-    text = f"{rounded:,.2f}"
+    text = f"{rounded(value):,.2f}"
     return "0.00" if text == "-0.00" else text
 
 

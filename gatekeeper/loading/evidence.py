@@ -104,6 +104,7 @@ def load_pack(root: Path, rules: RulePack, *, display: str | None = None) -> Loa
     facts: Mapping[str, Any] = facts_doc.data if facts_doc else {"schema_version": 1}
     if facts_doc:
         _check_fact_evidence(facts_doc, facts_doc.data, [], register, out)
+        _check_survey_ranges(facts_doc, out)
     waivers = _waivers(docs.get("waivers.yml"), rules, out)
     conditions_gate, conditions = _conditions(docs.get("conditions.yml"), rules, out)
     commercial = _commercial(docs.get("commercial.yml"), out)
@@ -217,6 +218,24 @@ def _check_fact_evidence(doc: Document, node: Any, path: list[str | int], regist
     elif isinstance(node, list):
         for i, value in enumerate(node):
             _check_fact_evidence(doc, value, [*path, i], register, out)
+
+
+def _check_survey_ranges(doc: Document, out: ProblemCollector) -> None:
+    """Each survey's score within its scale, and its responses within its population when that is given.
+
+    JSON Schema cannot compare two fields, so the schema bounds each number alone and these
+    comparisons run here; without them a score of 500 on a scale of 5 would meet any survey
+    requirement (the engine compares score/scale).
+    """
+    for i, survey in enumerate(doc.data.get("surveys", ())):
+        score, scale = survey["score"], survey["scale"]
+        if score > scale:
+            out.at(doc, ["surveys", i, "score"],
+                   f"score {score} is above the scale's maximum of {scale}: a mean score lies between 0 and the scale")
+        population = survey.get("population")
+        if population is not None and survey["responses"] > population:
+            out.at(doc, ["surveys", i, "responses"],
+                   f"{survey['responses']} responses from a population of {population}: no more people can respond than were asked")
 
 
 def _waivers(doc: Document | None, rules: RulePack, out: ProblemCollector) -> tuple[Waiver, ...]:

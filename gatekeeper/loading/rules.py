@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from gatekeeper import cache
-from gatekeeper.loading.schema import ProblemCollector, schema_problems
 from gatekeeper.loading.paths import read_regular_file
+from gatekeeper.loading.schema import ProblemCollector, schema_problems
 from gatekeeper.loading.yamlstrict import MAX_BYTES, Document, load_yaml_bytes
 from gatekeeper.model import (
     PHASE_CODES,

@@ -148,6 +148,9 @@ def schema_problems(document: Document, folder: str, name: str) -> list[Problem]
         if error.validator in ("oneOf", "anyOf") and error.context:
             best = min(error.context, key=lambda e: len(e.message))
             message = f"not one of the accepted forms ({best.message})"
+        elif isinstance(error.schema, dict) and isinstance(error.schema.get("errorMessage"), str):
+            # A one-rule subschema (the date window) says in words what its rule means.
+            message = f"{error.instance!r} {error.schema['errorMessage']}"
         if len(message) > _MAX_MESSAGE:
             message = message[: _MAX_MESSAGE - 1] + "…"
         problems.append(Problem(document.path, line, col, message, json_path(parts)))

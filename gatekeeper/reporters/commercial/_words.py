@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 from gatekeeper.commercial.checks import performance
-from gatekeeper.commercial.model import CommercialModel, fmt_money, fmt_number
+from gatekeeper.commercial.model import CommercialModel, fmt_money, fmt_number, rounded
 from gatekeeper.commercial.simulate import Simulation
 from gatekeeper.reporters._common.text import line
 
@@ -16,12 +15,12 @@ def money(value: Fraction) -> str:
 
 
 def share(value: Fraction | None) -> str:
-    return "" if value is None else f"{(Decimal(value.numerator) / Decimal(value.denominator)).quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):f}"
+    return "" if value is None else f"{rounded(value):f}"
 
 
 def number(value: Fraction) -> float:
     """A JSON number rounded to the penny (or hundredth of a per cent)."""
-    return float((Decimal(value.numerator) / Decimal(value.denominator)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+    return float(rounded(value))
 
 
 def cap_lines(simulation: Simulation) -> list[str]:

@@ -13,6 +13,7 @@ from gatekeeper.reporters._common.text import flat
 from gatekeeper.reporters.commercial import _words as w
 from gatekeeper.reporters.options import RenderOptions
 
+
 def _shown(value: object) -> object:
     # Text on one line with its control characters visible; the chart (markup built here) as it is.
     return flat(value) if isinstance(value, str) and not isinstance(value, Markup) else value

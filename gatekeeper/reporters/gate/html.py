@@ -5,8 +5,8 @@ from __future__ import annotations
 import base64
 from dataclasses import dataclass
 
-from gatekeeper.reporters.gate import _view as v
 from gatekeeper.reporters._common.templates import environment
+from gatekeeper.reporters.gate import _view as v
 from gatekeeper.reporters.options import RenderOptions
 from gatekeeper.result import GateResult, OutcomeResult, ThemeSummary
 

@@ -17,6 +17,7 @@ from gatekeeper.result import (
     ThemeSummary,
 )
 
+
 def _evidence(use: EvidenceUse) -> dict[str, Any]:
     return {
         "item": safe_text(use.item),

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from gatekeeper.reporters.gate import _view as v
 from gatekeeper.reporters._common.templates import environment
+from gatekeeper.reporters.gate import _view as v
 from gatekeeper.reporters.options import RenderOptions
 from gatekeeper.result import GateResult
 

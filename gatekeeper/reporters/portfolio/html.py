@@ -6,8 +6,8 @@ import jinja2
 
 from gatekeeper.portfolio import HORIZONS, PortfolioResult
 from gatekeeper.reporters._common.text import flat
-from gatekeeper.reporters.portfolio._columns import change_words, ids
 from gatekeeper.reporters.options import RenderOptions
+from gatekeeper.reporters.portfolio._columns import change_words, ids
 
 TEMPLATE = """<!DOCTYPE html>
 <html lang="en">

@@ -8,6 +8,7 @@ from gatekeeper.portfolio import HORIZONS, SCHEMA_VERSION, PortfolioResult, Row
 from gatekeeper.reporters._common.json import json_document
 from gatekeeper.reporters.options import RenderOptions
 
+
 def _row(row: Row) -> dict[str, Any]:
     return {
         "pack": row.pack, "alliance_id": row.alliance_id, "alliance_name": row.alliance_name, "client": row.client,

@@ -6,8 +6,8 @@ from collections.abc import Sequence
 
 from gatekeeper.portfolio import HORIZONS, PortfolioResult
 from gatekeeper.reporters._common.text import line
-from gatekeeper.reporters.portfolio._columns import change_words, ids
 from gatekeeper.reporters.options import RenderOptions
+from gatekeeper.reporters.portfolio._columns import change_words, ids
 
 HEADERS = ("Alliance", "Phase", "Gate", "Decision", "Blocking", "Cond. open", "Overdue",
            "Expiring " + "/".join(str(d) for d in HORIZONS) + "d", "Self-assessed crit.")

@@ -14,12 +14,12 @@ from typing import Any
 
 from gatekeeper.portfolio import PortfolioResult
 from gatekeeper.reporters._common.cells import spreadsheet_cell
+from gatekeeper.reporters.options import RenderOptions
 from gatekeeper.reporters.portfolio._columns import (
     SUMMARY_HEADERS,
     change_words,
     summary_values,
 )
-from gatekeeper.reporters.options import RenderOptions
 
 SHEETS = ("Summary", "Blocking", "Conditions", "Expiring")
 MAX_WIDTH = 60
