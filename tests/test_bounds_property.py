@@ -19,10 +19,11 @@ from hypothesis import strategies as st
 
 from gatekeeper import api, bounds
 from gatekeeper.audit import audit
-from gatekeeper.commercial import chart
 from gatekeeper.commercial.simulate import simulate
 from gatekeeper.loading.schema import fast_validator, validator
 from gatekeeper.problems import InputError
+from gatekeeper.reporters import RenderOptions
+from gatekeeper.reporters.commercial import COMMERCIAL
 
 SEVERN = Path(__file__).resolve().parents[1] / "examples" / "severn-highways"
 DAY = dt.timedelta(days=1)
@@ -141,7 +142,8 @@ def _judge(pack: Path, file: str, path: tuple[str | int, ...], value: Any, expec
             rules, loaded = api.load(pack)
             audit(rules, loaded, as_of=as_of, expiring_within=bounds.MAX_EXPIRING_WITHIN)
             simulation = simulate(loaded.pack.commercial)
-            chart.svg(simulation), chart.text(simulation), chart.as_data(simulation)
+            for name in COMMERCIAL.choices:
+                COMMERCIAL.render(simulation, name, options=RenderOptions())
     finally:
         (pack / file).write_text(original, encoding="utf-8")
 
