@@ -223,8 +223,7 @@ def evaluate_pack(pack: Path, *, gate: str | None, as_of: dt.date, profile: Path
     try:
         rules = api.rules(profile)
         loaded = load_pack(pack, rules, display=shown)
-        result = evaluate(rules, loaded.pack, gate=gate, as_of=as_of, document_problems=loaded.document_problems,
-                          chart=False)
+        result = evaluate(rules, loaded.pack, gate=gate, as_of=as_of, document_problems=loaded.document_problems)
     except InputError as error:
         return _error_row(shown, [str(p) for p in error.problems])
     except Exception as error:  # noqa: BLE001 - one broken pack must not stop the review of the others

@@ -18,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from gatekeeper.model import NEXT_GATE, Outcome, RulePack
+from gatekeeper.model import Outcome, RulePack
 
 EVIDENCE_KINDS = (
     "agreement", "assessment_record", "business_case", "communication", "decision_record", "interview_record",
@@ -169,7 +169,10 @@ def synthesize(rules: RulePack, *, alliance_id: str, phase: str, as_of: dt.date,
     rng = random.Random(seed)
     extra_rng = random.Random(f"{seed}:extras")
     b = _Builder(rules, alliance_id=alliance_id, phase=phase, as_of=as_of, rng=rng, near_expiry=near_expiry, extra_rng=extra_rng)
-    gate = rules.policy.gates[NEXT_GATE[phase]]
+    next_gate = rules.policy.next_gate(phase)
+    if next_gate is None:
+        raise ValueError(f"the policy has no gate that leaves {phase}")
+    gate = rules.policy.gates[next_gate]
     phases = gate.evaluates + (("suitability",) if phase == "deciding" else ())  # a deciding pack answers the pre-gate too
     scope = rules.in_phases(phases)
     facts = _facts(b, quality)

@@ -11,7 +11,6 @@ from pathlib import Path
 import click
 
 from gatekeeper.cli.common import guarded
-from gatekeeper.model import GATES
 from gatekeeper.problems import UsageError
 
 # Format -> reporter module (each has `render(PortfolioResult)`); imported only when asked for.
@@ -28,7 +27,8 @@ BINARY = {"xlsx"}
 
 @click.command()
 @click.argument("folders", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--gate", type=click.Choice(GATES), help="Evaluate every alliance at this gate (default: each one's next gate).")
+@click.option("--gate", metavar="GATE",
+              help="Evaluate every alliance at this gate, one the policy or profile defines (default: each one's next gate).")
 @click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]),
               help="Evaluate as of this date (YYYY-MM-DD; default today): freshness, waivers, due dates, expiry.")
 @click.option("--profile", type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -54,6 +54,10 @@ def portfolio(folders: tuple[Path, ...], gate: str | None, as_of: dt.datetime | 
     from gatekeeper.portfolio import review
 
     targets = parse_formats(formats, choices=tuple(FORMATS))
+    if gate is not None:
+        from gatekeeper import api
+
+        api.require_gate(api.rules(profile), gate)
     for name, path in targets:
         if name in BINARY and path is None and sys.stdout.isatty():
             raise UsageError(f"{name} is a binary format: give it a file ({name}:PATH) or redirect standard output")

@@ -234,6 +234,8 @@ def _conditions(doc: Document | None, rules: RulePack, out: ProblemCollector) ->
             outcome=c["outcome"], owner=c["owner"], due=_date(c["due"]), note=c.get("note"),
             source=Source(doc.path, *doc.locate(["conditions", i])),
         ))
+    if doc.data["gate"] not in rules.policy.gates:  # gates are the policy's: no schema can list them
+        out.at(doc, ["gate"], f"unknown gate {doc.data['gate']!r} (the policy's gates: {', '.join(rules.policy.gates)})")
     return doc.data["gate"], tuple(conditions)
 
 
