@@ -12,6 +12,7 @@ conditions) and is read from the loaded pack, as of one date.
 from __future__ import annotations
 
 import datetime as dt
+import enum
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -22,6 +23,7 @@ from gatekeeper.evaluation.waivers import current_waivers
 from gatekeeper.loading.evidence import LoadedPack
 from gatekeeper.model import (
     Claim,
+    ClaimStatus,
     EvidencePack,
     RulePack,
     Source,
@@ -39,11 +41,18 @@ from gatekeeper.result import (
 DEFAULT_EXPIRING_WITHIN = 30
 
 
+class Severity(enum.StrEnum):
+    """Errors make the audit fail (exit 1); warnings are reported only."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+
 @dataclass(frozen=True)
 class Category:
     """One kind of audit finding: its default severity and what it means, in words."""
 
-    severity: str  # error | warning
+    severity: Severity
     meaning: str
     register_status: str | None = None  # the register status it gives the item it names
 
@@ -51,19 +60,19 @@ class Category:
 # Every kind of finding the audit reports. Errors make the audit fail (exit 1); warnings look ahead
 # (something will go wrong within the window) or tidy the register, and are reported only.
 CATEGORIES: dict[str, Category] = {
-    "claim-unsupported": Category("error", "an outcome claimed met without the evidence its rule requires"),
-    "condition-overdue": Category("error", "a condition from the previous gate past its due date and not met"),
-    "document-changed": Category("error", "a document whose sha256 differs from the register", "changed"),
-    "document-missing": Category("error", "a registered document that is not in the pack", "missing"),
-    "document-outside": Category("error", "a registered document that leads outside the pack", "outside"),
-    "document-unreadable": Category("error", "a registered document that cannot be read as a file", "unreadable"),
-    "evidence-expiring": Category("warning", "evidence that will be older than its rule allows within the window", "expiring"),
-    "evidence-stale": Category("error", "evidence cited for a met claim that is older than its rule allows", "stale"),
-    "evidence-unused": Category("warning", "a register item that no claim and no fact cites", "unused"),
-    "self-assessed-critical": Category("error", "a critical outcome assessed by someone on the alliance roster"),
-    "waiver-expired": Category("error", "the current waiver of an outcome has expired"),
-    "waiver-expiring": Category("warning", "the current waiver of an outcome expires within the window"),
-    "wrong-approver": Category("error", "evidence approved only by roles its rule does not accept", "wrong-approver"),
+    "claim-unsupported": Category(Severity.ERROR, "an outcome claimed met without the evidence its rule requires"),
+    "condition-overdue": Category(Severity.ERROR, "a condition from the previous gate past its due date and not met"),
+    "document-changed": Category(Severity.ERROR, "a document whose sha256 differs from the register", "changed"),
+    "document-missing": Category(Severity.ERROR, "a registered document that is not in the pack", "missing"),
+    "document-outside": Category(Severity.ERROR, "a registered document that leads outside the pack", "outside"),
+    "document-unreadable": Category(Severity.ERROR, "a registered document that cannot be read as a file", "unreadable"),
+    "evidence-expiring": Category(Severity.WARNING, "evidence that will be older than its rule allows within the window", "expiring"),
+    "evidence-stale": Category(Severity.ERROR, "evidence cited for a met claim that is older than its rule allows", "stale"),
+    "evidence-unused": Category(Severity.WARNING, "a register item that no claim and no fact cites", "unused"),
+    "self-assessed-critical": Category(Severity.ERROR, "a critical outcome assessed by someone on the alliance roster"),
+    "waiver-expired": Category(Severity.ERROR, "the current waiver of an outcome has expired"),
+    "waiver-expiring": Category(Severity.WARNING, "the current waiver of an outcome expires within the window"),
+    "wrong-approver": Category(Severity.ERROR, "evidence approved only by roles its rule does not accept", "wrong-approver"),
 }
 
 # Register statuses, worst first: an item shows the worst status of the findings that name it.
@@ -87,7 +96,7 @@ class AuditFinding:
     line: int
     col: int
     category: str
-    severity: str  # error | warning
+    severity: Severity
     outcome: str | None
     item: str | None
     message: str
@@ -136,11 +145,11 @@ class AuditResult:
 
     @property
     def errors(self) -> int:
-        return sum(1 for f in self.findings if f.severity == "error")
+        return sum(1 for f in self.findings if f.severity == Severity.ERROR)
 
     @property
     def warnings(self) -> int:
-        return sum(1 for f in self.findings if f.severity == "warning")
+        return sum(1 for f in self.findings if f.severity == Severity.WARNING)
 
     @property
     def clean(self) -> bool:
@@ -159,7 +168,7 @@ class _Findings:
         self.found: list[AuditFinding] = []
 
     def add(self, source: Source, category: str, message: str, *, outcome: str | None = None,
-            item: str | None = None, severity: str | None = None) -> None:
+            item: str | None = None, severity: Severity | None = None) -> None:
         self.found.append(AuditFinding(
             file=source.file, line=source.line, col=source.col, category=category,
             severity=severity or CATEGORIES[category].severity, outcome=outcome, item=item, message=message,
@@ -224,7 +233,7 @@ def _claims(rules: RulePack, pack: EvidencePack, verdicts: Mapping[str, OutcomeR
     for claim in pack.claims.values():
         outcome = rules.outcomes[claim.outcome]
         verdict = verdicts.get(claim.outcome)
-        if claim.status == "met" and verdict is not None:
+        if claim.status == ClaimStatus.MET and verdict is not None:
             for req in verdict.requirements:
                 if req.status in (Verdict.MISSING, Verdict.FAILED, Verdict.ERROR):
                     out.add(claim.source, "claim-unsupported", _unsupported(claim, req), outcome=claim.outcome)
@@ -236,7 +245,7 @@ def _claims(rules: RulePack, pack: EvidencePack, verdicts: Mapping[str, OutcomeR
                 "roster; the Code advises assessors not directly involved in the alliance",
                 outcome=claim.outcome,
                 # A profile that lets a self-assessment meet a critical outcome makes this a notice, not a fault.
-                severity="warning" if rules.policy.self_assessment_meets_critical else None,
+                severity=Severity.WARNING if rules.policy.self_assessment_meets_critical else None,
             )
 
 
@@ -252,7 +261,7 @@ def _evidence_ages_and_approvals(rules: RulePack, pack: EvidencePack, as_of: dt.
                                  out: _Findings) -> None:
     """Per item a met claim cites, per requirement of its outcome: what the requirement's kind finds (age, approvals)."""
     for claim in pack.claims.values():
-        if claim.status != "met":
+        if claim.status != ClaimStatus.MET:
             continue
         outcome = rules.outcomes[claim.outcome]
         for ref in dict.fromkeys(claim.evidence):
@@ -345,7 +354,7 @@ def _conditions(rules: RulePack, pack: EvidencePack, results: Mapping[str, GateR
                 f"the condition on {c.outcome} (owner {c.owner}) was due on {c.due} and the outcome is "
                 f"{status.replace('_', ' ')}",
                 outcome=c.outcome,
-                severity="warning" if rules.policy.overdue_conditions == "warn" else None)
+                severity=Severity.WARNING if rules.policy.overdue_conditions == "warn" else None)
 
 
 # --- the register -----------------------------------------------------------------------------

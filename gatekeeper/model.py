@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -212,10 +213,19 @@ class Action:
     due: dt.date
 
 
+class ClaimStatus(enum.StrEnum):
+    """What an assessor claimed for an outcome (claims.yml); the gate judges it into a Status."""
+
+    MET = "met"
+    PARTLY_MET = "partly_met"
+    NOT_MET = "not_met"
+    NOT_APPLICABLE = "not_applicable"
+
+
 @dataclass(frozen=True)
 class Claim:
     outcome: str
-    status: str  # met | partly_met | not_met | not_applicable
+    status: ClaimStatus
     justification: str | None
     assessed_by: str
     method: str

@@ -18,6 +18,7 @@ from typing import Any
 
 import yaml
 
+from gatekeeper.evaluation.kinds import evidence, fact
 from gatekeeper.model import Outcome, RulePack
 
 EVIDENCE_KINDS = (
@@ -102,7 +103,7 @@ def _facts(b: _Builder, quality: float) -> dict[str, Any]:
             entry["evidence"] = first
     for outcome in b.rules.outcomes.values():
         for req in outcome.requirements:
-            if req.kind == "fact" and req.spec["path"].startswith("suitability."):
+            if req.kind == fact.ID and req.spec["path"].startswith("suitability."):
                 key = req.spec["path"].split(".")[1]
                 facts["suitability"][key] = {"applies": bool(req.spec["expect"])}
     if b.rng.random() > quality:
@@ -141,7 +142,7 @@ def _satisfy(b: _Builder, outcome: Outcome, defect: str | None) -> list[str]:
     """Evidence items that meet (or, with a defect, fail) the outcome's evidence requirements."""
     refs: list[str] = []
     for req in outcome.requirements:
-        if req.kind != "evidence":
+        if req.kind != evidence.ID:
             continue
         spec = req.spec
         kind = spec["of"][0]

@@ -39,7 +39,7 @@ _ids = itertools.count()
 
 
 class EngineError(Exception):
-    """The engine refused a ruleset or a batch of facts."""
+    """The engine refused a ruleset or a batch of observations."""
 
 
 def fnv1_32(text: str) -> int:
@@ -185,7 +185,7 @@ def _run_one(ruleset: Ruleset, observations: Sequence[Observation]) -> list[Firi
     if not fired_sentinel:  # deleting a state where nothing fired would crash the process
         raise EngineError("the engine did not fire its sentinel rule; the state is left in place")
     dre.delete_state(ruleset.handle, _STATE_ID)
-    return sorted(firings, key=lambda f: (f.rule, json.dumps(f.facts, sort_keys=True)))
+    return sorted(firings, key=lambda f: (f.rule, json.dumps(f.matched, sort_keys=True)))
 
 
 def _strip(fact: Mapping[str, Any]) -> dict[str, Any]:

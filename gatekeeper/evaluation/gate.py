@@ -10,7 +10,7 @@ from typing import Any
 from gatekeeper.evaluation import engine
 from gatekeeper.evaluation.kinds import KINDS, Context, Firing
 from gatekeeper.evaluation.waivers import current_waiver
-from gatekeeper.model import EvidencePack, Gate, Outcome, Policy, Requirement, RulePack
+from gatekeeper.model import ClaimStatus, EvidencePack, Gate, Outcome, Policy, Requirement, RulePack
 from gatekeeper.problems import InputError, Problem
 from gatekeeper.result import (
     SETTLED,
@@ -131,12 +131,12 @@ def _status(outcome: Outcome, claim: Any, results: Sequence[RequirementResult], 
     if claim is None:
         status, reasons = Status.UNEVIDENCED, ["no claim has been made for this outcome"]
         fix = "Assess the outcome and record a claim in claims.yml with the evidence it needs: " + "; ".join(r.needs for r in results) + "."
-    elif claim.status == "not_applicable":
+    elif claim.status == ClaimStatus.NOT_APPLICABLE:
         if outcome.allow_not_applicable:
             return Status.NOT_APPLICABLE, [f"claimed not applicable: {claim.justification}"], None
         status, reasons = Status.NOT_MET, ["claimed not applicable, but the Code does not allow this outcome to be set aside"]
         fix = "Meet the outcome; only outcomes the Code makes conditional (\"where appropriate\") can be not applicable."
-    elif claim.status in ("not_met", "partly_met"):
+    elif claim.status in (ClaimStatus.NOT_MET, ClaimStatus.PARTLY_MET):
         status = Status.NOT_MET
         reasons = [f"claimed {claim.status.replace('_', ' ')} by {claim.assessed_by} ({claim.method.replace('_', ' ')}, {claim.date})"]
         reasons += [f"{r.ref}: {r.detail}" for r in unmet]

@@ -15,6 +15,7 @@ from gatekeeper.model import (
     Action,
     Approval,
     Claim,
+    ClaimStatus,
     Condition,
     EvidenceItem,
     EvidencePack,
@@ -184,7 +185,7 @@ def _claims(
         if c["assessed_by"] not in known_people:
             out.at(doc, [*path, "assessed_by"], f"{c['assessed_by']!r} is neither an assessor nor on the roster in manifest.yml")
         claims[c["outcome"]] = Claim(
-            outcome=c["outcome"], status=c["status"], justification=c.get("justification"),
+            outcome=c["outcome"], status=ClaimStatus(c["status"]), justification=c.get("justification"),
             assessed_by=c["assessed_by"], method=c["method"], date=_date(c["date"]),
             evidence=tuple(c.get("evidence", ())), note=c.get("note"),
             actions=tuple(Action(a["action"], a["owner"], _date(a["due"])) for a in c.get("actions", ())),

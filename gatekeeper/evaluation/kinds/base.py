@@ -25,7 +25,7 @@ class Firing:
     """One rule that fired, with the observations (by alias) it matched."""
 
     rule: str
-    facts: Mapping[str, Mapping[str, Any]]
+    matched: Mapping[str, Mapping[str, Any]]
 
     @property
     def variant(self) -> str:

@@ -62,7 +62,7 @@ def describe_items(spec: Mapping[str, Any], checklists: Mapping[str, Checklist])
 def judge(req: Requirement, firings: Sequence[Firing], ctx: Context) -> RequirementResult:
     checklist = ctx.checklists[req.spec["checklist"]]
     needs = describe(req.spec, ctx.checklists)
-    covered = {f.facts["m"]["entry"] for f in firings}
+    covered = {f.matched["m"]["entry"] for f in firings}
     missing = [item for item in checklist.items if item.id not in covered]
     numbers = (("covered", f"{len(checklist.items) - len(missing)} of {len(checklist.items)}"),)
     if not missing:

@@ -135,8 +135,8 @@ def describe(spec: Mapping[str, Any], checklists: Mapping[str, Checklist]) -> st
 def judge(req: Requirement, firings: Sequence[Firing], ctx: Context) -> RequirementResult:
     spec = req.spec
     need = spec.get("min", 1)
-    ok = sorted({f.facts["m"]["item"] for f in firings if f.variant == "ok"})
-    stale = sorted({f.facts["m"]["item"] for f in firings if f.variant == "stale"} - set(ok))
+    ok = sorted({f.matched["m"]["item"] for f in firings if f.variant == "ok"})
+    stale = sorted({f.matched["m"]["item"] for f in firings if f.variant == "stale"} - set(ok))
     claim = ctx.pack.claims.get(req.outcome)
     cited = claim.evidence if claim else ()
     uses = tuple(_use(ref, spec, ok, stale, ctx) for ref in cited)
