@@ -11,6 +11,7 @@ from gatekeeper.evaluation.gate import evaluate
 from gatekeeper.loading.evidence import LoadedPack, load_pack
 from gatekeeper.loading.rules import load_rule_pack
 from gatekeeper.model import RulePack
+from gatekeeper.problems import UsageError
 from gatekeeper.result import GateResult
 
 
@@ -24,13 +25,19 @@ def rules(profile: Path | None = None) -> RulePack:
     return _rules_cached(str(profile) if profile else None)
 
 
+def require_gate(rule_pack: RulePack, gate: str | None) -> None:
+    """Refuse a gate the policy (or the profile) does not define: gates are data, so no option can list them."""
+    if gate is not None and gate not in rule_pack.policy.gates:
+        raise UsageError(f"unknown gate {gate!r}; the policy's gates: {', '.join(rule_pack.policy.gates)}")
+
+
 def load(pack_dir: Path, *, profile: Path | None = None) -> tuple[RulePack, LoadedPack]:
     rule_pack = rules(profile)
     return rule_pack, load_pack(pack_dir, rule_pack)
 
 
 def check(pack_dir: Path, *, gate: str | None = None, as_of: dt.date | None = None,
-          profile: Path | None = None, chart: bool = True) -> GateResult:
+          profile: Path | None = None) -> GateResult:
     """Load and evaluate one evidence pack at a gate, as of a date (today by default).
 
     Raises ValueError for an as-of date outside gatekeeper.bounds' window (the command line
@@ -38,6 +45,6 @@ def check(pack_dir: Path, *, gate: str | None = None, as_of: dt.date | None = No
     """
     day = as_of or dt.date.today()
     check_as_of(day)
+    require_gate(rules(profile), gate)
     rule_pack, loaded = load(pack_dir, profile=profile)
-    return evaluate(rule_pack, loaded.pack, gate=gate, as_of=day,
-                    document_problems=loaded.document_problems, chart=chart)
+    return evaluate(rule_pack, loaded.pack, gate=gate, as_of=day, document_problems=loaded.document_problems)

@@ -1,45 +1,59 @@
 """Audit an evidence pack: claims without their evidence, unused or damaged evidence, staleness, approvals, waivers, conditions.
 
-The engine decides what a claim's evidence proves: the audit evaluates the `review` gate (every
-phase of the grid, so every claim on a grid outcome) and, when the pack refers to a suitability
-outcome, the `suitability` gate, and reads requirement verdicts from those GateResults. Everything
-else is a property of the pack itself (the register, the documents, dates, approvals, waivers,
+The engine decides what a claim's evidence proves: the audit evaluates the policy's widest gate
+(`review`: every phase of the grid, so every claim on a grid outcome) and, for any phase of an
+outcome the pack refers to that it leaves out, the widest gate that evaluates that phase
+(`suitability`), and reads requirement verdicts from those GateResults. Freshness, approvals and
+the current waiver are judged by the same code the gate uses (the requirement kinds, the waiver
+choice). Everything else is a property of the pack itself (the register, the documents, dates,
 conditions) and is read from the loaded pack, as of one date.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import enum
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from gatekeeper.bounds import MAX_EXPIRING_WITHIN, check_as_of
 from gatekeeper.evaluation.gate import evaluate
+from gatekeeper.evaluation.kinds import KINDS
+from gatekeeper.evaluation.waivers import current_waivers
 from gatekeeper.loading.evidence import LoadedPack
 from gatekeeper.model import (
     Claim,
-    EvidenceItem,
+    ClaimStatus,
     EvidencePack,
-    Outcome,
     RulePack,
     Source,
 )
 from gatekeeper.result import (
     ConditionResult,
+    ConditionState,
     GateResult,
     OutcomeResult,
     RequirementResult,
+    Status,
+    Verdict,
 )
 
 DEFAULT_EXPIRING_WITHIN = 30
+
+
+class Severity(enum.StrEnum):
+    """Errors make the audit fail (exit 1); warnings are reported only."""
+
+    ERROR = "error"
+    WARNING = "warning"
 
 
 @dataclass(frozen=True)
 class Category:
     """One kind of audit finding: its default severity and what it means, in words."""
 
-    severity: str  # error | warning
+    severity: Severity
     meaning: str
     register_status: str | None = None  # the register status it gives the item it names
 
@@ -47,19 +61,19 @@ class Category:
 # Every kind of finding the audit reports. Errors make the audit fail (exit 1); warnings look ahead
 # (something will go wrong within the window) or tidy the register, and are reported only.
 CATEGORIES: dict[str, Category] = {
-    "claim-unsupported": Category("error", "an outcome claimed met without the evidence its rule requires"),
-    "condition-overdue": Category("error", "a condition from the previous gate past its due date and not met"),
-    "document-changed": Category("error", "a document whose sha256 differs from the register", "changed"),
-    "document-missing": Category("error", "a registered document that is not in the pack", "missing"),
-    "document-outside": Category("error", "a registered document that leads outside the pack", "outside"),
-    "document-unreadable": Category("error", "a registered document that cannot be read as a file", "unreadable"),
-    "evidence-expiring": Category("warning", "evidence that will be older than its rule allows within the window", "expiring"),
-    "evidence-stale": Category("error", "evidence cited for a met claim that is older than its rule allows", "stale"),
-    "evidence-unused": Category("warning", "a register item that no claim and no fact cites", "unused"),
-    "self-assessed-critical": Category("error", "a critical outcome assessed by someone on the alliance roster"),
-    "waiver-expired": Category("error", "the current waiver of an outcome has expired"),
-    "waiver-expiring": Category("warning", "the current waiver of an outcome expires within the window"),
-    "wrong-approver": Category("error", "evidence approved only by roles its rule does not accept", "wrong-approver"),
+    "claim-unsupported": Category(Severity.ERROR, "an outcome claimed met without the evidence its rule requires"),
+    "condition-overdue": Category(Severity.ERROR, "a condition from the previous gate past its due date and not met"),
+    "document-changed": Category(Severity.ERROR, "a document whose sha256 differs from the register", "changed"),
+    "document-missing": Category(Severity.ERROR, "a registered document that is not in the pack", "missing"),
+    "document-outside": Category(Severity.ERROR, "a registered document that leads outside the pack", "outside"),
+    "document-unreadable": Category(Severity.ERROR, "a registered document that cannot be read as a file", "unreadable"),
+    "evidence-expiring": Category(Severity.WARNING, "evidence that will be older than its rule allows within the window", "expiring"),
+    "evidence-stale": Category(Severity.ERROR, "evidence cited for a met claim that is older than its rule allows", "stale"),
+    "evidence-unused": Category(Severity.WARNING, "a register item that no claim and no fact cites", "unused"),
+    "self-assessed-critical": Category(Severity.ERROR, "a critical outcome assessed by someone on the alliance roster"),
+    "waiver-expired": Category(Severity.ERROR, "the current waiver of an outcome has expired"),
+    "waiver-expiring": Category(Severity.WARNING, "the current waiver of an outcome expires within the window"),
+    "wrong-approver": Category(Severity.ERROR, "evidence approved only by roles its rule does not accept", "wrong-approver"),
 }
 
 # Register statuses, worst first: an item shows the worst status of the findings that name it.
@@ -83,7 +97,7 @@ class AuditFinding:
     line: int
     col: int
     category: str
-    severity: str  # error | warning
+    severity: Severity
     outcome: str | None
     item: str | None
     message: str
@@ -132,11 +146,11 @@ class AuditResult:
 
     @property
     def errors(self) -> int:
-        return sum(1 for f in self.findings if f.severity == "error")
+        return sum(1 for f in self.findings if f.severity == Severity.ERROR)
 
     @property
     def warnings(self) -> int:
-        return sum(1 for f in self.findings if f.severity == "warning")
+        return sum(1 for f in self.findings if f.severity == Severity.WARNING)
 
     @property
     def clean(self) -> bool:
@@ -155,7 +169,7 @@ class _Findings:
         self.found: list[AuditFinding] = []
 
     def add(self, source: Source, category: str, message: str, *, outcome: str | None = None,
-            item: str | None = None, severity: str | None = None) -> None:
+            item: str | None = None, severity: Severity | None = None) -> None:
         self.found.append(AuditFinding(
             file=source.file, line=source.line, col=source.col, category=category,
             severity=severity or CATEGORIES[category].severity, outcome=outcome, item=item, message=message,
@@ -192,15 +206,21 @@ def audit(rules: RulePack, loaded_pack: LoadedPack, *, as_of: dt.date,
 
 
 def _evaluate(rules: RulePack, loaded: LoadedPack, as_of: dt.date) -> dict[str, GateResult]:
-    """The gate results the audit reads verdicts from: `review` always, `suitability` when the pack refers to it."""
+    """The gate results the audit reads verdicts from, in policy order: the widest gate always, and
+    the widest gate of each phase of an outcome the pack refers to that it does not evaluate."""
     pack = loaded.pack
+    policy = rules.policy
+    widest = policy.widest_gate()
+    if widest is None:
+        raise ValueError("the policy defines no gate")
+    gates = {widest}
     referenced = {*pack.claims, *(w.outcome for w in pack.waivers), *(c.outcome for c in pack.conditions)}
-    gates = ["review"]
-    if any(rules.outcomes[o].phase in rules.policy.gates["suitability"].evaluates for o in referenced):
-        gates.insert(0, "suitability")
+    for phase in sorted({rules.outcomes[o].phase for o in referenced}):
+        if phase not in policy.gates[widest].evaluates:
+            gates.add(policy.widest_gate(phase) or widest)
     return {
         gate: evaluate(rules, pack, gate=gate, as_of=as_of, document_problems=loaded.document_problems)
-        for gate in gates
+        for gate in policy.gates if gate in gates
     }
 
 
@@ -215,9 +235,9 @@ def _claims(rules: RulePack, pack: EvidencePack, verdicts: Mapping[str, OutcomeR
     for claim in pack.claims.values():
         outcome = rules.outcomes[claim.outcome]
         verdict = verdicts.get(claim.outcome)
-        if claim.status == "met" and verdict is not None:
+        if claim.status == ClaimStatus.MET and verdict is not None:
             for req in verdict.requirements:
-                if req.status in ("missing", "failed", "error"):
+                if req.status in (Verdict.MISSING, Verdict.FAILED, Verdict.ERROR):
                     out.add(claim.source, "claim-unsupported", _unsupported(claim, req), outcome=claim.outcome)
         if outcome.critical and claim.self_assessed:
             role = next((p.role for p in pack.roster if p.name == claim.assessed_by), "")
@@ -227,7 +247,7 @@ def _claims(rules: RulePack, pack: EvidencePack, verdicts: Mapping[str, OutcomeR
                 "roster; the Code advises assessors not directly involved in the alliance",
                 outcome=claim.outcome,
                 # A profile that lets a self-assessment meet a critical outcome makes this a notice, not a fault.
-                severity="warning" if rules.policy.self_assessment_meets_critical else None,
+                severity=Severity.WARNING if rules.policy.self_assessment_meets_critical else None,
             )
 
 
@@ -241,51 +261,16 @@ def _unsupported(claim: Claim, req: RequirementResult) -> str:
 
 def _evidence_ages_and_approvals(rules: RulePack, pack: EvidencePack, as_of: dt.date, horizon: dt.date,
                                  out: _Findings) -> None:
-    """Per item a met claim cites, per evidence requirement that accepts its kind: age and approvals."""
+    """Per item a met claim cites, per requirement of its outcome: what the requirement's kind finds (age, approvals)."""
     for claim in pack.claims.values():
-        if claim.status != "met":
+        if claim.status != ClaimStatus.MET:
             continue
         outcome = rules.outcomes[claim.outcome]
         for ref in dict.fromkeys(claim.evidence):
             item = pack.register[ref]
             for req in outcome.requirements:
-                if req.kind != "evidence" or item.kind not in req.spec["of"]:
-                    continue
-                _age(claim, outcome, req.ref, req.spec, item, as_of, horizon, out)
-                _approvers(claim, req.ref, req.spec, item, as_of, out)
-
-
-def _age(claim: Claim, outcome: Outcome, ref: str, spec: Mapping[str, Any], item: EvidenceItem, as_of: dt.date,
-         horizon: dt.date, out: _Findings) -> None:
-    if "max_age_days" not in spec or item.date > as_of:
-        return
-    limit = spec["max_age_days"]
-    age = (as_of - item.date).days
-    first_stale = item.date + dt.timedelta(days=limit + 1)  # the rule counts an item `limit` days old
-    if age > limit:
-        out.add(claim.source, "evidence-stale",
-                f"{item.id} cited for {outcome.id} is dated {item.date}, {age} days old at {as_of}; "
-                f"{ref} allows {limit} days",
-                outcome=outcome.id, item=item.id)
-    elif first_stale <= horizon:
-        out.add(claim.source, "evidence-expiring",
-                f"{item.id} cited for {outcome.id} is dated {item.date} and will be older than the {limit} days "
-                f"{ref} allows from {first_stale} (in {_days((first_stale - as_of).days)})",
-                outcome=outcome.id, item=item.id)
-
-
-def _approvers(claim: Claim, ref: str, spec: Mapping[str, Any], item: EvidenceItem, as_of: dt.date,
-               out: _Findings) -> None:
-    if "approved_by" not in spec:
-        return
-    given = [a for a in item.approvals if a.date <= as_of]  # approvals after the date did not exist then
-    if not given or any(a.role in spec["approved_by"] for a in given):
-        return  # no approval at all is a missing requirement, reported as claim-unsupported
-    by = ", ".join(f"{a.name} ({a.role})" for a in given)
-    out.add(claim.source, "wrong-approver",
-            f"{item.id} cited for {claim.outcome} is approved by {by}; {ref} accepts only "
-            f"{' or '.join(spec['approved_by'])}",
-            outcome=claim.outcome, item=item.id)
+                for found in KINDS[req.kind].audit_item(req, item, as_of=as_of, horizon=horizon):
+                    out.add(claim.source, found.category, found.message, outcome=outcome.id, item=item.id)
 
 
 # --- documents and use ------------------------------------------------------------------------
@@ -342,11 +327,8 @@ def _unused(pack: EvidencePack, fact_refs: Mapping[str, Sequence[str]], out: _Fi
 
 
 def _waivers(pack: EvidencePack, as_of: dt.date, horizon: dt.date, out: _Findings) -> None:
-    """The current waiver of each outcome (the newest, as the gate judges it): expired, or expiring soon."""
-    newest: dict[str, Any] = {}
-    for w in sorted(pack.waivers, key=lambda w: (w.granted, w.expires)):
-        newest[w.outcome] = w
-    for w in newest.values():
+    """The current waiver of each outcome (the one the gate judges): expired, or expiring soon."""
+    for w in current_waivers(pack.waivers).values():
         who = f"{w.approver_name} ({w.approver_role})"
         if w.expires < as_of:
             out.add(w.source, "waiver-expired", f"the waiver of {w.outcome} by {who} expired on {w.expires}",
@@ -359,7 +341,7 @@ def _waivers(pack: EvidencePack, as_of: dt.date, horizon: dt.date, out: _Finding
 
 def _conditions(rules: RulePack, pack: EvidencePack, results: Mapping[str, GateResult], out: _Findings) -> None:
     """Overdue conditions as the gate judges them, each from the evaluation whose scope holds its outcome."""
-    judged: list[tuple[ConditionResult, str]] = []
+    judged: list[tuple[ConditionResult, Status]] = []
     for result in results.values():
         statuses = {o.id: o.status for o in result.outcomes}
         judged += [(c, statuses[c.outcome]) for c in result.conditions_carried if c.outcome in statuses]
@@ -367,14 +349,14 @@ def _conditions(rules: RulePack, pack: EvidencePack, results: Mapping[str, GateR
     for c in pack.conditions:
         sources.setdefault((c.outcome, c.owner, c.due), []).append(c.source)
     for c, status in judged:
-        if c.state != "overdue":
+        if c.state != ConditionState.OVERDUE:
             continue
         source = sources[(c.outcome, c.owner, c.due)].pop(0)
         out.add(source, "condition-overdue",
                 f"the condition on {c.outcome} (owner {c.owner}) was due on {c.due} and the outcome is "
                 f"{status.replace('_', ' ')}",
                 outcome=c.outcome,
-                severity="warning" if rules.policy.overdue_conditions == "warn" else None)
+                severity=Severity.WARNING if rules.policy.overdue_conditions == "warn" else None)
 
 
 # --- the register -----------------------------------------------------------------------------

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
+
+from gatekeeper.result import Status
 
 PHASES: tuple[str, ...] = ("suitability", "deciding", "creating", "delivering", "sustaining")
 PHASE_CODES: Mapping[str, str] = {
@@ -24,22 +27,10 @@ THEME_CODES: Mapping[str, str] = {
     "favourable": "FAV",
     "unfavourable": "UNF",
 }
-GATES: tuple[str, ...] = ("suitability", "creating", "delivering", "sustaining", "review")
-NEXT_GATE: Mapping[str, str] = {
-    "deciding": "creating",
-    "creating": "delivering",
-    "delivering": "sustaining",
-    "sustaining": "review",
-}
-STATUSES: tuple[str, ...] = (
-    "met",
-    "not_met",
-    "unevidenced",
-    "stale",
-    "waived",
-    "not_applicable",
-    "error",
-)
+# The phases an alliance can be in (manifest.yml); the suitability pre-gate is asked for before the first.
+ALLIANCE_PHASES: tuple[str, ...] = PHASES[1:]
+# Gates are data: their names come from the policy (rules/policy.yml, tailored by a profile).
+STATUSES: tuple[Status, ...] = tuple(Status)
 
 
 @dataclass(frozen=True)
@@ -123,10 +114,18 @@ class Checklist:
 
 @dataclass(frozen=True)
 class Gate:
+    """One gate of the policy: the phase it leaves and the phases whose outcomes it evaluates."""
+
     name: str
     title: str
     leaves: str
     evaluates: tuple[str, ...]
+
+    @property
+    def asked_in(self) -> str:
+        """The phase an alliance is in when it asks for this gate: the one it leaves, or, for a
+        pre-gate that leaves no phase of an alliance (suitability), the first phase."""
+        return self.leaves if self.leaves in ALLIANCE_PHASES else ALLIANCE_PHASES[0]
 
 
 @dataclass(frozen=True)
@@ -144,6 +143,15 @@ class Policy:
 
     def floor(self, phase: str, theme: str) -> float:
         return self.floor_cells.get(f"{phase}.{theme}", self.floor_default)
+
+    def next_gate(self, phase: str) -> str | None:
+        """The gate an alliance in `phase` asks for next: the first of the policy's gates that leaves it."""
+        return next((name for name, gate in self.gates.items() if gate.leaves == phase), None)
+
+    def widest_gate(self, phase: str | None = None) -> str | None:
+        """The gate that evaluates the most phases (of those evaluating `phase`, when given); the first on ties."""
+        gates = [g for g in self.gates.values() if phase is None or phase in g.evaluates]
+        return max(gates, key=lambda g: len(g.evaluates)).name if gates else None
 
 
 @dataclass(frozen=True)
@@ -205,10 +213,19 @@ class Action:
     due: dt.date
 
 
+class ClaimStatus(enum.StrEnum):
+    """What an assessor claimed for an outcome (claims.yml); the gate judges it into a Status."""
+
+    MET = "met"
+    PARTLY_MET = "partly_met"
+    NOT_MET = "not_met"
+    NOT_APPLICABLE = "not_applicable"
+
+
 @dataclass(frozen=True)
 class Claim:
     outcome: str
-    status: str  # met | partly_met | not_met | not_applicable
+    status: ClaimStatus
     justification: str | None
     assessed_by: str
     method: str

@@ -1,6 +1,6 @@
 """Review many alliances at once: find evidence packs, evaluate each in a process pool, summarise, diff.
 
-Only small summary records (`Row`) cross between processes and only they are kept: a portfolio of
+Only small summary records (`AllianceRow`) cross between processes and only they are kept: a portfolio of
 ten thousand packs never holds ten thousand GateResults. Each worker loads the rule pack once.
 """
 
@@ -35,7 +35,7 @@ POOL_THRESHOLD = 8
 
 
 @dataclass(frozen=True)
-class Blocker:
+class BlockingOutcome:
     """One outcome that blocks a gate, with the first reason it is not in place."""
 
     outcome: str
@@ -70,7 +70,7 @@ class Expiring:
 
 
 @dataclass(frozen=True)
-class Row:
+class AllianceRow:
     """One alliance of the portfolio: its gate summary, or why its pack could not be evaluated."""
 
     pack: str  # the pack's folder, as found under the given folders
@@ -80,7 +80,7 @@ class Row:
     phase: str | None
     gate: str | None
     decision: str  # pass | fail | error
-    blocking: tuple[Blocker, ...] = ()
+    blocking: tuple[BlockingOutcome, ...] = ()
     conditions: tuple[ConditionRow, ...] = ()
     expiring: tuple[Expiring, ...] = ()
     self_assessed_critical: tuple[str, ...] = ()
@@ -149,7 +149,7 @@ class PortfolioResult:
     rule_pack_version: str
     rule_pack_digest: str
     profile_name: str | None
-    rows: tuple[Row, ...]
+    rows: tuple[AllianceRow, ...]
     since: Since | None = None
 
     def count(self, decision: str) -> int:
@@ -207,13 +207,13 @@ def _init_worker(settings: _Settings) -> None:
     api.rules(Path(settings.profile) if settings.profile else None)  # once per worker, then cached
 
 
-def _evaluate_in_worker(pack: str) -> Row:
+def _evaluate_in_worker(pack: str) -> AllianceRow:
     assert _settings is not None, "worker not initialised"
     return evaluate_pack(Path(pack), gate=_settings.gate, as_of=_settings.as_of,
                          profile=Path(_settings.profile) if _settings.profile else None)
 
 
-def evaluate_pack(pack: Path, *, gate: str | None, as_of: dt.date, profile: Path | None = None) -> Row:
+def evaluate_pack(pack: Path, *, gate: str | None, as_of: dt.date, profile: Path | None = None) -> AllianceRow:
     """Evaluate one pack and summarise it; a pack that cannot be read becomes a row saying why."""
     from gatekeeper import api
     from gatekeeper.evaluation.gate import evaluate
@@ -223,8 +223,7 @@ def evaluate_pack(pack: Path, *, gate: str | None, as_of: dt.date, profile: Path
     try:
         rules = api.rules(profile)
         loaded = load_pack(pack, rules, display=shown)
-        result = evaluate(rules, loaded.pack, gate=gate, as_of=as_of, document_problems=loaded.document_problems,
-                          chart=False)
+        result = evaluate(rules, loaded.pack, gate=gate, as_of=as_of, document_problems=loaded.document_problems)
     except InputError as error:
         return _error_row(shown, [str(p) for p in error.problems])
     except Exception as error:  # noqa: BLE001 - one broken pack must not stop the review of the others
@@ -232,9 +231,9 @@ def evaluate_pack(pack: Path, *, gate: str | None, as_of: dt.date, profile: Path
     return summarise(result, loaded.pack, rules, shown=shown)
 
 
-def _error_row(shown: str, problems: Sequence[str]) -> Row:
+def _error_row(shown: str, problems: Sequence[str]) -> AllianceRow:
     alliance = _alliance_id_of(Path(shown))
-    return Row(pack=shown, alliance_id=alliance, alliance_name=None, client=None, phase=None, gate=None, decision="error",
+    return AllianceRow(pack=shown, alliance_id=alliance, alliance_name=None, client=None, phase=None, gate=None, decision="error",
                problems=tuple(problems[:PROBLEMS_SHOWN]), problem_count=len(problems))
 
 
@@ -250,20 +249,20 @@ def _alliance_id_of(pack: Path) -> str | None:
     return alliance_id if isinstance(alliance_id, str) and alliance_id else None
 
 
-def summarise(result: GateResult, pack: EvidencePack, rules: RulePack, *, shown: str) -> Row:
+def summarise(result: GateResult, pack: EvidencePack, rules: RulePack, *, shown: str) -> AllianceRow:
     """The portfolio row for one GateResult; `pack` is the EvidencePack it was evaluated from."""
     outcomes = {o.id: o for o in result.outcomes}
     blocking = []
     for outcome_id in result.blocking:
         o = outcomes.get(outcome_id)
         if o is None:  # an overdue condition on an outcome outside this gate's scope
-            blocking.append(Blocker(outcome_id, "", False, "overdue", "a condition from the previous gate is overdue"))
+            blocking.append(BlockingOutcome(outcome_id, "", False, "overdue", "a condition from the previous gate is overdue"))
         else:
-            blocking.append(Blocker(o.id, o.cell, o.critical, o.status, o.reasons[0] if o.reasons else ""))
+            blocking.append(BlockingOutcome(o.id, o.cell, o.critical, o.status, o.reasons[0] if o.reasons else ""))
     conditions = tuple(
         ConditionRow(c.outcome, c.owner, c.due, c.state, c.note) for c in (*result.conditions_carried, *result.conditions_set)
     )
-    return Row(
+    return AllianceRow(
         pack=shown, alliance_id=result.alliance_id, alliance_name=result.alliance_name, client=result.client,
         phase=result.phase, gate=result.gate, decision=result.decision, blocking=tuple(blocking), conditions=conditions,
         expiring=expiring(result, pack, rules), self_assessed_critical=tuple(result.self_assessed_critical),
@@ -276,6 +275,8 @@ def expiring(result: GateResult, pack: EvidencePack, rules: RulePack, *, horizon
     An item is fresh up to `date + max_age_days` of the requirement that counted it; an item that
     counts for several requirements expires at the earliest of them.
     """
+    from gatekeeper.evaluation.kinds import evidence  # freshness is the evidence kind's to judge
+
     earliest: dict[str, dt.date] = {}
     uses: dict[str, set[str]] = {}
     for o in result.outcomes:
@@ -283,15 +284,14 @@ def expiring(result: GateResult, pack: EvidencePack, rules: RulePack, *, horizon
         if rule is None:
             continue
         for req, spec_req in zip(o.requirements, rule.requirements):
-            max_age = spec_req.spec.get("max_age_days") if req.kind == "evidence" else None
-            if max_age is None:
+            if req.kind != evidence.ID:
                 continue
             for use in req.evidence:
                 if not use.counted:
                     continue
                 item = pack.register[use.item]
-                expires = item.date + dt.timedelta(days=max_age)
-                if (expires - result.as_of).days > horizon:
+                expires = evidence.fresh_until(spec_req.spec, item)
+                if expires is None or (expires - result.as_of).days > horizon:
                     continue
                 earliest[use.item] = min(expires, earliest.get(use.item, expires))
                 uses.setdefault(use.item, set()).add(o.id)
@@ -305,7 +305,7 @@ def expiring(result: GateResult, pack: EvidencePack, rules: RulePack, *, horizon
 # --- the review -------------------------------------------------------------------------------
 
 
-Progress = Callable[[int, int, Row], None]
+Progress = Callable[[int, int, AllianceRow], None]
 
 
 def review(folders: Sequence[Path], *, as_of: dt.date, gate: str | None = None, profile: Path | None = None,
@@ -323,7 +323,7 @@ def review(folders: Sequence[Path], *, as_of: dt.date, gate: str | None = None, 
     packs = discover(folders)
     if not packs:
         raise InputError([Problem(str(f), 0, 0, f"no evidence pack found (a pack is a folder holding {MANIFEST})") for f in folders])
-    rows: list[Row] = []
+    rows: list[AllianceRow] = []
     for row in evaluate_all(packs, as_of=as_of, gate=gate, profile=profile, jobs=jobs):
         rows.append(row)
         if progress is not None:
@@ -337,7 +337,7 @@ def review(folders: Sequence[Path], *, as_of: dt.date, gate: str | None = None, 
 
 
 def evaluate_all(packs: Sequence[Path], *, as_of: dt.date, gate: str | None = None, profile: Path | None = None,
-                 jobs: int | None = None) -> Iterator[Row]:
+                 jobs: int | None = None) -> Iterator[AllianceRow]:
     """Rows for `packs`, in their order, as they are ready."""
     workers = min(jobs or os.cpu_count() or 1, len(packs))
     if workers <= 1 or len(packs) < POOL_THRESHOLD:
@@ -373,7 +373,7 @@ def start_method() -> str:
 # --- since: the previous review ---------------------------------------------------------------
 
 
-def diff(previous: Previous, rows: Sequence[Row]) -> Since:
+def diff(previous: Previous, rows: Sequence[AllianceRow]) -> Since:
     """Per alliance, what changed: decisions flipped, blockers new and resolved, conditions closed and overdue.
 
     Blockers are compared only when both reviews evaluated the pack: an unreadable pack says

@@ -3,9 +3,57 @@
 from __future__ import annotations
 
 import datetime as dt
+import enum
 from dataclasses import dataclass
+from typing import Any
 
 SCHEMA_VERSION = 1
+
+
+class Status(enum.StrEnum):
+    """The one status of an outcome in scope, as of one date (a str: it serialises as its value)."""
+
+    MET = "met"
+    NOT_MET = "not_met"
+    UNEVIDENCED = "unevidenced"
+    STALE = "stale"
+    WAIVED = "waived"
+    NOT_APPLICABLE = "not_applicable"
+    ERROR = "error"
+
+
+# Statuses that count as "in place" for a critical outcome and close a condition.
+SETTLED: frozenset[Status] = frozenset({Status.MET, Status.WAIVED, Status.NOT_APPLICABLE})
+# Worst first, for the grid: the worst status of a cell is the one shown.
+SEVERITY: tuple[Status, ...] = (
+    Status.ERROR, Status.NOT_MET, Status.UNEVIDENCED, Status.STALE, Status.WAIVED, Status.NOT_APPLICABLE, Status.MET,
+)
+
+
+class Verdict(enum.StrEnum):
+    """How one requirement of an outcome fared."""
+
+    SATISFIED = "satisfied"
+    STALE = "stale"
+    MISSING = "missing"
+    FAILED = "failed"
+    ERROR = "error"
+
+
+class Decision(enum.StrEnum):
+    """A gate's decision."""
+
+    PASS = "pass"
+    FAIL = "fail"
+
+
+class ConditionState(enum.StrEnum):
+    """A condition carried from the previous gate (open, closed, overdue) or set by this one (new)."""
+
+    OPEN = "open"
+    CLOSED = "closed"
+    OVERDUE = "overdue"
+    NEW = "new"
 
 
 @dataclass(frozen=True)
@@ -27,7 +75,7 @@ class RequirementResult:
     ref: str  # OUTCOME#N
     kind: str
     needs: str  # what the requirement asks for, in plain words
-    status: str  # satisfied | stale | missing | failed | error
+    status: Verdict
     detail: str  # what was found
     fix: str | None  # what would make it pass; None when satisfied
     evidence: tuple[EvidenceUse, ...] = ()
@@ -46,7 +94,7 @@ class OutcomeResult:
     subheading: str
     text: str
     critical: bool
-    status: str
+    status: Status
     reasons: tuple[str, ...]
     fix: str | None
     requirements: tuple[RequirementResult, ...]
@@ -64,7 +112,7 @@ class ConditionResult:
     outcome: str
     owner: str
     due: dt.date
-    state: str  # open | closed | overdue | new
+    state: ConditionState
     note: str | None = None
 
 
@@ -75,8 +123,8 @@ class ThemeSummary:
     phase: str
     theme: str
     cell: str
-    counts: tuple[tuple[str, int], ...]  # (status, n) in STATUSES order
-    worst: str  # the worst status in the cell
+    counts: tuple[tuple[Status, int], ...]  # (status, n) in Status order
+    worst: Status  # the worst status in the cell
     critical_not_met: int
     noncritical_met: int
     noncritical_counted: int  # non-critical outcomes neither waived nor not applicable
@@ -97,7 +145,7 @@ class GateResult:
     leaves: str
     evaluates: tuple[str, ...]
     as_of: dt.date
-    decision: str  # pass | fail
+    decision: Decision
     decision_reasons: tuple[str, ...]
     outcomes: tuple[OutcomeResult, ...]
     blocking: tuple[str, ...]  # outcome ids, critical first
@@ -112,11 +160,13 @@ class GateResult:
     profile_digest: str | None
     evidence_files: tuple[tuple[str, str], ...]  # (relpath, sha256) of every file the evaluation read
     document_problems: tuple[str, ...]
-    commercial_chart_svg: str | None = None
+    # The pack's commercial model simulated (gatekeeper.commercial.simulate.Simulation), when the
+    # gate judges it: data, from which a reporter may draw Figure 3.4.
+    commercial_simulation: Any = None
 
     @property
     def passed(self) -> bool:
-        return self.decision == "pass"
+        return self.decision == Decision.PASS
 
     def outcome(self, outcome_id: str) -> OutcomeResult:
         for outcome in self.outcomes:

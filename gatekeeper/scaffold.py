@@ -13,17 +13,9 @@ from pathlib import Path
 
 import yaml
 
-from gatekeeper.evaluation.requirements import describe
+from gatekeeper.evaluation.kinds import describe
 from gatekeeper.model import RulePack
 
-# The phase an alliance is in when it asks for each gate.
-GATE_PHASE: Mapping[str, str] = {
-    "suitability": "deciding",
-    "creating": "deciding",
-    "delivering": "creating",
-    "sustaining": "delivering",
-    "review": "sustaining",
-}
 PLACEHOLDER_ASSESSOR = "Assessor to be appointed"
 
 
@@ -43,9 +35,10 @@ def _slug(name: str) -> str:
 
 
 def scaffold(rules: RulePack, *, alliance: str, gate: str, today: dt.date | None = None) -> dict[str, str]:
-    """File name -> YAML text of a new pack for `gate`: manifest, claim stubs, empty register and facts."""
+    """File name -> YAML text of a new pack for `gate` (a gate of the policy): manifest, claim stubs,
+    empty register and facts. The manifest's phase is the one an alliance asks for that gate in."""
     today = today or dt.date.today()
-    phase = GATE_PHASE[gate]
+    phase = rules.policy.gates[gate].asked_in
     manifest = "\n".join([
         "# Evidence pack manifest: who the alliance is and who assessed it (evidence_schema/manifest.schema.json).",
         "schema_version: 1",

@@ -18,7 +18,8 @@ from typing import Any
 
 import yaml
 
-from gatekeeper.model import NEXT_GATE, Outcome, RulePack
+from gatekeeper.evaluation.kinds import evidence, fact
+from gatekeeper.model import Outcome, RulePack
 
 EVIDENCE_KINDS = (
     "agreement", "assessment_record", "business_case", "communication", "decision_record", "interview_record",
@@ -102,7 +103,7 @@ def _facts(b: _Builder, quality: float) -> dict[str, Any]:
             entry["evidence"] = first
     for outcome in b.rules.outcomes.values():
         for req in outcome.requirements:
-            if req.kind == "fact" and req.spec["path"].startswith("suitability."):
+            if req.kind == fact.ID and req.spec["path"].startswith("suitability."):
                 key = req.spec["path"].split(".")[1]
                 facts["suitability"][key] = {"applies": bool(req.spec["expect"])}
     if b.rng.random() > quality:
@@ -141,7 +142,7 @@ def _satisfy(b: _Builder, outcome: Outcome, defect: str | None) -> list[str]:
     """Evidence items that meet (or, with a defect, fail) the outcome's evidence requirements."""
     refs: list[str] = []
     for req in outcome.requirements:
-        if req.kind != "evidence":
+        if req.kind != evidence.ID:
             continue
         spec = req.spec
         kind = spec["of"][0]
@@ -169,7 +170,10 @@ def synthesize(rules: RulePack, *, alliance_id: str, phase: str, as_of: dt.date,
     rng = random.Random(seed)
     extra_rng = random.Random(f"{seed}:extras")
     b = _Builder(rules, alliance_id=alliance_id, phase=phase, as_of=as_of, rng=rng, near_expiry=near_expiry, extra_rng=extra_rng)
-    gate = rules.policy.gates[NEXT_GATE[phase]]
+    next_gate = rules.policy.next_gate(phase)
+    if next_gate is None:
+        raise ValueError(f"the policy has no gate that leaves {phase}")
+    gate = rules.policy.gates[next_gate]
     phases = gate.evaluates + (("suitability",) if phase == "deciding" else ())  # a deciding pack answers the pre-gate too
     scope = rules.in_phases(phases)
     facts = _facts(b, quality)

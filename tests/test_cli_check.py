@@ -72,7 +72,7 @@ def test_the_same_inputs_give_byte_identical_reports(packs) -> None:
     [
         (("--format", "pdf"), "unknown format 'pdf'"),
         (("--format", "json", "--format", "text"), "only one format can go to standard output"),
-        (("--gate", "launch"), "'launch' is not one of"),
+        (("--gate", "launch"), "unknown gate 'launch'; the policy's gates: suitability, creating, delivering, sustaining, review"),
         (("--as-of", "2026-02-30"), "'2026-02-30' does not match the format"),
     ],
 )

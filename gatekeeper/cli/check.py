@@ -12,14 +12,16 @@ from gatekeeper import api
 from gatekeeper.cli.as_of import AS_OF
 from gatekeeper.cli.common import EXIT_FAIL, EXIT_PASS, guarded
 from gatekeeper.cli.outputs import emit, format_option, targets
-from gatekeeper.model import GATES
 from gatekeeper.problems import UsageError
 from gatekeeper.reporters import RenderOptions
 from gatekeeper.reporters.explain import EXPLAIN, Explanation
 from gatekeeper.reporters.gate import GATE
 
 pack_argument = click.argument("pack", type=click.Path(path_type=Path))
-gate_option = click.option("--gate", type=click.Choice(GATES), help="The gate (default: the next gate after the pack's phase).")
+gate_option = click.option(
+    "--gate", metavar="GATE",
+    help="The gate, one the policy or profile defines (default: the next gate after the pack's phase).",
+)
 as_of_option = click.option(
     "--as-of", "as_of", type=AS_OF,
     help="Evaluate as of this date (YYYY-MM-DD; default today): freshness, waivers, due dates.",
@@ -43,8 +45,7 @@ def check(pack: Path, gate: str | None, as_of: dt.datetime | None, profile: Path
     Exit 0 when the gate passes, 1 when it fails, 3 when it cannot be evaluated.
     """
     wanted = targets(GATE, formats)
-    result = api.check(pack, gate=gate, as_of=as_of.date() if as_of else None, profile=profile,
-                       chart=any(name == "html" for name, _ in wanted))
+    result = api.check(pack, gate=gate, as_of=as_of.date() if as_of else None, profile=profile)
     emit(GATE, result, wanted)
     sys.exit(EXIT_PASS if result.passed else EXIT_FAIL)
 
@@ -58,7 +59,7 @@ def check(pack: Path, gate: str | None, as_of: dt.datetime | None, profile: Path
 @guarded
 def explain(pack: Path, outcome_id: str, gate: str | None, as_of: dt.datetime | None, profile: Path | None) -> None:
     """The full reasoning for one outcome of PACK, requirement by requirement."""
-    result = api.check(pack, gate=gate, as_of=as_of.date() if as_of else None, profile=profile, chart=False)
+    result = api.check(pack, gate=gate, as_of=as_of.date() if as_of else None, profile=profile)
     wanted = outcome_id.upper()
     try:
         outcome = result.outcome(wanted)

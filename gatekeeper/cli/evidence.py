@@ -9,7 +9,6 @@ import click
 
 from gatekeeper import api
 from gatekeeper.cli.common import EXIT_INVALID, guarded
-from gatekeeper.model import GATES
 from gatekeeper.problems import InputError, UsageError
 from gatekeeper.reporters._common.text import terminal
 from gatekeeper.scaffold import scaffold, write_scaffold
@@ -46,7 +45,7 @@ def validate(pack: Path, profile: Path | None) -> None:
 @click.command()
 @click.argument("pack", type=click.Path(path_type=Path))
 @click.option("--alliance", required=True, help="The alliance's name.")
-@click.option("--gate", required=True, type=click.Choice(GATES), help="The gate the pack is being prepared for.")
+@click.option("--gate", required=True, metavar="GATE", help="The gate the pack is being prepared for (one the policy defines).")
 @guarded
 def init(pack: Path, alliance: str, gate: str) -> None:
     """Scaffold an evidence pack in folder PACK for the outcomes GATE evaluates.
@@ -56,6 +55,7 @@ def init(pack: Path, alliance: str, gate: str) -> None:
     if pack.exists() and (not pack.is_dir() or any(pack.iterdir())):
         raise UsageError(f"{pack} already exists and is not an empty folder")
     rules = api.rules()
+    api.require_gate(rules, gate)
     files = scaffold(rules, alliance=alliance, gate=gate)
     write_scaffold(files, pack)
     _, loaded = api.load(pack)  # the scaffold validates as soon as it is written

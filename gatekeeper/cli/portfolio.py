@@ -12,13 +12,13 @@ import click
 from gatekeeper.cli.as_of import AS_OF
 from gatekeeper.cli.common import guarded
 from gatekeeper.cli.outputs import emit, format_option, targets
-from gatekeeper.model import GATES
 from gatekeeper.reporters.portfolio import PORTFOLIO
 
 
 @click.command()
 @click.argument("folders", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--gate", type=click.Choice(GATES), help="Evaluate every alliance at this gate (default: each one's next gate).")
+@click.option("--gate", metavar="GATE",
+              help="Evaluate every alliance at this gate, one the policy or profile defines (default: each one's next gate).")
 @click.option("--as-of", "as_of", type=AS_OF,
               help="Evaluate as of this date (YYYY-MM-DD; default today): freshness, waivers, due dates, expiry.")
 @click.option("--profile", type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -42,6 +42,10 @@ def portfolio(folders: tuple[Path, ...], gate: str | None, as_of: dt.datetime | 
     from gatekeeper.portfolio import review
 
     wanted = targets(PORTFOLIO, formats)
+    if gate is not None:
+        from gatekeeper import api
+
+        api.require_gate(api.rules(profile), gate)
     started = time.monotonic()
     interactive = sys.stderr.isatty()
     bar = None

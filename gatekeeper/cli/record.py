@@ -12,14 +12,13 @@ from gatekeeper.cli.check import as_of_option, pack_argument, profile_option
 from gatekeeper.cli.common import guarded
 from gatekeeper.ledger import open_ledger
 from gatekeeper.ledger.entry import decision_entry, entry_key
-from gatekeeper.model import GATES
 from gatekeeper.problems import UsageError
 from gatekeeper.reporters._common.text import terminal
 
 
 @click.command()
 @pack_argument
-@click.option("--gate", required=True, type=click.Choice(GATES), help="The gate decided.")
+@click.option("--gate", required=True, metavar="GATE", help="The gate decided (one the policy or profile defines).")
 @click.option("--decision", required=True, type=click.Choice(["pass", "fail"]), help="The decision taken.")
 @click.option("--by", "by", required=True, help="Who took the decision.")
 @click.option("--role", required=True, help="In what role (e.g. Sponsor, Client Board).")
@@ -31,7 +30,7 @@ from gatekeeper.reporters._common.text import terminal
 def record(pack: Path, gate: str, decision: str, by: str, role: str, note: str | None, as_of: dt.datetime | None,
            profile: Path | None, ledger_url: str | None) -> None:
     """Evaluate GATE for PACK and record the decision: nothing is written if the evaluation fails."""
-    result = api.check(pack, gate=gate, as_of=as_of.date() if as_of else None, profile=profile, chart=False)
+    result = api.check(pack, gate=gate, as_of=as_of.date() if as_of else None, profile=profile)
     if decision != result.decision and not (note and note.strip()):
         raise UsageError(
             f"the computed result is {result.decision}; recording {decision} needs --note with the reason"

@@ -8,7 +8,7 @@ import click
 
 from gatekeeper import api
 from gatekeeper.cli.common import EXIT_INVALID, guarded
-from gatekeeper.evaluation.requirements import describe
+from gatekeeper.evaluation.kinds import describe, describe_items
 from gatekeeper.loading.rules import load_rule_pack
 from gatekeeper.model import PHASE_CODES, THEME_CODES, THEMES
 from gatekeeper.problems import InputError
@@ -71,9 +71,7 @@ def show(outcome_id: str, profile: Path | None) -> None:
     lines += ["", "What evidence satisfies it (all of):"]
     lines += [f"  {r.index}. {describe(r, pack.checklists)}" for r in outcome.requirements]
     for req in outcome.requirements:
-        if req.kind == "checklist":
-            checklist = pack.checklists[req.spec["checklist"]]
-            lines += [f"     {item.id} {item.text}" for item in checklist.items]
+        lines += [f"     {line}" for line in describe_items(req, pack.checklists)]
     if outcome.allow_not_applicable:
         lines.append("May be claimed not applicable, with a justification.")
     if cell.guidance:

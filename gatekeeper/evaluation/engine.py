@@ -1,5 +1,9 @@
 """Drive the durable-rules C engine synchronously: compiled rulesets in, firings out, no threads, no I/O.
 
+Each ruleset is given the observations its requirements' kinds build for them (the engine calls
+them facts; gatekeeper.evaluation.observations), so states stay small and cells never see each
+other's observations.
+
 The engine's measured hazards (shared/notes/durable-rules.md) shape this module:
 - the C module is used directly: `durable.engine.Host` starts timer threads and swallows errors;
 - every fact gets an explicit id whose 32-bit FNV-1 hash is unique within its state, because the
@@ -23,9 +27,9 @@ from typing import Any
 
 import durable_rules_engine as dre
 
-from gatekeeper.evaluation.facts import FactKeys, keys_for
-from gatekeeper.evaluation.requirements import KINDS, Firing
-from gatekeeper.model import Outcome, RulePack
+from gatekeeper.evaluation.kinds import KINDS, Context, Firing
+from gatekeeper.evaluation.observations import Observation
+from gatekeeper.model import Outcome, Requirement, RulePack
 
 MAX_RULES_PER_RULESET = 240
 ENGINE_HANG_AT = 512  # sibling tests under one node (shared/notes/durable-rules.md)
@@ -35,7 +39,7 @@ _ids = itertools.count()
 
 
 class EngineError(Exception):
-    """The engine refused a ruleset or a batch of facts."""
+    """The engine refused a ruleset or a batch of observations."""
 
 
 def fnv1_32(text: str) -> int:
@@ -48,12 +52,12 @@ def fnv1_32(text: str) -> int:
 
 @dataclass(frozen=True)
 class Ruleset:
-    """One compiled durable-rules ruleset and the outcomes and facts it covers."""
+    """One compiled durable-rules ruleset, the outcomes it covers and their requirements by kind."""
 
     name: str
     handle: int
     outcome_ids: tuple[str, ...]
-    keys: FactKeys
+    requirements: Mapping[str, tuple[Requirement, ...]]  # kind id -> requirements, in pack order
     rule_count: int
 
 
@@ -99,56 +103,54 @@ def compile_pack(rules: RulePack, outcome_ids: Sequence[str]) -> CompiledPack:
             handle = dre.create_ruleset(name, json.dumps(definition, ensure_ascii=False))
         except Exception as error:  # the C module raises bare Exceptions with a code
             raise EngineError(f"the engine refused the rules of {chunk[0].cell}: {error}") from error
-        rulesets.append(Ruleset(name, handle, tuple(o.id for o in chunk), keys_for(chunk), len(definition)))
+        rulesets.append(Ruleset(name, handle, tuple(o.id for o in chunk), _by_kind(chunk), len(definition)))
     compiled = CompiledPack(tuple(rulesets))
     _compiled[key] = compiled
     return compiled
 
 
-def _select(facts: Sequence[Mapping[str, Any]], ruleset: Ruleset) -> list[Mapping[str, Any]]:
-    """The facts a ruleset can match: fewer facts, smaller states, and no cross-cell noise."""
-    keys = ruleset.keys
-    cited = {f["item"] for f in facts if f["t"] == "item" and f["outcome"] in keys.outcomes}
-    chosen = []
-    for fact in facts:
-        t = fact["t"]
-        if (
-            (t == "item" and fact["outcome"] in keys.outcomes)
-            or (t == "approval" and fact["item"] in cited)
-            or (t == "fact" and fact["path"] in keys.fact_paths)
-            or (t == "survey" and fact["survey"] in keys.surveys)
-            or (t == "check" and fact["checklist"] in keys.checklists)
-            or (t == "commercial" and fact["check"] in keys.commercial_checks)
-        ):
-            chosen.append(fact)
-    return chosen
+def _by_kind(outcomes: Sequence[Outcome]) -> dict[str, tuple[Requirement, ...]]:
+    grouped: dict[str, list[Requirement]] = {}
+    for outcome in outcomes:
+        for req in outcome.requirements:
+            grouped.setdefault(req.kind, []).append(req)
+    return {kind: tuple(reqs) for kind, reqs in grouped.items()}
 
 
-def _with_ids(facts: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    """Give each fact an id and the state id, skipping ids whose 32-bit hash is already taken."""
+def observe(ruleset: Ruleset, ctx: Context) -> list[Observation]:
+    """The observations a ruleset can match, each once (two kinds may observe the same facts.yml path)."""
+    unique: dict[str, Observation] = {}
+    for kind, reqs in ruleset.requirements.items():
+        for observation in KINDS[kind].observations(reqs, ctx):
+            unique.setdefault(json.dumps(observation, sort_keys=True), observation)
+    return [unique[key] for key in sorted(unique)]
+
+
+def _with_ids(observations: Sequence[Observation]) -> list[dict[str, Any]]:
+    """Give each observation an id and the state id, skipping ids whose 32-bit hash is already taken."""
     taken: set[int] = set()
     out: list[dict[str, Any]] = []
     counter = itertools.count(1)
-    for fact in [{"t": "sentinel"}, *facts]:
+    for observation in [{"t": "sentinel"}, *observations]:
         while True:
             fid = f"f{next(counter)}"
             h = fnv1_32(fid)
             if h not in taken:
                 taken.add(h)
                 break
-        out.append({"sid": _STATE_ID, "id": fid, **fact})
+        out.append({"sid": _STATE_ID, "id": fid, **observation})
     return out
 
 
-def run(compiled: CompiledPack, facts: Sequence[Mapping[str, Any]]) -> dict[str, list[Firing] | EngineError]:
-    """Assert the facts into each ruleset in one canonical batch and collect every firing.
+def run(compiled: CompiledPack, ctx: Context) -> dict[str, list[Firing] | EngineError]:
+    """Assert each ruleset's observations in one canonical batch and collect every firing.
 
     Returns, per outcome id, its firings, or the EngineError that stopped its ruleset.
     """
     results: dict[str, list[Firing] | EngineError] = {}
     for ruleset in compiled.rulesets:
         try:
-            firings = _run_one(ruleset, _select(facts, ruleset))
+            firings = _run_one(ruleset, observe(ruleset, ctx))
         except EngineError as error:
             for outcome_id in ruleset.outcome_ids:
                 results[outcome_id] = error
@@ -160,8 +162,8 @@ def run(compiled: CompiledPack, facts: Sequence[Mapping[str, Any]]) -> dict[str,
     return results
 
 
-def _run_one(ruleset: Ruleset, facts: Sequence[Mapping[str, Any]]) -> list[Firing]:
-    batch = _with_ids(sorted(facts, key=lambda f: json.dumps(f, sort_keys=True)))
+def _run_one(ruleset: Ruleset, observations: Sequence[Observation]) -> list[Firing]:
+    batch = _with_ids(observations)  # already in canonical order
     firings: list[Firing] = []
     fired_sentinel = False
     try:
@@ -183,7 +185,7 @@ def _run_one(ruleset: Ruleset, facts: Sequence[Mapping[str, Any]]) -> list[Firin
     if not fired_sentinel:  # deleting a state where nothing fired would crash the process
         raise EngineError("the engine did not fire its sentinel rule; the state is left in place")
     dre.delete_state(ruleset.handle, _STATE_ID)
-    return sorted(firings, key=lambda f: (f.rule, json.dumps(f.facts, sort_keys=True)))
+    return sorted(firings, key=lambda f: (f.rule, json.dumps(f.matched, sort_keys=True)))
 
 
 def _strip(fact: Mapping[str, Any]) -> dict[str, Any]:

@@ -8,36 +8,37 @@ from dataclasses import replace
 from typing import Any
 
 from gatekeeper.evaluation import engine
-from gatekeeper.evaluation.facts import build_facts
-from gatekeeper.evaluation.requirements import KINDS, Context, Firing
-from gatekeeper.model import NEXT_GATE, STATUSES, EvidencePack, Gate, Outcome, RulePack
+from gatekeeper.evaluation.kinds import KINDS, Context, Firing
+from gatekeeper.evaluation.waivers import current_waiver
+from gatekeeper.model import ClaimStatus, EvidencePack, Gate, Outcome, Policy, Requirement, RulePack
 from gatekeeper.problems import InputError, Problem
 from gatekeeper.result import (
+    SETTLED,
+    SEVERITY,
     ConditionResult,
+    ConditionState,
+    Decision,
     GateResult,
     OutcomeResult,
     RequirementResult,
+    Status,
     ThemeSummary,
+    Verdict,
 )
 
-# Statuses that count as "in place" for a critical outcome and close a condition.
-SETTLED = ("met", "waived", "not_applicable")
-# Worst first, for the grid: the worst status of a cell is the one shown.
-SEVERITY = ("error", "not_met", "unevidenced", "stale", "waived", "not_applicable", "met")
 
-
-def default_gate(pack: EvidencePack) -> str:
-    """Without --gate, the next gate after the pack's current phase."""
-    return NEXT_GATE[pack.phase]
+def default_gate(rules: RulePack, pack: EvidencePack) -> str:
+    """Without --gate, the next gate after the pack's current phase: the policy's gate that leaves it."""
+    name = rules.policy.next_gate(pack.phase)
+    if name is None:
+        raise InputError(Problem("rules/policy.yml", 0, 0, f"the policy defines no gate that leaves {pack.phase}"))
+    return name
 
 
 def evaluate(rules: RulePack, pack: EvidencePack, *, gate: str | None = None, as_of: dt.date,
-             document_problems: Sequence[Problem] = (), chart: bool = True) -> GateResult:
-    """Evaluate `gate` for `pack` as of one date, and decide it.
-
-    `chart=False` leaves out the commercial chart (an SVG only the HTML report shows).
-    """
-    gate_name = gate or default_gate(pack)
+             document_problems: Sequence[Problem] = ()) -> GateResult:
+    """Evaluate `gate` for `pack` as of one date, and decide it."""
+    gate_name = gate or default_gate(rules, pack)
     if gate_name not in rules.policy.gates:
         raise InputError(Problem("rules/policy.yml", 0, 0, f"the policy defines no gate {gate_name!r}"))
     spec = rules.policy.gates[gate_name]
@@ -45,17 +46,20 @@ def evaluate(rules: RulePack, pack: EvidencePack, *, gate: str | None = None, as
     if not scope:  # a gate that evaluated nothing is an error, never a pass
         raise InputError(Problem("rules/policy.yml", 0, 0, f"gate {gate_name!r} has no outcomes in scope"))
 
-    commercial, chart_svg = _commercial(pack, scope, chart=chart)
-    facts = build_facts(pack, scope, as_of=as_of, commercial_results={k: v.passed for k, v in commercial.items()})
+    in_scope: dict[str, list[Requirement]] = {kind: [] for kind in KINDS}
+    for outcome in scope:
+        for req in outcome.requirements:
+            in_scope[req.kind].append(req)
+    prepared = {kind: KINDS[kind].prepare(reqs, pack) for kind, reqs in in_scope.items()}
+    ctx = Context(pack=pack, as_of=as_of, checklists=rules.checklists, prepared=prepared)
     compiled = engine.compile_pack(rules, [o.id for o in scope])
-    firings = engine.run(compiled, facts)
-    ctx = Context(pack=pack, as_of=as_of, checklists=rules.checklists, commercial=commercial)
+    firings = engine.run(compiled, ctx)
 
     judged = [_judge_outcome(o, firings[o.id], ctx, rules) for o in scope]
     statuses = {o.id: o.status for o in judged}
     carried = _carried(pack, statuses, as_of)
     cells, floor_failures = _cells(judged, rules, spec)
-    overdue = [c for c in carried if c.state == "overdue"]
+    overdue = [c for c in carried if c.state == ConditionState.OVERDUE]
 
     reasons: list[str] = []
     critical_blockers = [o.id for o in judged if o.critical and o.status not in SETTLED]
@@ -70,15 +74,18 @@ def evaluate(rules: RulePack, pack: EvidencePack, *, gate: str | None = None, as
         floor_blockers += [o.id for o in judged if o.cell == cell.cell and not o.critical and o.status not in SETTLED]
     if overdue and rules.policy.overdue_conditions == "fail":
         reasons.append(f"{len(overdue)} condition(s) from the previous gate overdue: {', '.join(c.outcome for c in overdue)}")
-    decision = "fail" if reasons else "pass"
+    decision = Decision.FAIL if reasons else Decision.PASS
     blocking = [*critical_blockers, *floor_blockers]
     if rules.policy.overdue_conditions == "fail":
         blocking += [c.outcome for c in overdue if c.outcome not in blocking]
-    if decision == "pass":
+    if decision == Decision.PASS:
         reasons.append("every critical outcome in scope is in place and every theme is at or above its floor")
 
     outcomes = tuple(_mark_blocking(o, set(blocking)) for o in judged)
-    conditions_set = _conditions_set(outcomes, pack, rules, as_of) if decision == "pass" else ()
+    conditions_set = _conditions_set(outcomes, pack, rules, as_of) if decision == Decision.PASS else ()
+    exhibits: dict[str, Any] = {}
+    for kind, data in prepared.items():
+        exhibits.update(KINDS[kind].exhibits(data))
     return GateResult(
         alliance_id=pack.alliance_id, alliance_name=pack.alliance_name, client=pack.client, phase=pack.phase,
         gate=gate_name, gate_title=spec.title, leaves=spec.leaves, evaluates=spec.evaluates, as_of=as_of,
@@ -89,31 +96,15 @@ def evaluate(rules: RulePack, pack: EvidencePack, *, gate: str | None = None, as
         profile_name=rules.profile_name, profile_digest=rules.profile_digest,
         evidence_files=tuple(sorted(pack.files.items())),
         document_problems=tuple(str(p) for p in document_problems),
-        commercial_chart_svg=chart_svg,
+        **exhibits,
     )
-
-
-def _commercial(pack: EvidencePack, scope: Sequence[Outcome], *, chart: bool) -> tuple[dict[str, Any], str | None]:
-    """Run the commercial checks the scope needs, once, on the pack's commercial model."""
-    names = sorted({r.spec["check"] for o in scope for r in o.requirements if r.kind == "commercial"})
-    if not names or pack.commercial is None:
-        return {}, None
-    from gatekeeper.commercial.checks import CHECKS
-
-    checks = {name: CHECKS[name].run(pack.commercial) for name in names}
-    if not chart:
-        return checks, None
-    from gatekeeper.commercial.chart import svg
-    from gatekeeper.commercial.simulate import simulate
-
-    return checks, svg(simulate(pack.commercial))
 
 
 def _judge_outcome(outcome: Outcome, firings: list[Firing] | engine.EngineError, ctx: Context, rules: RulePack) -> OutcomeResult:
     claim = ctx.pack.claims.get(outcome.id)
     if isinstance(firings, engine.EngineError):
         results = tuple(
-            RequirementResult(r.ref, r.kind, KINDS[r.kind].needs(r.spec, ctx.checklists), "error", str(firings),
+            RequirementResult(r.ref, r.kind, KINDS[r.kind].describe(r.spec, ctx.checklists), Verdict.ERROR, str(firings),
                               "Report this to the rule pack's maintainers.")
             for r in outcome.requirements
         )
@@ -133,43 +124,43 @@ def _judge_outcome(outcome: Outcome, firings: list[Firing] | engine.EngineError,
 
 
 def _status(outcome: Outcome, claim: Any, results: Sequence[RequirementResult], ctx: Context,
-            rules: RulePack) -> tuple[str, list[str], str | None]:
+            rules: RulePack) -> tuple[Status, list[str], str | None]:
     """The one status of an outcome, the reasons for it, and what would make it met."""
     policy = rules.policy
-    unmet = [r for r in results if r.status != "satisfied"]
+    unmet = [r for r in results if r.status != Verdict.SATISFIED]
     if claim is None:
-        status, reasons = "unevidenced", ["no claim has been made for this outcome"]
+        status, reasons = Status.UNEVIDENCED, ["no claim has been made for this outcome"]
         fix = "Assess the outcome and record a claim in claims.yml with the evidence it needs: " + "; ".join(r.needs for r in results) + "."
-    elif claim.status == "not_applicable":
+    elif claim.status == ClaimStatus.NOT_APPLICABLE:
         if outcome.allow_not_applicable:
-            return "not_applicable", [f"claimed not applicable: {claim.justification}"], None
-        status, reasons = "not_met", ["claimed not applicable, but the Code does not allow this outcome to be set aside"]
+            return Status.NOT_APPLICABLE, [f"claimed not applicable: {claim.justification}"], None
+        status, reasons = Status.NOT_MET, ["claimed not applicable, but the Code does not allow this outcome to be set aside"]
         fix = "Meet the outcome; only outcomes the Code makes conditional (\"where appropriate\") can be not applicable."
-    elif claim.status in ("not_met", "partly_met"):
-        status = "not_met"
+    elif claim.status in (ClaimStatus.NOT_MET, ClaimStatus.PARTLY_MET):
+        status = Status.NOT_MET
         reasons = [f"claimed {claim.status.replace('_', ' ')} by {claim.assessed_by} ({claim.method.replace('_', ' ')}, {claim.date})"]
         reasons += [f"{r.ref}: {r.detail}" for r in unmet]
         fix = _first_fix(claim, unmet) or "Close the gap the assessment found and re-assess the outcome."
-    elif any(r.status == "error" for r in results):
-        status, reasons, fix = "error", [f"{r.ref}: {r.detail}" for r in results if r.status == "error"], None
-    elif any(r.status == "failed" for r in results):
-        status, reasons, fix = "not_met", [f"{r.ref}: {r.detail}" for r in unmet], _first_fix(claim, unmet)
-    elif any(r.status == "missing" for r in results):
-        status, reasons, fix = "unevidenced", [f"{r.ref}: {r.detail}" for r in unmet], _first_fix(claim, unmet)
+    elif any(r.status == Verdict.ERROR for r in results):
+        status, reasons, fix = Status.ERROR, [f"{r.ref}: {r.detail}" for r in results if r.status == Verdict.ERROR], None
+    elif any(r.status == Verdict.FAILED for r in results):
+        status, reasons, fix = Status.NOT_MET, [f"{r.ref}: {r.detail}" for r in unmet], _first_fix(claim, unmet)
+    elif any(r.status == Verdict.MISSING for r in results):
+        status, reasons, fix = Status.UNEVIDENCED, [f"{r.ref}: {r.detail}" for r in unmet], _first_fix(claim, unmet)
     elif unmet:
-        status, reasons, fix = "stale", [f"{r.ref}: {r.detail}" for r in unmet], _first_fix(claim, unmet)
+        status, reasons, fix = Status.STALE, [f"{r.ref}: {r.detail}" for r in unmet], _first_fix(claim, unmet)
     elif outcome.critical and claim.self_assessed and not policy.self_assessment_meets_critical:
-        status = "not_met"
+        status = Status.NOT_MET
         reasons = [f"self-assessed: {claim.assessed_by} is on the alliance roster, and a critical outcome needs an assessor independent of the alliance"]
         fix = "Have the outcome assessed by an assessor not directly involved in the alliance, as the Code advises."
     else:
         reasons = ["every requirement is satisfied"]
         if claim.self_assessed:
             reasons.append(f"self-assessed by {claim.assessed_by} (on the alliance roster)")
-        return "met", reasons, None
+        return Status.MET, reasons, None
     waiver_status, waiver_reason = _waiver(outcome, ctx, policy)
     if waiver_status:
-        return "waived", [waiver_reason, *reasons], None
+        return Status.WAIVED, [waiver_reason, *reasons], None
     if waiver_reason:
         reasons.append(waiver_reason)
     return status, reasons, fix
@@ -180,12 +171,11 @@ def _first_fix(claim: Any, unmet: Sequence[RequirementResult]) -> str | None:
     return " ".join(fixes) if fixes else None
 
 
-def _waiver(outcome: Outcome, ctx: Context, policy: Any) -> tuple[bool, str | None]:
-    """(valid, words): the newest waiver for the outcome, judged as of the evaluation date."""
-    waivers = sorted((w for w in ctx.pack.waivers if w.outcome == outcome.id), key=lambda w: (w.granted, w.expires))
-    if not waivers:
+def _waiver(outcome: Outcome, ctx: Context, policy: Policy) -> tuple[bool, str | None]:
+    """(valid, words): the outcome's current waiver, judged as of the evaluation date."""
+    w = current_waiver(ctx.pack.waivers, outcome.id)
+    if w is None:
         return False, None
-    w = waivers[-1]
     who = f"{w.approver_name} ({w.approver_role})"
     if outcome.critical and not policy.critical_waivable:
         return False, f"waiver by {who} not valid: the policy does not allow a critical outcome to be waived"
@@ -198,13 +188,13 @@ def _waiver(outcome: Outcome, ctx: Context, policy: Any) -> tuple[bool, str | No
     return True, f"waived by {who} until {w.expires}: {w.justification}"
 
 
-def _carried(pack: EvidencePack, statuses: Mapping[str, str], as_of: dt.date) -> list[ConditionResult]:
+def _carried(pack: EvidencePack, statuses: Mapping[str, Status], as_of: dt.date) -> list[ConditionResult]:
     out = []
     for c in sorted(pack.conditions, key=lambda c: (c.due, c.outcome)):
         if c.outcome not in statuses:  # outside this gate's scope: nothing to judge it by
             continue
         status = statuses[c.outcome]
-        state = "closed" if status in SETTLED else ("overdue" if c.due < as_of else "open")
+        state = ConditionState.CLOSED if status in SETTLED else (ConditionState.OVERDUE if c.due < as_of else ConditionState.OPEN)
         out.append(ConditionResult(outcome=c.outcome, owner=c.owner, due=c.due, state=state, note=c.note))
     return out
 
@@ -215,9 +205,9 @@ def _cells(judged: Sequence[OutcomeResult], rules: RulePack, gate: Gate) -> tupl
         members = [o for o in judged if o.cell == code]
         if not members:
             continue
-        counts = tuple((s, sum(1 for o in members if o.status == s)) for s in STATUSES)
-        noncritical = [o for o in members if not o.critical and o.status not in ("waived", "not_applicable")]
-        met = sum(1 for o in noncritical if o.status == "met")
+        counts = tuple((s, sum(1 for o in members if o.status == s)) for s in Status)
+        noncritical = [o for o in members if not o.critical and o.status not in (Status.WAIVED, Status.NOT_APPLICABLE)]
+        met = sum(1 for o in noncritical if o.status == Status.MET)
         floor = rules.policy.floor(cell.phase, cell.theme) if cell.phase == gate.leaves else None
         below = floor is not None and bool(noncritical) and met < floor * len(noncritical)
         summary = ThemeSummary(
@@ -249,5 +239,5 @@ def _conditions_set(outcomes: Sequence[OutcomeResult], pack: EvidencePack, rules
         action = min(claim.actions, key=lambda a: a.due) if claim and claim.actions else None
         owner = action.owner if action else (pack.owner or "the alliance manager")
         due = action.due if action else default_due
-        out.append(ConditionResult(outcome=o.id, owner=owner, due=due, state="new", note=action.action if action else None))
+        out.append(ConditionResult(outcome=o.id, owner=owner, due=due, state=ConditionState.NEW, note=action.action if action else None))
     return tuple(out)

@@ -15,6 +15,7 @@ from gatekeeper.model import (
     Action,
     Approval,
     Claim,
+    ClaimStatus,
     Condition,
     EvidenceItem,
     EvidencePack,
@@ -198,7 +199,7 @@ def _claims(
         if c["assessed_by"] not in known_people:
             out.at(doc, [*path, "assessed_by"], f"{c['assessed_by']!r} is neither an assessor nor on the roster in manifest.yml")
         claims[c["outcome"]] = Claim(
-            outcome=c["outcome"], status=c["status"], justification=c.get("justification"),
+            outcome=c["outcome"], status=ClaimStatus(c["status"]), justification=c.get("justification"),
             assessed_by=c["assessed_by"], method=c["method"], date=_date(c["date"]),
             evidence=tuple(c.get("evidence", ())), note=c.get("note"),
             actions=tuple(Action(a["action"], a["owner"], _date(a["due"])) for a in c.get("actions", ())),
@@ -266,6 +267,8 @@ def _conditions(doc: Document | None, rules: RulePack, out: ProblemCollector) ->
             outcome=c["outcome"], owner=c["owner"], due=_date(c["due"]), note=c.get("note"),
             source=Source(doc.path, *doc.locate(["conditions", i])),
         ))
+    if doc.data["gate"] not in rules.policy.gates:  # gates are the policy's: no schema can list them
+        out.at(doc, ["gate"], f"unknown gate {doc.data['gate']!r} (the policy's gates: {', '.join(rules.policy.gates)})")
     return doc.data["gate"], tuple(conditions)
 
 

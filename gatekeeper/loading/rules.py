@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from gatekeeper import cache
+from gatekeeper.evaluation.kinds import KINDS, References
 from gatekeeper.loading.paths import read_regular_file
 from gatekeeper.loading.schema import ProblemCollector, schema_problems
 from gatekeeper.loading.yamlstrict import MAX_BYTES, Document, load_yaml_bytes
@@ -77,42 +77,12 @@ def _facts_schema() -> dict[str, Any]:
     return json.loads((data_dir("evidence_schema") / "facts.schema.json").read_text(encoding="utf-8"))
 
 
-def fact_schema_node(path: str, schema: Mapping[str, Any] | None = None) -> Mapping[str, Any] | None:
-    """The facts-schema node a dotted fact path names, or None when the facts format has no such path."""
-    node: Mapping[str, Any] = schema if schema is not None else _facts_schema()
-    for segment in path.split("."):
-        properties = node.get("properties", {})
-        if segment in properties:
-            node = properties[segment]
-            continue
-        for pattern, child in node.get("patternProperties", {}).items():
-            if re.search(pattern, segment):
-                node = child
-                break
-        else:
-            return None
-    return node
-
-
 def _check_requirement(
-    doc: Document, path: list[str | int], spec: Mapping[str, Any], checklists: Mapping[str, Checklist],
-    facts_schema: Mapping[str, Any], out: ProblemCollector,
+    doc: Document, path: list[str | int], spec: Mapping[str, Any], refs: References, out: ProblemCollector,
 ) -> None:
-    """What a schema cannot say about a requirement: that what it names exists."""
-    from gatekeeper.commercial.checks import CHECKS
-
-    kind = spec["kind"]
-    if kind == "fact" and fact_schema_node(spec["path"], facts_schema) is None:
-        out.at(doc, [*path, "path"], f"unknown fact path {spec['path']!r} (see evidence_schema/facts.schema.json)")
-    if kind == "evidence" and "before" in spec:
-        node = fact_schema_node(spec["before"], facts_schema)
-        if node is None or node.get("format") != "date":
-            out.at(doc, [*path, "before"], f"'before' must name a date fact, not {spec['before']!r}")
-    if kind == "checklist" and spec["checklist"] not in checklists:
-        out.at(doc, [*path, "checklist"], f"unknown checklist {spec['checklist']!r} (see rules/checklists.yml)")
-    if kind == "commercial" and spec["check"] not in CHECKS:
-        known = ", ".join(sorted(CHECKS))
-        out.at(doc, [*path, "check"], f"unknown commercial check {spec['check']!r} (known: {known})")
+    """What a schema cannot say about a requirement (that what it names exists): its kind's checks."""
+    for key, message in KINDS[spec["kind"]].check(spec, refs):
+        out.at(doc, [*path, key], message)
 
 
 def _requirements(outcome_id: str, specs: Sequence[Mapping[str, Any]]) -> tuple[Requirement, ...]:
@@ -125,9 +95,10 @@ def _requirements(outcome_id: str, specs: Sequence[Mapping[str, Any]]) -> tuple[
 def _policy(data: Mapping[str, Any], override: Mapping[str, Any]) -> Policy:
     merged = {key: {**data.get(key, {}), **override.get(key, {})} for key in ("floors", "waivers", "independence", "conditions")}
     merged["floors"]["cells"] = {**data["floors"].get("cells", {}), **override.get("floors", {}).get("cells", {})}
+    # A profile may add gates, or redefine one of the policy's, by name.
     gates = {
         name: Gate(name=name, title=g["title"], leaves=g["leaves"], evaluates=tuple(g["evaluates"]))
-        for name, g in data["gates"].items()
+        for name, g in {**data["gates"], **override.get("gates", {})}.items()
     }
     return Policy(
         gates=gates,
@@ -160,6 +131,7 @@ def load_rule_pack(*, profile: Path | None = None, root: Path | None = None) -> 
     parts = [rel.encode() + b"\0" + raw for rel, raw in sources.items()]
     parts += [(data_dir("evidence_schema") / "facts.schema.json").read_bytes(), Path(__file__).read_bytes()]
     parts += [(Path(__file__).parents[1] / "model.py").read_bytes()]
+    parts += [p.read_bytes() for p in sorted((Path(__file__).parents[1] / "evaluation" / "kinds").glob("*.py"))]
     if profile is not None and profile_raw is not None:
         parts += [str(profile).encode(), profile_raw]
     name = f"rules-{cache.key(parts)}.pickle"
@@ -188,7 +160,7 @@ def _load_rule_pack(*, profile: Path | None, profile_raw: bytes | None, sources:
         )
         for name, c in checklist_doc.data["checklists"].items()
     }
-    facts_schema = _facts_schema()
+    refs = References(checklists=checklists, facts_schema=_facts_schema())
     outcomes: dict[str, Outcome] = {}
     cells: dict[str, Cell] = {}
     for doc in outcome_docs:
@@ -206,7 +178,7 @@ def _load_rule_pack(*, profile: Path | None, profile_raw: bytes | None, sources:
                 if item["id"] in outcomes:
                     out.at(doc, [*path, "id"], f"duplicate outcome id {item['id']}")
                 for ri, spec in enumerate(item["requirements"]):
-                    _check_requirement(doc, [*path, "requirements", ri], spec, checklists, facts_schema, out)
+                    _check_requirement(doc, [*path, "requirements", ri], spec, refs, out)
                 line, col = doc.locate(path)
                 outcomes[item["id"]] = Outcome(
                     id=item["id"], phase=phase, theme=theme, section=cell["section"],
@@ -235,7 +207,7 @@ def _load_rule_pack(*, profile: Path | None, profile_raw: bytes | None, sources:
         profile_name = profile_doc.data["name"]
         profile_digest = hashlib.sha256(profile_raw).hexdigest()
         policy_override = profile_doc.data.get("policy", {})
-        _apply_profile(profile_doc, outcomes, cells, checklists, facts_schema, out)
+        _apply_profile(profile_doc, outcomes, cells, refs, out)
         if out.problems:
             raise InputError(out.problems)
     return RulePack(
@@ -260,8 +232,7 @@ def _load_profile(profile: Path, raw: bytes) -> Document:
 
 
 def _apply_profile(
-    doc: Document, outcomes: dict[str, Outcome], cells: dict[str, Cell], checklists: Mapping[str, Checklist],
-    facts_schema: Mapping[str, Any], out: ProblemCollector,
+    doc: Document, outcomes: dict[str, Outcome], cells: dict[str, Cell], refs: References, out: ProblemCollector,
 ) -> None:
     """Tailor criticality and requirements, and add the organisation's own outcomes, recording each change."""
     for oi, item in enumerate(doc.data.get("outcomes", [])):
@@ -275,7 +246,7 @@ def _apply_profile(
             out.at(doc, [*path, "id"], f"duplicate outcome id {item['id']}")
             continue
         for ri, spec in enumerate(item["requirements"]):
-            _check_requirement(doc, [*path, "requirements", ri], spec, checklists, facts_schema, out)
+            _check_requirement(doc, [*path, "requirements", ri], spec, refs, out)
         cell = cells[cell_code]
         line, col = doc.locate(path)
         outcomes[item["id"]] = Outcome(
@@ -302,7 +273,7 @@ def _apply_profile(
             out.at(doc, ["requirements", outcome_id], f"unknown outcome {outcome_id}")
             continue
         for ri, spec in enumerate(specs):
-            _check_requirement(doc, ["requirements", outcome_id, ri], spec, checklists, facts_schema, out)
+            _check_requirement(doc, ["requirements", outcome_id, ri], spec, refs, out)
         old = outcomes[outcome_id]
         outcomes[outcome_id] = replace(
             old, requirements=_requirements(outcome_id, specs),

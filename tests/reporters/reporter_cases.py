@@ -4,6 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from gatekeeper.commercial.model import from_data
+from gatekeeper.commercial.simulate import Simulation, simulate
 
 from gatekeeper.model import PHASE_CODES, STATUSES, THEME_CODES
 from gatekeeper.result import (
@@ -141,7 +148,7 @@ def gate_result(
     client: str = "Network Rail",
     document_problems: Sequence[str] = (),
     self_assessed_critical: Sequence[str] = (),
-    commercial_chart_svg: str | None = None,
+    commercial_simulation: Simulation | None = None,
 ) -> GateResult:
     return GateResult(
         alliance_id="NRA-001",
@@ -168,7 +175,7 @@ def gate_result(
         profile_digest=None,
         evidence_files=(("claims.yml", DIGEST), ("register.yml", DIGEST)),
         document_problems=tuple(document_problems),
-        commercial_chart_svg=commercial_chart_svg,
+        commercial_simulation=commercial_simulation,
     )
 
 
@@ -194,7 +201,7 @@ def passing() -> GateResult:
             ConditionResult("CRE.INT.02", "Integration Lead", dt.date(2025, 6, 29), "new"),
         ],
         conditions_carried=[ConditionResult("DEC.BEH.02", "Alliance Manager", dt.date(2025, 1, 31), "closed", "met since")],
-        commercial_chart_svg=CHART_SVG,
+        commercial_simulation=commercial(),
     )
 
 
@@ -253,17 +260,18 @@ def hostile() -> GateResult:
         conditions_carried=[ConditionResult("DEC.BEH.01", HOSTILE, dt.date(2025, 1, 31), "overdue", HOSTILE)],
         document_problems=[HOSTILE],
         self_assessed_critical=["DEC.BEH.01"],
-        commercial_chart_svg=f"<svg><script>alert(1)</script><text>{HOSTILE}</text></svg>",
+        commercial_simulation=commercial(partner="<script>alert(1)</script> & \"q\""),
     )
 
 
-# A stand-in for the commercial module's pain/gain chart: the report must embed it as an image.
-CHART_SVG = (
-    '<svg xmlns="http://www.w3.org/2000/svg" width="400" height="120" viewBox="0 0 400 120">'
-    '<rect x="10" y="10" width="380" height="100" fill="#eef0f3"/>'
-    '<polyline points="10,100 200,60 390,20" fill="none" stroke="#1f4e8c" stroke-width="3"/>'
-    '<text x="20" y="30" font-size="14">Pain/gain</text></svg>'
-)
+def commercial(*, partner: str | None = None) -> Simulation:
+    """The small commercial model of the commercial tests, simulated; the report draws its chart from this."""
+    data: Any = yaml.safe_load((Path(__file__).parents[1] / "commercial" / "models" / "small.yml").read_text(encoding="utf-8"))
+    if partner is not None:
+        for party in data["parties"]:
+            if party["role"] == "partner":
+                party["name"] = partner
+    return simulate(from_data(data))
 
 
 CASES = {"passing": passing, "failing": failing, "hostile": hostile}

@@ -124,13 +124,15 @@ def test_evidence_links_stay_inside_the_pack(path: str, href: str | None) -> Non
 
 
 def test_commercial_chart_is_an_image_never_markup() -> None:
-    """The commercial chart is embedded as a data: image, so a script inside it can never run."""
+    """The commercial chart is drawn from the result's simulation and embedded as a data: image, names escaped."""
     import base64
 
     page, parsed = _parse("hostile")
     images = [a["src"] for t, a in parsed.tags if t == "img"]
     assert len(images) == 1 and images[0].startswith("data:image/svg+xml;base64,")
-    assert b"<script>alert(1)</script>" in base64.b64decode(images[0].split(",", 1)[1])
+    image = base64.b64decode(images[0].split(",", 1)[1])
+    assert image.startswith(b"<svg ") and b"&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;q&quot;" in image
+    assert b"<script" not in image
     assert "<script" not in page.lower()
     _, passing = _parse("passing")
     assert [t for t, _ in passing.tags].count("img") == 1

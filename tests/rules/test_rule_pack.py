@@ -11,7 +11,7 @@ import yaml
 from click.testing import CliRunner
 
 from gatekeeper.cli.main import main
-from gatekeeper.evaluation.requirements import KINDS
+from gatekeeper.evaluation.kinds import KINDS
 from gatekeeper.loading.rules import load_rule_pack
 from gatekeeper.model import PHASE_CODES, THEME_CODES, THEMES
 from gatekeeper.problems import InputError

@@ -103,6 +103,15 @@ def _cells(result: GateResult) -> tuple[tuple[str, tuple[OutcomeResult, ...]], .
     return tuple((cell, tuple(outcomes)) for cell, outcomes in groups.items())
 
 
+def _commercial_svg(result: GateResult) -> str | None:
+    """Figure 3.4 for the pack's commercial model, drawn from the simulation the result carries."""
+    if result.commercial_simulation is None:
+        return None
+    from gatekeeper.commercial.chart import svg
+
+    return svg(result.commercial_simulation)
+
+
 def _image(svg: str | None) -> str | None:
     # The commercial chart is embedded as an image, never as markup: inside <img> an SVG can run
     # no script and fetch nothing, whatever text it carries.
@@ -119,5 +128,5 @@ def render(result: GateResult, options: RenderOptions) -> str:
         chart=chart(result),
         chart_order=CHART_ORDER,
         cells=_cells(result),
-        commercial_image=_image(result.commercial_chart_svg),
+        commercial_image=_image(_commercial_svg(result)),
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from gatekeeper.portfolio import HORIZONS, Change, Row
+from gatekeeper.portfolio import HORIZONS, AllianceRow, Change
 
 SUMMARY_HEADERS: tuple[str, ...] = (
     "Alliance", "Name", "Phase", "Gate", "Decision", "Blocking", "Blocking outcomes", "Conditions open",
@@ -23,7 +23,7 @@ def ids(values: Sequence[str], *, limit: int | None = None) -> str:
     return ", ".join(values[:limit]) + f" (+{len(values) - limit})"
 
 
-def summary_values(row: Row) -> tuple[str | int, ...]:
+def summary_values(row: AllianceRow) -> tuple[str | int, ...]:
     """One row's summary cells, in SUMMARY_HEADERS order (numbers stay numbers for spreadsheets).
 
     A pack that could not be read has empty counts, not zeros: nothing is known about it.
@@ -38,7 +38,7 @@ def summary_values(row: Row) -> tuple[str | int, ...]:
     )
 
 
-def _problems(row: Row) -> str:
+def _problems(row: AllianceRow) -> str:
     more = row.problem_count - len(row.problems)
     return "; ".join(row.problems) + (f" (+{more} more)" if more > 0 else "")
 

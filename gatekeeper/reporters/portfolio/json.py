@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from gatekeeper.portfolio import HORIZONS, SCHEMA_VERSION, PortfolioResult, Row
+from gatekeeper.portfolio import HORIZONS, SCHEMA_VERSION, AllianceRow, PortfolioResult
 from gatekeeper.reporters._common.json import json_document
 from gatekeeper.reporters.options import RenderOptions
 
 
-def _row(row: Row) -> dict[str, Any]:
+def _row(row: AllianceRow) -> dict[str, Any]:
     return {
         "pack": row.pack, "alliance_id": row.alliance_id, "alliance_name": row.alliance_name, "client": row.client,
         "phase": row.phase, "gate": row.gate, "decision": row.decision,

@@ -1,0 +1,222 @@
+"""Requirement kind `evidence`: documents the claim cites, of accepted kinds, intact, fresh, approved, early enough.
+
+Freshness and approval are judged here once: the gate counts items by them, and the audit and the
+portfolio ask the same functions when they report stale, expiring or wrongly approved evidence.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
+
+from gatekeeper.evaluation.kinds.base import (
+    Context,
+    Firing,
+    ItemFinding,
+    References,
+    Rule,
+    all_of,
+    any_of,
+    no_exhibits,
+    no_items,
+    nothing_to_prepare,
+    plural,
+)
+from gatekeeper.evaluation.observations import Observation, fact_observation, lookup
+from gatekeeper.model import Approval, Checklist, EvidenceItem, Requirement
+from gatekeeper.result import EvidenceUse, RequirementResult, Verdict
+
+ID = "evidence"
+
+prepare = nothing_to_prepare
+describe_items = no_items
+exhibits = no_exhibits
+
+
+# --- freshness and approval: the one judgement --------------------------------------------------
+
+
+def fresh_until(spec: Mapping[str, Any], item: EvidenceItem) -> dt.date | None:
+    """The last day the item counts as fresh for this requirement, or None when age does not matter."""
+    if "max_age_days" not in spec:
+        return None
+    return item.date + dt.timedelta(days=spec["max_age_days"])
+
+
+def approvals_in_force(item: EvidenceItem, as_of: dt.date) -> tuple[Approval, ...]:
+    """The item's approvals given on or before the date: a later approval did not exist then."""
+    return tuple(a for a in item.approvals if a.date <= as_of)
+
+
+def approved(spec: Mapping[str, Any], item: EvidenceItem, as_of: dt.date) -> bool:
+    """True when the requirement asks for no approval, or one of its roles approved the item by the date."""
+    if "approved_by" not in spec:
+        return True
+    return any(a.role in spec["approved_by"] for a in approvals_in_force(item, as_of))
+
+
+# --- load time ----------------------------------------------------------------------------------
+
+
+def check(spec: Mapping[str, Any], refs: References) -> Iterator[tuple[str, str]]:
+    if "before" in spec:
+        from gatekeeper.evaluation.kinds.fact import schema_node
+
+        node = schema_node(spec["before"], refs.facts_schema)
+        if node is None or node.get("format") != "date":
+            yield "before", f"'before' must name a date fact, not {spec['before']!r}"
+
+
+# --- the engine ---------------------------------------------------------------------------------
+
+
+def observations(requirements: Sequence[Requirement], ctx: Context) -> Iterator[Observation]:
+    """Each item the claims of these outcomes cite, the approvals of those items, and the `before` dates."""
+    pack, as_of = ctx.pack, ctx.as_of
+    cited: set[str] = set()
+    for outcome in dict.fromkeys(r.outcome for r in requirements):
+        claim = pack.claims.get(outcome)
+        if claim is None:
+            continue
+        for ref in claim.evidence:
+            item = pack.register[ref]
+            cited.add(ref)
+            yield {
+                "t": "item", "outcome": outcome, "item": item.id, "kind": item.kind,
+                "intact": item.document_problem is None,
+                "age": (as_of - item.date).days, "date_ord": item.date.toordinal(),
+            }
+    for ref in sorted(cited):
+        for approval in approvals_in_force(pack.register[ref], as_of):
+            yield {"t": "approval", "item": ref, "role": approval.role}
+    for path in sorted({r.spec["before"] for r in requirements if "before" in r.spec}):
+        yield fact_observation(pack, path, as_of=as_of)
+
+
+def compile(req: Requirement) -> dict[str, Rule]:
+    spec = req.spec
+    item = [{"t": "item"}, {"outcome": req.outcome}, any_of("kind", spec["of"]), {"intact": True}, {"$gte": {"age": 0}}]
+    before: list[dict[str, Any]] = []
+    if "before" in spec:
+        before = [{"d": all_of({"t": "fact"}, {"path": spec["before"]}, {"$gt": {"date_ord": 0}})}]
+        item.append({"$lt": {"date_ord": {"d": "date_ord"}}})
+    approval = []
+    if "approved_by" in spec:
+        approval = [{"a": all_of({"t": "approval"}, {"item": {"m": "item"}}, any_of("role", spec["approved_by"]))}]
+    rules: dict[str, Rule] = {}
+    fresh = [{"$lte": {"age": spec["max_age_days"]}}] if "max_age_days" in spec else []
+    rules[f"{req.ref}:ok"] = {"all": [*before, {"m": all_of(*item, *fresh)}, *approval]}
+    if "max_age_days" in spec:
+        rules[f"{req.ref}:stale"] = {"all": [*before, {"m": all_of(*item, {"$gt": {"age": spec["max_age_days"]}})}, *approval]}
+    return rules
+
+
+# --- judging and words --------------------------------------------------------------------------
+
+
+def _roles(spec: Mapping[str, Any]) -> str:
+    return " or ".join(spec["approved_by"])
+
+
+def describe(spec: Mapping[str, Any], checklists: Mapping[str, Checklist]) -> str:
+    n = spec.get("min", 1)
+    kinds = " or ".join(k.replace("_", " ") for k in spec["of"])
+    words = f"at least {n} evidence item{'s' if n > 1 else ''} of kind {kinds}"
+    if "approved_by" in spec:
+        words += f", approved by {_roles(spec)}"
+    if "max_age_days" in spec:
+        words += f", dated within {spec['max_age_days']} days"
+    if "before" in spec:
+        words += f", dated before {spec['before']}"
+    return words
+
+
+def judge(req: Requirement, firings: Sequence[Firing], ctx: Context) -> RequirementResult:
+    spec = req.spec
+    need = spec.get("min", 1)
+    ok = sorted({f.matched["m"]["item"] for f in firings if f.variant == "ok"})
+    stale = sorted({f.matched["m"]["item"] for f in firings if f.variant == "stale"} - set(ok))
+    claim = ctx.pack.claims.get(req.outcome)
+    cited = claim.evidence if claim else ()
+    uses = tuple(_use(ref, spec, ok, stale, ctx) for ref in cited)
+    needs = describe(spec, ctx.checklists)
+    if len(ok) >= need:
+        return RequirementResult(req.ref, ID, needs, Verdict.SATISFIED, f"counted: {', '.join(ok)}", None, uses)
+    if len(ok) + len(stale) >= need:
+        return RequirementResult(
+            req.ref, ID, needs, Verdict.STALE,
+            f"out of date: {', '.join(stale)} (older than {spec['max_age_days']} days at {ctx.as_of})",
+            f"Refresh the evidence: cite a version dated within {spec['max_age_days']} days of {ctx.as_of}.", uses,
+        )
+    found = f"counted {len(ok)} of {need} needed" + (f" ({', '.join(ok)})" if ok else "")
+    refused = [f"{use.item}: {use.reason}" for use in uses if not use.counted]
+    if refused:
+        found += " [" + "; ".join(refused) + "]"
+    if not cited:
+        found = "the claim cites no evidence"
+    return RequirementResult(
+        req.ref, ID, needs, Verdict.MISSING, found,
+        f"Cite {plural(need - len(ok), 'more item')} of kind {' or '.join(spec['of'])}"
+        + (f" approved by {_roles(spec)}" if "approved_by" in spec else "")
+        + (f", dated within {spec['max_age_days']} days" if "max_age_days" in spec else "")
+        + (f", dated before {spec['before']}" if "before" in spec else "") + ", in register.yml and the claim.",
+        uses,
+    )
+
+
+def _use(ref: str, spec: Mapping[str, Any], ok: Sequence[str], stale: Sequence[str], ctx: Context) -> EvidenceUse:
+    item = ctx.pack.register[ref]
+    reason = "counted"
+    if ref not in ok:
+        if item.kind not in spec["of"]:
+            reason = f"kind {item.kind} does not show this (needs {' or '.join(spec['of'])})"
+        elif item.document_problem is not None:
+            reason = f"document {item.path}: {item.document_problem}"
+        elif item.date > ctx.as_of:
+            reason = f"dated {item.date}, after the as-of date {ctx.as_of}"
+        elif "before" in spec and not _dated_before(item.date, lookup(ctx.pack.facts, spec["before"])):
+            reason = f"dated {item.date}, not before {spec['before']} ({lookup(ctx.pack.facts, spec['before']) or 'not recorded in facts.yml'})"
+        elif not approved(spec, item, ctx.as_of):
+            roles = ", ".join(sorted({a.role for a in approvals_in_force(item, ctx.as_of)})) or "nobody"
+            reason = f"not approved by {_roles(spec)} (approved by {roles})"
+        elif ref in stale:
+            reason = f"dated {item.date}: {(ctx.as_of - item.date).days} days old, more than {spec['max_age_days']}"
+        else:
+            reason = "not counted"
+    return EvidenceUse(item=ref, title=item.title, kind=item.kind, path=item.path, counted=ref in ok, reason=reason)
+
+
+def _dated_before(date: dt.date, limit: Any) -> bool:
+    return isinstance(limit, str) and date < dt.date.fromisoformat(limit)
+
+
+# --- the audit ----------------------------------------------------------------------------------
+
+
+def _days(n: int) -> str:
+    return "1 day" if n == 1 else f"{n} days"
+
+
+def audit_item(req: Requirement, item: EvidenceItem, *, as_of: dt.date, horizon: dt.date) -> Iterator[ItemFinding]:
+    """Stale or soon stale, and approved only by roles the requirement does not accept."""
+    spec = req.spec
+    if item.kind not in spec["of"]:
+        return
+    last_fresh = fresh_until(spec, item)
+    if last_fresh is not None and item.date <= as_of:
+        limit = spec["max_age_days"]
+        first_stale = last_fresh + dt.timedelta(days=1)
+        if as_of > last_fresh:
+            yield ItemFinding("evidence-stale",
+                              f"{item.id} cited for {req.outcome} is dated {item.date}, {(as_of - item.date).days} days "
+                              f"old at {as_of}; {req.ref} allows {limit} days")
+        elif first_stale <= horizon:
+            yield ItemFinding("evidence-expiring",
+                              f"{item.id} cited for {req.outcome} is dated {item.date} and will be older than the "
+                              f"{limit} days {req.ref} allows from {first_stale} (in {_days((first_stale - as_of).days)})")
+    given = approvals_in_force(item, as_of)
+    if given and not approved(spec, item, as_of):  # no approval at all is a missing requirement, not this
+        by = ", ".join(f"{a.name} ({a.role})" for a in given)
+        yield ItemFinding("wrong-approver",
+                          f"{item.id} cited for {req.outcome} is approved by {by}; {req.ref} accepts only {_roles(spec)}")

@@ -1,0 +1,120 @@
+"""The requirement kinds: one registry, one protocol, and one judgement shared by the gate, the audit and the portfolio."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import subprocess
+import sys
+
+import pytest
+
+from gatekeeper import api
+from gatekeeper.audit import audit
+from gatekeeper.evaluation import engine
+from gatekeeper.evaluation.kinds import KINDS, Context, RequirementKind, evidence
+from gatekeeper.evaluation.waivers import current_waiver
+from gatekeeper.loading.evidence import load_pack
+from gatekeeper.model import Approval, EvidenceItem, Requirement, Source, Waiver
+from gatekeeper.result import ConditionState, Decision, Status, Verdict
+
+from .conftest import AS_OF, claim, item
+
+MEMBERS = sorted({*RequirementKind.__annotations__, *(n for n in vars(RequirementKind) if not n.startswith("_"))})
+
+
+def test_the_protocol_names_every_step_of_a_kind() -> None:
+    """What a kind provides: load checks, preparation, observations, rules, judging, words, audit, exhibits."""
+    assert MEMBERS == ["ID", "audit_item", "check", "compile", "describe", "describe_items", "exhibits", "judge",
+                       "observations", "prepare"]
+
+
+@pytest.mark.parametrize("kind_id", list(KINDS))
+def test_every_registered_kind_provides_the_whole_protocol_under_its_own_id(kind_id: str) -> None:
+    """Each registry row is a module whose ID is its key and which defines every member of RequirementKind."""
+    kind = KINDS[kind_id]
+    assert kind.ID == kind_id
+    missing = [m for m in MEMBERS if m != "ID" and not callable(getattr(kind, m, None))]
+    assert missing == []
+
+
+def _item(date: dt.date, *approvals: tuple[str, dt.date]) -> EvidenceItem:
+    return EvidenceItem(
+        id="E1", title="Plan", kind="plan", path="documents/plan.md", sha256="0" * 64, date=date, owner="A",
+        approvals=tuple(Approval("P", role, when) for role, when in approvals), source=Source("register.yml", 3, 5),
+        document_problem=None, actual_sha256=None,
+    )
+
+
+def test_evidence_freshness_is_one_judgement_for_the_gate_and_the_audit(maker, rules) -> None:
+    """An item exactly max_age_days old counts as fresh for the gate and the audit; one day older is stale for both."""
+    limit = rules.outcomes["DEL.INT.08"].requirements[0].spec["max_age_days"]
+    for age, status, finding in ((limit, Status.MET, "evidence-expiring"), (limit + 1, Status.STALE, "evidence-stale")):
+        def edit(files, _, age=age):
+            item(files, claim(files, "DEL.INT.08")["evidence"][0])["date"] = str(AS_OF - dt.timedelta(days=age))
+        root = maker.write(maker.pack("delivering"), edit)
+        loaded = load_pack(root, rules)
+        assert maker.evaluate("delivering", edit).outcome("DEL.INT.08").status == status
+        ref = claim(maker.pack("delivering").files, "DEL.INT.08")["evidence"][0]
+        found = [f for f in audit(rules, loaded, as_of=AS_OF).findings if f.outcome == "DEL.INT.08" and f.item == ref]
+        assert [f.category for f in found] == [finding], age
+
+
+def test_the_evidence_kind_names_the_last_fresh_day_and_the_approvals_in_force() -> None:
+    """fresh_until is the item's date plus max_age_days; an approval dated after the as-of date does not count."""
+    spec = {"kind": "evidence", "of": ["plan"], "max_age_days": 30, "approved_by": ["Sponsor"]}
+    plan = _item(dt.date(2026, 1, 1), ("Sponsor", dt.date(2026, 3, 1)), ("Engineer", dt.date(2026, 1, 2)))
+    assert evidence.fresh_until(spec, plan) == dt.date(2026, 1, 31)
+    assert evidence.fresh_until({"kind": "evidence", "of": ["plan"]}, plan) is None
+    assert not evidence.approved(spec, plan, dt.date(2026, 2, 1))
+    assert evidence.approved(spec, plan, dt.date(2026, 3, 1))
+    req = Requirement(outcome="DEL.INT.08", index=1, kind="evidence", spec=spec)
+    found = list(evidence.audit_item(req, plan, as_of=dt.date(2026, 2, 1), horizon=dt.date(2026, 3, 1)))
+    assert [(f.category, f.message) for f in found] == [
+        ("evidence-stale", "E1 cited for DEL.INT.08 is dated 2026-01-01, 31 days old at 2026-02-01; DEL.INT.08#1 allows 30 days"),
+        ("wrong-approver", "E1 cited for DEL.INT.08 is approved by P (Engineer); DEL.INT.08#1 accepts only Sponsor"),
+    ]
+
+
+def test_the_current_waiver_is_the_last_granted_and_of_one_day_the_last_to_expire() -> None:
+    """The gate and the audit judge the same waiver: latest grant, then latest expiry; other outcomes' waivers ignored."""
+    def waiver(outcome: str, granted: str, expires: str) -> Waiver:
+        return Waiver(outcome, "because", "Dana", "Sponsor", dt.date.fromisoformat(granted), dt.date.fromisoformat(expires),
+                      Source("waivers.yml"))
+    waivers = [waiver("A", "2026-01-01", "2026-12-31"), waiver("A", "2026-02-01", "2026-03-01"),
+               waiver("A", "2026-02-01", "2026-04-01"), waiver("B", "2026-05-01", "2026-06-01")]
+    assert current_waiver(waivers, "A") == waivers[2]
+    assert current_waiver(waivers, "C") is None
+
+
+def test_two_kinds_observing_one_facts_path_give_the_engine_one_observation(rules, maker) -> None:
+    """An evidence `before` date and a fact requirement on the same path share one observation in a ruleset."""
+    pack = load_pack(maker.write(maker.pack("deciding")), rules).pack
+    before = Requirement("X", 1, "evidence", {"kind": "evidence", "of": ["plan"], "before": "procurement.start_date"})
+    fact = Requirement("X", 2, "fact", {"kind": "fact", "path": "procurement.start_date", "expect": "present"})
+    ruleset = engine.Ruleset("r", 0, ("X",), {"evidence": (before,), "fact": (fact,)}, 0)
+    ctx = Context(pack=pack, as_of=AS_OF, checklists=rules.checklists, prepared={})
+    dated = [o for o in engine.observe(ruleset, ctx) if o["t"] == "fact"]
+    assert len(dated) == 1 and dated[0]["path"] == "procurement.start_date" and dated[0]["date_ord"] > 0
+
+
+def test_statuses_are_types_that_serialise_as_their_words() -> None:
+    """Status, Verdict, Decision and ConditionState compare and print as the strings every format already shows."""
+    assert json.dumps([Status.NOT_MET, Verdict.SATISFIED, Decision.PASS, ConditionState.OVERDUE]) == (
+        '["not_met", "satisfied", "pass", "overdue"]'
+    )
+    assert f"{Status.NOT_APPLICABLE:<16}|" == "not_applicable  |" and Status("met") is Status.MET
+
+
+def test_a_text_check_draws_no_chart_and_the_result_carries_the_simulation() -> None:
+    """Evaluation holds the commercial simulation as data; only the HTML reporter imports the chart code."""
+    code = (
+        "import datetime as dt, sys; from pathlib import Path; from gatekeeper import api; "
+        "from gatekeeper.reporters import render, RenderOptions; "
+        "r = api.check(Path('examples/northgate-rail'), as_of=dt.date(2026, 11, 1)); "
+        "render(r, 'text', options=RenderOptions(color=False)); "
+        "print(type(r.commercial_simulation).__name__, 'gatekeeper.commercial.chart' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         cwd=api.__file__.rsplit("/gatekeeper/", 1)[0])
+    assert out.stdout == "Simulation False\n"
