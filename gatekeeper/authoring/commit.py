@@ -10,7 +10,6 @@ from pathlib import Path
 
 from gatekeeper.loading.evidence import PACK_FILES, LoadedPack, load_pack
 from gatekeeper.model import RulePack
-from gatekeeper.problems import InputError
 
 
 def validate_edit(pack: Path, rules: RulePack, new_files: Mapping[str, bytes]) -> LoadedPack:

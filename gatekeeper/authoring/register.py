@@ -134,7 +134,9 @@ def load_register(pack: Path) -> Editable:
 
 def registered(editable: Editable) -> list[dict[str, str]]:
     """The register's entries as plain strings (id, path, sha256, ...), in file order."""
-    return [{key: str(value) for key, value in item.items() if key != "approvals"} for item in editable.tree["evidence"]]
+    return [
+        {key: str(value) for key, value in item.items() if key != "approvals"} for item in editable.tree["evidence"]
+    ]
 
 
 def add_entries(editable: Editable, entries: Sequence[NewEntry]) -> None:
@@ -143,8 +145,12 @@ def add_entries(editable: Editable, entries: Sequence[NewEntry]) -> None:
     ensure_block(evidence)
     for entry in entries:
         pairs = [
-            ("id", scalar(entry.id)), ("title", scalar(entry.title)), ("kind", entry.kind),
-            ("path", scalar(entry.path)), ("sha256", scalar(entry.sha256)), ("date", quoted(entry.date)),
+            ("id", scalar(entry.id)),
+            ("title", scalar(entry.title)),
+            ("kind", entry.kind),
+            ("path", scalar(entry.path)),
+            ("sha256", scalar(entry.sha256)),
+            ("date", quoted(entry.date)),
             ("owner", scalar(entry.owner)),
         ]
         if entry.approvals:
@@ -217,7 +223,7 @@ def refresh_hashes(pack: Path, editable: Editable, ids: Sequence[str]) -> list[R
     wanted = set(ids) if ids else set(known)
     changes: list[Refreshed] = []
     problems: list[Problem] = []
-    for index, item in enumerate(evidence):
+    for item in evidence:
         if str(item["id"]) not in wanted:
             continue
         sha256, why = document_hash(pack, str(item["path"]))

@@ -66,16 +66,20 @@ def load_editable(raw: bytes, *, name: str, display: str) -> Editable:
     again = editable.dump()
     if again != raw:
         line = _first_difference(raw, again)
-        raise InputError(Problem(
-            display, line, 1,
-            "cannot be edited without changing its layout from this line on (indentation or quoting "
-            "the editor cannot reproduce); make the change by hand",
-        ))
+        raise InputError(
+            Problem(
+                display,
+                line,
+                1,
+                "cannot be edited without changing its layout from this line on (indentation or quoting "
+                "the editor cannot reproduce); make the change by hand",
+            )
+        )
     return editable
 
 
 def _first_difference(a: bytes, b: bytes) -> int:
-    for number, (x, y) in enumerate(zip(a.splitlines(), b.splitlines()), start=1):
+    for number, (x, y) in enumerate(zip(a.splitlines(), b.splitlines(), strict=False), start=1):
         if x != y:
             return number
     return min(len(a.splitlines()), len(b.splitlines())) + 1
@@ -90,7 +94,9 @@ def scalar(text: str) -> Any:
     from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString
 
     if "\n" in text:
-        return LiteralScalarString(text) if text == text.strip() and "\r" not in text else DoubleQuotedScalarString(text)
+        return (
+            LiteralScalarString(text) if text == text.strip() and "\r" not in text else DoubleQuotedScalarString(text)
+        )
     value, why = resolve_plain(text)
     if why is not None or value != text or not isinstance(value, str) or _needs_quotes(text):
         return DoubleQuotedScalarString(text)
@@ -107,11 +113,7 @@ def quoted(text: str) -> Any:
 def _needs_quotes(text: str) -> bool:
     """Plain scalars that are strings but that a reader (or YAML itself) would trip on."""
     return (
-        text != text.strip()
-        or text[0] in "!&*?|>'\"%@`{}[],#-:"
-        or ": " in text
-        or " #" in text
-        or text.endswith(":")
+        text != text.strip() or text[0] in "!&*?|>'\"%@`{}[],#-:" or ": " in text or " #" in text or text.endswith(":")
     )
 
 

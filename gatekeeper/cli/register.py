@@ -47,16 +47,36 @@ def _date(value: str, what: str) -> str:
 @register.command("add")
 @pack_argument
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--kind", required=True, help="What kind of evidence the documents are (e.g. plan, minutes); see register.schema.json.")
+@click.option(
+    "--kind",
+    required=True,
+    help="What kind of evidence the documents are (e.g. plan, minutes); see register.schema.json.",
+)
 @click.option("--title", help="The title (default: the file's name). Only with one FILE.")
 @click.option("--date", "date", help="The document's date, YYYY-MM-DD (default today): freshness is measured from it.")
 @click.option("--owner", help="Who owns the document (default: the owner in manifest.yml).")
-@click.option("--id", "ident", help="The evidence id (default: the next one in the register's numbering). Only with one FILE.")
-@click.option("--approval", "approvals", multiple=True, type=(str, str, str), metavar="NAME ROLE DATE",
-              help="Who approved the document, in what role, when (repeatable).")
+@click.option(
+    "--id", "ident", help="The evidence id (default: the next one in the register's numbering). Only with one FILE."
+)
+@click.option(
+    "--approval",
+    "approvals",
+    multiple=True,
+    type=(str, str, str),
+    metavar="NAME ROLE DATE",
+    help="Who approved the document, in what role, when (repeatable).",
+)
 @guarded
-def add(pack: Path, files: tuple[Path, ...], kind: str, title: str | None, date: str | None, owner: str | None,
-        ident: str | None, approvals: tuple[tuple[str, str, str], ...]) -> None:
+def add(
+    pack: Path,
+    files: tuple[Path, ...],
+    kind: str,
+    title: str | None,
+    date: str | None,
+    owner: str | None,
+    ident: str | None,
+    approvals: tuple[tuple[str, str, str], ...],
+) -> None:
     """Register FILES (documents inside the folder PACK) in PACK's register.yml.
 
     The sha256 is computed from each file, the id follows the register's numbering, and
@@ -85,20 +105,32 @@ def add(pack: Path, files: tuple[Path, ...], kind: str, title: str | None, date:
         raise UsageError("the same file is given twice")
     for rel in relpaths:
         if rel in by_path:
-            raise UsageError(f"{rel} is already registered as {by_path[rel]}; after changing it, use `gatekeeper register refresh`")
+            raise UsageError(
+                f"{rel} is already registered as {by_path[rel]}; after changing it, use `gatekeeper register refresh`"
+            )
     if ident is not None and ident in {item["id"] for item in existing}:
         raise UsageError(f"--id {ident} is already in {editable.display}")
     ids = [ident] if ident else propose_ids([item["id"] for item in existing], len(relpaths))
     problems: list[Problem] = []
     entries: list[NewEntry] = []
-    for new_id, rel, file in zip(ids, relpaths, files):
+    for new_id, rel in zip(ids, relpaths, strict=True):
         sha256, why = document_hash(pack, rel)
         if why is not None:
             problems.append(Problem(f"{pack}/{rel}", 0, 0, why))
             continue
         assert sha256 is not None
-        entries.append(NewEntry(id=new_id, title=title or Path(rel).stem, kind=kind, path=rel, sha256=sha256,
-                                date=when, owner=owner, approvals=approved))
+        entries.append(
+            NewEntry(
+                id=new_id,
+                title=title or Path(rel).stem,
+                kind=kind,
+                path=rel,
+                sha256=sha256,
+                date=when,
+                owner=owner,
+                approvals=approved,
+            )
+        )
     if problems:
         raise InputError(problems)
     add_entries(editable, entries)

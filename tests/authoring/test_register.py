@@ -30,8 +30,20 @@ def test_a_new_pack_reaches_a_passing_creating_gate_without_a_hash_typed_by_hand
     for item in yaml.safe_load((source / "register.yml").read_text())["evidence"]:
         target = pack / item["path"]
         shutil.copyfile(source / item["path"], target)
-        args = ["register", "add", pack, target, "--kind", item["kind"], "--title", item["title"],
-                "--date", item["date"], "--owner", item["owner"]]
+        args = [
+            "register",
+            "add",
+            pack,
+            target,
+            "--kind",
+            item["kind"],
+            "--title",
+            item["title"],
+            "--date",
+            item["date"],
+            "--owner",
+            item["owner"],
+        ]
         for approval in item.get("approvals", ()):
             args += ["--approval", approval["name"], approval["role"], approval["date"]]
         code, out, err = run(*args)
@@ -70,9 +82,24 @@ def test_register_add_appends_the_entry_and_changes_nothing_else(example, tmp_pa
     before = (pack / "register.yml").read_bytes()
     document = pack / "documents" / "2026-10-01-risk-workshop.md"
     document.write_text("# Risk workshop\n")
-    code, out, err = run("register", "add", pack, document, "--kind", "minutes", "--title", "Risk workshop: 1 October",
-                         "--date", "2026-10-01", "--owner", "Gareth Lowe",
-                         "--approval", "Catherine Ashdown", "Sponsor", "2026-10-02")
+    code, out, err = run(
+        "register",
+        "add",
+        pack,
+        document,
+        "--kind",
+        "minutes",
+        "--title",
+        "Risk workshop: 1 October",
+        "--date",
+        "2026-10-01",
+        "--owner",
+        "Gareth Lowe",
+        "--approval",
+        "Catherine Ashdown",
+        "Sponsor",
+        "2026-10-02",
+    )
     assert (code, err) == (0, f"registered 1 document(s) in {pack}/register.yml\n")
     assert out == f"FW14: documents/2026-10-01-risk-workshop.md (minutes, 2026-10-01) sha256 {sha(document)}\n"
     assert (pack / "register.yml").read_bytes() == before + (
@@ -99,14 +126,23 @@ def test_register_add_to_a_new_pack_turns_the_empty_list_into_entries_and_keeps_
     (pack / "register.yml").write_text(before + "# end of register\n")
     for name in ("a.md", "b.md"):
         (pack / "documents" / name).write_text(name)
-    code, out, _ = run("register", "add", pack, pack / "documents/a.md", pack / "documents/b.md", "--kind", "plan",
-                       "--date", "2026-01-31")
+    code, out, _ = run(
+        "register",
+        "add",
+        pack,
+        pack / "documents/a.md",
+        pack / "documents/b.md",
+        "--kind",
+        "plan",
+        "--date",
+        "2026-01-31",
+    )
     assert code == 0
     assert [line.split(":")[0] for line in out.splitlines()] == ["E01", "E02"]
     after = (pack / "register.yml").read_text()
     head = before.removesuffix("evidence: []\n")
     assert after.startswith(head + "evidence:\n  - id: E01\n    title: a\n    kind: plan\n    path: documents/a.md\n")
-    assert after.endswith('    owner: Alliance Manager\n# end of register\n')
+    assert after.endswith("    owner: Alliance Manager\n# end of register\n")
     assert after.count("owner: Alliance Manager") == 2
 
 
@@ -130,19 +166,41 @@ def test_an_unknown_kind_lists_every_kind_and_the_nearest(example) -> None:
     (pack / "documents" / "x.md").write_text("x")
     code, out, err = run("register", "add", pack, pack / "documents/x.md", "--kind", "minute")
     assert (code, out) == (2, "")
-    assert err == f"Error: unknown kind 'minute'; did you mean 'minutes'? Allowed kinds: {', '.join(evidence_kinds())}\n"
+    assert (
+        err == f"Error: unknown kind 'minute'; did you mean 'minutes'? Allowed kinds: {', '.join(evidence_kinds())}\n"
+    )
 
 
-@pytest.mark.parametrize(("make", "code", "message"), [
-    (lambda pack, tmp: tmp / "elsewhere.md", 2, "Error: {file} is outside the pack {pack}; copy it into the pack (e.g. {pack}/documents/) first"),
-    (lambda pack, tmp: pack / "documents" / "missing.md", 2, "Error: {file}: no such file"),
-    (lambda pack, tmp: pack / "documents", 2, "Error: {file} is a folder; register the files in it one by one"),
-    (lambda pack, tmp: pack / "documents" / "link.md", 3, "{pack}/documents/link.md: document is outside the pack (a symbolic link leads out of it)"),
-    (lambda pack, tmp: pack / "documents" / "pipe", 3, "{pack}/documents/pipe: document is not a regular file (a FIFO)"),
-    (lambda pack, tmp: pack / "documents" / "2026-02-27-outline-business-case.md", 2,
-     "Error: documents/2026-02-27-outline-business-case.md is already registered as FW01; after changing it, use `gatekeeper register refresh`"),
-])
-def test_files_that_cannot_be_registered_are_refused_and_nothing_is_written(example, tmp_path: Path, make, code: int, message: str) -> None:
+@pytest.mark.parametrize(
+    ("make", "code", "message"),
+    [
+        (
+            lambda pack, tmp: tmp / "elsewhere.md",
+            2,
+            "Error: {file} is outside the pack {pack}; copy it into the pack (e.g. {pack}/documents/) first",
+        ),
+        (lambda pack, tmp: pack / "documents" / "missing.md", 2, "Error: {file}: no such file"),
+        (lambda pack, tmp: pack / "documents", 2, "Error: {file} is a folder; register the files in it one by one"),
+        (
+            lambda pack, tmp: pack / "documents" / "link.md",
+            3,
+            "{pack}/documents/link.md: document is outside the pack (a symbolic link leads out of it)",
+        ),
+        (
+            lambda pack, tmp: pack / "documents" / "pipe",
+            3,
+            "{pack}/documents/pipe: document is not a regular file (a FIFO)",
+        ),
+        (
+            lambda pack, tmp: pack / "documents" / "2026-02-27-outline-business-case.md",
+            2,
+            "Error: documents/2026-02-27-outline-business-case.md is already registered as FW01; after changing it, use `gatekeeper register refresh`",
+        ),
+    ],
+)
+def test_files_that_cannot_be_registered_are_refused_and_nothing_is_written(
+    example, tmp_path: Path, make, code: int, message: str
+) -> None:
     """Outside the pack, missing, a folder, a symlink out of the pack, a FIFO, already registered: each refused with its exit code."""
     pack = example("fenland-water")
     (tmp_path / "elsewhere.md").write_text("outside")
@@ -173,22 +231,31 @@ def test_usage_errors_for_ids_and_dates(example) -> None:
     (pack / "documents" / "x.md").write_text("x")
     (pack / "documents" / "y.md").write_text("y")
     x, y = pack / "documents/x.md", pack / "documents/y.md"
-    assert run("register", "add", pack, x, "--kind", "report", "--id", "FW03")[1:] == ("", f"Error: --id FW03 is already in {pack}/register.yml\n")
+    assert run("register", "add", pack, x, "--kind", "report", "--id", "FW03")[1:] == (
+        "",
+        f"Error: --id FW03 is already in {pack}/register.yml\n",
+    )
     assert run("register", "add", pack, x, "--kind", "report", "--id", "1x")[0] == 2
-    assert run("register", "add", pack, x, "--kind", "report", "--date", "2026-02-30")[2] == "Error: --date '2026-02-30' is not a date (YYYY-MM-DD)\n"
+    assert (
+        run("register", "add", pack, x, "--kind", "report", "--date", "2026-02-30")[2]
+        == "Error: --date '2026-02-30' is not a date (YYYY-MM-DD)\n"
+    )
     assert run("register", "add", pack, x, y, "--kind", "report", "--id", "Z1")[0] == 2
     code, out, _ = run("register", "add", pack, x, "--kind", "report", "--id", "RISK-1")
     assert (code, out.split(":")[0]) == (0, "RISK-1")
 
 
-@pytest.mark.parametrize(("existing", "count", "expected"), [
-    ([], 2, ["E01", "E02"]),
-    (["FW01", "FW02", "FW13"], 1, ["FW14"]),
-    (["E-9"], 2, ["E-10", "E-11"]),
-    (["E98", "E99"], 2, ["E100", "E101"]),
-    (["NR01", "NR02", "policy", "X1"], 1, ["NR03"]),
-    (["A1", "B1", "B2", "A2", "A3"], 1, ["A4"]),
-])
+@pytest.mark.parametrize(
+    ("existing", "count", "expected"),
+    [
+        ([], 2, ["E01", "E02"]),
+        (["FW01", "FW02", "FW13"], 1, ["FW14"]),
+        (["E-9"], 2, ["E-10", "E-11"]),
+        (["E98", "E99"], 2, ["E100", "E101"]),
+        (["NR01", "NR02", "policy", "X1"], 1, ["NR03"]),
+        (["A1", "B1", "B2", "A2", "A3"], 1, ["A4"]),
+    ],
+)
 def test_proposed_ids_follow_the_registers_numbering(existing: list[str], count: int, expected: list[str]) -> None:
     """The next ids continue the most common prefix at its width; an empty register starts at E01."""
     assert propose_ids(existing, count) == expected
@@ -206,7 +273,11 @@ def test_refresh_lists_each_changed_hash_and_changes_only_those_lines(example) -
     assert (code, err) == (0, f"refreshed 1 document(s) in {pack}/register.yml\n")
     assert out == f"NR10: {document.relative_to(pack)}: {old.group(1)} -> {new}\n"
     assert (pack / "register.yml").read_text() == before.replace(old.group(1), new)
-    assert run("register", "refresh", pack) == (0, "", f"nothing to refresh: every sha256 in {pack}/register.yml matches its document\n")
+    assert run("register", "refresh", pack) == (
+        0,
+        "",
+        f"nothing to refresh: every sha256 in {pack}/register.yml matches its document\n",
+    )
 
 
 def test_refresh_refuses_unknown_ids_and_missing_documents(example) -> None:
@@ -217,5 +288,8 @@ def test_refresh_refuses_unknown_ids_and_missing_documents(example) -> None:
     before = snapshot(pack)
     code, out, err = run("register", "refresh", pack)
     assert (code, out) == (3, "")
-    assert err == f"{pack}/register.yml:33:11: FW03: documents/2026-04-14-executive-committee-minutes.md: document not found\n"
+    assert (
+        err
+        == f"{pack}/register.yml:33:11: FW03: documents/2026-04-14-executive-committee-minutes.md: document not found\n"
+    )
     assert snapshot(pack) == before
