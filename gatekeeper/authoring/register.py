@@ -12,7 +12,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from gatekeeper.authoring.yamledit import Editable, block_map, ensure_block, load_editable, quoted, scalar
+from gatekeeper.authoring.yamledit import (
+    Editable,
+    append_keeping_trailing_comment,
+    block_map,
+    ensure_block,
+    load_editable,
+    quoted,
+    scalar,
+)
 from gatekeeper.loading.paths import check_reference, inspect_document
 from gatekeeper.problems import InputError, Problem, UsageError
 from gatekeeper.resources import data_dir
@@ -161,52 +169,7 @@ def add_entries(editable: Editable, entries: Sequence[NewEntry]) -> None:
                 for a in entry.approvals
             )
             pairs.append(("approvals", approvals))
-        _append_keeping_trailing_comment(evidence, block_map(pairs))
-
-
-def _append_keeping_trailing_comment(seq: object, item: object) -> None:
-    """Append to a block list so that a comment after its last entry (the end of the file) stays last.
-
-    ruamel.yaml hangs such a comment on the last key of the last entry; left there, it would end
-    up between the old last entry and the new one.
-    """
-    from ruamel.yaml.comments import CommentedMap, CommentedSeq
-
-    assert isinstance(seq, CommentedSeq) and isinstance(item, CommentedMap)
-    if len(seq):
-        last = seq[-1]
-        moved = None
-        if isinstance(last, CommentedMap) and len(last):
-            key = list(last.keys())[-1]
-            value = last[key]
-            if isinstance(value, CommentedSeq | CommentedMap) and len(value):
-                moved = _pop_trailing(value)
-            elif key in last.ca.items:
-                moved = last.ca.items.pop(key)
-        seq.append(item)
-        if moved is not None:
-            item.ca.items[list(item.keys())[-1]] = moved
-        return
-    seq.append(item)
-
-
-def _pop_trailing(node: object) -> object:
-    """Detach the comment after the last value nested inside `node` (a list or mapping)."""
-    from ruamel.yaml.comments import CommentedMap, CommentedSeq
-
-    if isinstance(node, CommentedSeq):
-        index = len(node) - 1
-        inner = node[index]
-        if isinstance(inner, CommentedSeq | CommentedMap) and len(inner):
-            return _pop_trailing(inner)
-        return node.ca.items.pop(index, None)
-    if isinstance(node, CommentedMap):
-        key = list(node.keys())[-1]
-        inner = node[key]
-        if isinstance(inner, CommentedSeq | CommentedMap) and len(inner):
-            return _pop_trailing(inner)
-        return node.ca.items.pop(key, None)
-    return None
+        append_keeping_trailing_comment(evidence, block_map(pairs))
 
 
 def refresh_hashes(pack: Path, editable: Editable, ids: Sequence[str]) -> list[Refreshed]:

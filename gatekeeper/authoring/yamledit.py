@@ -139,3 +139,48 @@ def ensure_block(seq: Any) -> None:
     """Turn an empty flow list (`evidence: []`) into a block list before entries are appended to it."""
     if len(seq) == 0 and seq.fa.flow_style():
         seq.fa.set_block_style()
+
+
+def append_keeping_trailing_comment(seq: object, item: object) -> None:
+    """Append to a block list so that a comment after its last entry (the end of the file) stays last.
+
+    ruamel.yaml hangs such a comment on the last key of the last entry; left there, it would end
+    up between the old last entry and the new one.
+    """
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    assert isinstance(seq, CommentedSeq) and isinstance(item, CommentedMap)
+    if len(seq):
+        last = seq[-1]
+        moved = None
+        if isinstance(last, CommentedMap) and len(last):
+            key = list(last.keys())[-1]
+            value = last[key]
+            if isinstance(value, CommentedSeq | CommentedMap) and len(value):
+                moved = _pop_trailing(value)
+            elif key in last.ca.items:
+                moved = last.ca.items.pop(key)
+        seq.append(item)
+        if moved is not None:
+            item.ca.items[list(item.keys())[-1]] = moved
+        return
+    seq.append(item)
+
+
+def _pop_trailing(node: object) -> object:
+    """Detach the comment after the last value nested inside `node` (a list or mapping)."""
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    if isinstance(node, CommentedSeq):
+        index = len(node) - 1
+        inner = node[index]
+        if isinstance(inner, CommentedSeq | CommentedMap) and len(inner):
+            return _pop_trailing(inner)
+        return node.ca.items.pop(index, None)
+    if isinstance(node, CommentedMap):
+        key = list(node.keys())[-1]
+        inner = node[key]
+        if isinstance(inner, CommentedSeq | CommentedMap) and len(inner):
+            return _pop_trailing(inner)
+        return node.ca.items.pop(key, None)
+    return None

@@ -22,6 +22,7 @@ COMMANDS: dict[str, str] = {
     "register": "gatekeeper.cli.register:register",
     "rules": "gatekeeper.cli.rules:rules",
     "validate": "gatekeeper.cli.evidence:validate",
+    "workbook": "gatekeeper.cli.workbook:workbook",
 }
 
 HELP: dict[str, str] = {
@@ -36,6 +37,7 @@ HELP: dict[str, str] = {
     "register": "Register documents in an evidence pack (sha256 computed), or refresh their sha256.",
     "rules": "Browse and check the rule pack (the Code of Practice as rules).",
     "validate": "Validate an evidence pack.",
+    "workbook": "Export an assessment workbook for a gate, and import the judgements recorded in it.",
 }
 
 
