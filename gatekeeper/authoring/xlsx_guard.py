@@ -110,11 +110,11 @@ def _inspect_archive(archive: zipfile.ZipFile) -> GuardResult:
     for info in infos:
         try:
             actual, merges = _read_bounded(archive, info, sheet=sheets.get(info.filename))
-        except _TooLarge:
+        except (_TooLarge, zipfile.BadZipFile):  # zipfile stops at the declared size, then the CRC fails
             return GuardResult(
-                (GuardFinding(f"part {info.filename} expands past its declared size: refused as a zip bomb"),)
+                (GuardFinding(f"part {info.filename} is damaged or expands past its declared size: refused"),)
             )
-        except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError) as error:
+        except (EOFError, OSError, ValueError, NotImplementedError, zipfile.LargeZipFile) as error:
             return GuardResult((GuardFinding(f"part {info.filename} cannot be read: {error}"),))
         total += actual
         merged += merges
