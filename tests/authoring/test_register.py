@@ -293,3 +293,21 @@ def test_refresh_refuses_unknown_ids_and_missing_documents(example) -> None:
         == f"{pack}/register.yml:33:11: FW03: documents/2026-04-14-executive-committee-minutes.md: document not found\n"
     )
     assert snapshot(pack) == before
+
+
+def test_a_register_whose_layout_cannot_be_kept_is_refused_not_reformatted(example) -> None:
+    """A file mixing indentation styles is refused at the first line the editor would change, and left as it is."""
+    pack = example("fenland-water")
+    register = pack / "register.yml"
+    register.write_text(
+        "".join(line[2:] if line.startswith("  ") else line for line in register.read_text().splitlines(True))
+    )
+    (pack / "documents" / "x.md").write_text("x")
+    before = snapshot(pack)
+    code, out, err = run("register", "add", pack, pack / "documents/x.md", "--kind", "report")
+    assert (code, out) == (3, "")
+    assert err == (
+        f"{register}:12:1: cannot be edited without changing its layout from this line on (indentation or quoting "
+        "the editor cannot reproduce); make the change by hand\n"
+    )
+    assert snapshot(pack) == before
