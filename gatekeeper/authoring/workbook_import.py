@@ -188,7 +188,7 @@ def _rows(ws: Any, columns: int, limit: int) -> Iterator[tuple[int, tuple[Any, .
         yield number, padded
 
 
-def _empty(reader: _Reader, cells: Sequence[Any]) -> bool:
+def _empty(cells: Sequence[Any]) -> bool:
     return all(c is None or c.value is None or (isinstance(c.value, str) and not c.value.strip()) for c in cells)
 
 
@@ -312,10 +312,10 @@ def _read_register(ws: Any, reader: _Reader, pack_dir: Path, pack: EvidencePack,
                 return []
             continue
         if number > limit:
-            if not _empty(reader, cells):
+            if not _empty(cells):
                 reader.at(sheet, f"A{number}", f"the sheet has more than {limit - 1} rows of evidence: refused")
             break
-        if _empty(reader, cells):
+        if _empty(cells):
             continue
         ident, title, kind, path = (reader.text(sheet, f"{c}{number}", cells[i]) for i, c in enumerate("ABCD"))
         date = reader.date(sheet, f"E{number}", cells[4])
@@ -431,7 +431,7 @@ def _read_claims(
                     f"the sheet has more than {limit - 1} rows; it holds only the {len(scope)} exported outcomes: refused",
                 )
                 break
-            if not _empty(reader, cells):
+            if not _empty(cells):
                 reader.at(
                     sheet, f"A{number}", f"a row below the {len(scope)} exported outcomes: rows cannot be added here"
                 )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
@@ -81,4 +80,3 @@ def import_(workbook_path: Path, pack: Path, dry_run: bool) -> None:
         return
     write_files(pack, new_files)
     click.echo(f"wrote {', '.join(f'{pack}/{name}' for name in sorted(new_files))}", err=True)
-    sys.stdout.flush()
