@@ -1,4 +1,4 @@
-"""Shared helpers for the authoring tests: running the CLI in-process and copying example packs."""
+"""What the authoring tests share: running the CLI in-process, snapshots of a folder, private copies of the examples."""
 
 from __future__ import annotations
 
