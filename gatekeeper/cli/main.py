@@ -22,8 +22,10 @@ COMMANDS: dict[str, str] = {
     "ledger": "gatekeeper.cli.ledger:ledger",
     "portfolio": "gatekeeper.cli.portfolio:portfolio",
     "record": "gatekeeper.cli.record:record",
+    "register": "gatekeeper.cli.register:register",
     "rules": "gatekeeper.cli.rules:rules",
     "validate": "gatekeeper.cli.evidence:validate",
+    "workbook": "gatekeeper.cli.workbook:workbook",
 }
 
 HELP: dict[str, str] = {
@@ -35,8 +37,10 @@ HELP: dict[str, str] = {
     "ledger": "List, show and verify recorded gate decisions.",
     "portfolio": "Review the gates of many alliances at once.",
     "record": "Evaluate a gate and record the human decision in the ledger.",
+    "register": "Register documents in an evidence pack (sha256 computed), or refresh their sha256.",
     "rules": "Browse and check the rule pack (the Code of Practice as rules).",
     "validate": "Validate an evidence pack.",
+    "workbook": "Export an assessment workbook for a gate, and import the judgements recorded in it.",
 }
 
 
