@@ -29,7 +29,7 @@ from gatekeeper.authoring.workbook_layout import (
     project,
     several_actions,
 )
-from gatekeeper.evaluation.requirements import describe
+from gatekeeper.evaluation.kinds import describe
 from gatekeeper.model import EvidencePack, Outcome, RulePack
 
 DATE_FORMAT = "yyyy-mm-dd"

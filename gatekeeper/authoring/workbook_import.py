@@ -53,7 +53,7 @@ from gatekeeper.authoring.yamledit import (
     quoted,
     scalar,
 )
-from gatekeeper.evaluation.requirements import describe
+from gatekeeper.evaluation.kinds import describe
 from gatekeeper.model import Claim, EvidencePack, Outcome, RulePack
 from gatekeeper.problems import InputError, Problem
 

@@ -8,7 +8,6 @@ import click
 
 from gatekeeper import api
 from gatekeeper.cli.common import guarded
-from gatekeeper.model import GATES
 from gatekeeper.problems import UsageError
 
 
@@ -19,7 +18,10 @@ def workbook() -> None:
 
 @workbook.command("export")
 @click.argument("pack", type=click.Path(path_type=Path))
-@click.option("--gate", type=click.Choice(GATES), help="The gate (default: the next gate after the pack's phase).")
+@click.option(
+    "--gate", metavar="GATE",
+    help="The gate, one the policy or profile defines (default: the next gate after the pack's phase).",
+)
 @click.option(
     "-o",
     "--output",
@@ -40,7 +42,8 @@ def export(pack: Path, gate: str | None, output: Path) -> None:
     if output.suffix.lower() != ".xlsx":
         raise UsageError(f"{output}: the workbook's name must end in .xlsx")
     rules, loaded = api.load(pack)
-    chosen = gate or default_gate(loaded.pack)
+    api.require_gate(rules, gate)
+    chosen = gate or default_gate(rules, loaded.pack)
     data = export_workbook(rules, loaded.pack, gate=chosen)
     write_output(output, data)
     scope = len(rules.in_phases(rules.policy.gates[chosen].evaluates))
