@@ -215,6 +215,12 @@ def _check_text(raw: bytes, name: str) -> list[Problem]:
 
 # Scalars are read by the YAML 1.2 core schema. A plain scalar that YAML 1.1 (PyYAML, and many other
 # tools) would read as something else is refused, so every reader of an evidence file agrees on it.
+#
+# Resolution is linear in the length of the scalar, whatever its shape (a 2 MB file can hold one
+# 2 MB scalar): every pattern is anchored at the start and uses possessive repeats where a failed
+# match would otherwise retry each split of a run of digits, no number is converted to or from
+# decimal text beyond Python's 4,300-digit limit, and the YAML 1.1 value of a long base-60, binary
+# or underscored number (which only a message would show) is never computed.
 _NULLS = frozenset(("~", "null", "Null", "NULL"))
 _TRUES = frozenset(("true", "True", "TRUE"))
 _FALSES = frozenset(("false", "False", "FALSE"))
@@ -224,25 +230,31 @@ _BOOL11 = frozenset(
 _BOOLISH = frozenset(("yes", "no", "on", "off", "y", "n", "true", "false"))
 # Only plain scalars starting with one of these can be anything but a string (fast path).
 _SPECIAL_FIRST = frozenset("0123456789+-.~nNtTfFyYoO<=")
+# Largest integer accepted, in bits: 10**4300, the most Python converts to and from decimal text,
+# so an integer written in hex or octal can still be printed, compared and written out as JSON.
+_MAX_INT_BITS = math.floor(4300 * math.log2(10))
+# Longest scalar quoted whole in a message; longer ones are cut, and the YAML 1.1 value of a long
+# scalar is not shown (computing a 1 MB base-60 number takes minutes).
+_SHOWN = 40
 
-_INT12_DEC = re.compile(r"[-+]?[0-9]+\Z")
-_INT12_OCT = re.compile(r"0o[0-7]+\Z")
-_INT12_HEX = re.compile(r"0x[0-9a-fA-F]+\Z")
-_FLOAT12 = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?\Z")
+_INT12_DEC = re.compile(r"[-+]?[0-9]++\Z")
+_INT12_OCT = re.compile(r"0o[0-7]++\Z")
+_INT12_HEX = re.compile(r"0x[0-9a-fA-F]++\Z")
+_FLOAT12 = re.compile(r"[-+]?(?:\.[0-9]++|[0-9]++(?:\.[0-9]*+)?)(?:[eE][-+]?[0-9]++)?\Z")
 _NANINF = re.compile(r"[-+]?\.(?:inf|nan)\Z", re.IGNORECASE)
-# YAML 1.1 int and float, exactly as PyYAML's resolver has them.
+# YAML 1.1 int and float as PyYAML's resolver has them (the same language, without backtracking).
 _INT11 = re.compile(
-    r"""(?:[-+]?0b[0-1_]+
-    |[-+]?0[0-7_]+
-    |[-+]?(?:0|[1-9][0-9_]*)
-    |[-+]?0x[0-9a-fA-F_]+
-    |[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+)\Z""",
+    r"""(?:[-+]?0b[0-1_]++
+    |[-+]?0[0-7_]++
+    |[-+]?(?:0|[1-9][0-9_]*+)
+    |[-+]?0x[0-9a-fA-F_]++
+    |[-+]?[1-9][0-9_]*+(?>:[0-5]?[0-9])++)\Z""",
     re.X,
 )
 _FLOAT11 = re.compile(
-    r"""(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?
-    |\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?
-    |[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*
+    r"""(?:[-+]?[0-9][0-9_]*+\.[0-9_]*+(?:[eE][-+][0-9]++)?
+    |\.[0-9][0-9_]*+(?:[eE][-+][0-9]++)?
+    |[-+]?[0-9][0-9_]*+(?>:[0-5]?[0-9])++\.[0-9_]*+
     |[-+]?\.(?:inf|Inf|INF)
     |\.(?:nan|NaN|NAN))\Z""",
     re.X,
@@ -250,8 +262,8 @@ _FLOAT11 = re.compile(
 _DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})\Z")
 _TIMESTAMP = re.compile(
     r"""([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})
-    (?:[Tt]|[ \t]+)([0-9]{1,2}):([0-9]{2}):([0-9]{2})(?:\.[0-9]*)?
-    (?:[ \t]*(?:Z|[-+][0-9]{1,2}(?::[0-9]{2})?))?\Z""",
+    (?:[Tt]|[ \t]++)([0-9]{1,2}):([0-9]{2}):([0-9]{2})(?:\.[0-9]*+)?
+    (?:[ \t]*+(?:Z|[-+][0-9]{1,2}(?::[0-9]{2})?))?\Z""",
     re.X,
 )
 
@@ -263,9 +275,23 @@ class _NotNumber:
 _NOT_NUMBER = _NotNumber()
 
 
+class _Unshown:
+    """Marker: YAML 1.1 reads the text as a number too long to compute or show in a message."""
+
+
+_UNSHOWN = _Unshown()
+
+
+def _shown(text: str) -> str:
+    """A scalar as quoted in a message: whole when short, else its start and its length."""
+    if len(text) <= _SHOWN:
+        return text
+    return f"{text[:_SHOWN]}… ({len(text)} characters)"
+
+
 def _number12(text: str) -> int | float | _NotNumber:
     if _INT12_DEC.match(text):
-        return int(text)
+        return int(text)  # ValueError past 4,300 digits
     if _INT12_HEX.match(text):
         return int(text[2:], 16)
     if _INT12_OCT.match(text):
@@ -275,8 +301,12 @@ def _number12(text: str) -> int | float | _NotNumber:
     return _NOT_NUMBER
 
 
-def _number11(text: str) -> int | float | _NotNumber:
-    """The number YAML 1.1 (as PyYAML constructs it) reads from `text`, or _NOT_NUMBER."""
+def _number11(text: str) -> int | float | _NotNumber | _Unshown:
+    """The number YAML 1.1 (as PyYAML constructs it) reads from `text`, or _NOT_NUMBER.
+
+    Base-60, binary and underscored numbers are never numbers in YAML 1.2, so their YAML 1.1 value
+    only ever appears in a message: for a long text it is not computed (_UNSHOWN).
+    """
     if _INT11.match(text):
         value = text.replace("_", "")
         sign = -1 if value[0] == "-" else 1
@@ -284,6 +314,8 @@ def _number11(text: str) -> int | float | _NotNumber:
             value = value[1:]
         if value == "0":
             return 0
+        if len(text) > _SHOWN and (":" in value or "_" in text or value.startswith("0b")):
+            return _UNSHOWN
         if value.startswith("0b"):
             return sign * int(value[2:], 2)
         if value.startswith("0x"):
@@ -302,6 +334,8 @@ def _number11(text: str) -> int | float | _NotNumber:
             return sign * math.inf
         if value == ".nan":
             return math.nan
+        if len(text) > _SHOWN and (":" in value or "_" in text):
+            return _UNSHOWN
         if ":" in value:
             whole, _, fraction = value.rpartition(":")
             return sign * (_base60(whole) * 60 + float(fraction))
@@ -310,6 +344,7 @@ def _number11(text: str) -> int | float | _NotNumber:
 
 
 def _base60(text: str) -> int:
+    """Value of '1:30:00'-style digits; only called on short texts (the loop is quadratic in the parts)."""
     total = 0
     for part in text.split(":"):
         total = total * 60 + int(part)
@@ -343,7 +378,7 @@ def _check_timestamp(text: str) -> str | None:
         try:
             datetime.datetime(*(int(match[i]) for i in range(1, 7)))
         except ValueError:
-            return f"invalid date-time {text}"
+            return f"invalid date-time {_shown(text)}"
     return None
 
 
@@ -376,42 +411,54 @@ def resolve_plain(text: str) -> tuple[Any, str | None]:
             return text, why  # dates are strings in YAML 1.2; the JSON Schema checks their format
     if _NANINF.match(text):
         return text, f"NaN and infinity are not allowed ({text})"
+    shown = _shown(text)
     try:
         new = _number12(text)
     except ValueError:  # more digits than Python converts (4,300)
         return text, f"integer is too long ({len(text)} characters)"
     if isinstance(new, float) and not math.isfinite(new):
-        return text, f"NaN and infinity are not allowed ({text} is too large for a float)"
+        return text, f"NaN and infinity are not allowed ({shown} is too large for a float)"
+    if isinstance(new, int) and new.bit_length() > _MAX_INT_BITS:  # hex or octal past 10**4300
+        return text, f"integer is too long ({len(text)} characters)"
     if isinstance(new, int) and _INT12_DEC.match(text) and len(text.lstrip("+-")) > 1 and text.lstrip("+-")[0] == "0":
-        return text, f"'{text}' is ambiguous: YAML 1.1 reads a leading zero as octal; drop the zero or quote it"
+        return text, f"'{shown}' is ambiguous: YAML 1.1 reads a leading zero as octal; drop the zero or quote it"
     try:
         old = _number11(text)
     except ValueError:  # YAML 1.1 calls it a number but has no digits left once '_' is dropped ('0b_')
-        return text, f"'{text}' is ambiguous: YAML 1.1 reads it as a number with no digits; quote it"
+        return text, f"'{shown}' is ambiguous: YAML 1.1 reads it as a number with no digits; quote it"
     if isinstance(new, _NotNumber):
         if isinstance(old, _NotNumber):
             return text, None
         return text, _ambiguous11(text, old)
     if isinstance(old, _NotNumber):
         hint = _yaml11_float(new) if isinstance(new, float) else str(new)
+        if len(hint) > _SHOWN:
+            return text, f"'{shown}' is ambiguous: YAML 1.2 reads it as a number but YAML 1.1 as a string; quote it"
         return text, (
-            f"'{text}' is ambiguous: YAML 1.2 reads it as the number {hint} but YAML 1.1 as a string; "
+            f"'{shown}' is ambiguous: YAML 1.2 reads it as the number {hint} but YAML 1.1 as a string; "
             f"write {hint} or quote it"
         )
     if type(old) is not type(new) or old != new:
+        if len(text) > _SHOWN:
+            return text, f"'{shown}' is ambiguous: YAML 1.1 and YAML 1.2 read it as different numbers; quote it"
         return text, f"'{text}' is ambiguous: YAML 1.1 reads it as {old!r} and YAML 1.2 as {new!r}; quote it"
     return new, None
 
 
-def _ambiguous11(text: str, old: int | float) -> str:
+def _ambiguous11(text: str, old: int | float | _Unshown) -> str:
     """Message for a plain scalar that YAML 1.2 reads as a string but YAML 1.1 as a number."""
+    shown = _shown(text)
     if ":" in text:
-        return f"'{text}' is ambiguous: YAML 1.1 reads it as the base-60 number {old!r}; quote it"
-    if "0b" in text:
-        return f"'{text}' is ambiguous: YAML 1.1 reads it as the binary number {old!r}; quote it"
-    if "_" in text:
-        return f"'{text}' is ambiguous: YAML 1.1 reads it as the number {old!r} (underscores are ignored); quote it"
-    return f"'{text}' is ambiguous: YAML 1.1 reads it as the number {old!r}; quote it"
+        kind = "base-60 number"
+    elif "0b" in text:
+        kind = "binary number"
+    else:
+        kind = "number"
+    value = "" if isinstance(old, _Unshown) or len(text) > _SHOWN else f" {old!r}"
+    article = "a" if not value else "the"
+    if "_" in text and kind == "number":
+        return f"'{shown}' is ambiguous: YAML 1.1 reads it as {article} number{value} (underscores are ignored); quote it"
+    return f"'{shown}' is ambiguous: YAML 1.1 reads it as {article} {kind}{value}; quote it"
 
 
 # --- composition ---------------------------------------------------------------------------------
