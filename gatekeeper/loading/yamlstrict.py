@@ -721,7 +721,9 @@ class _Composer:
                     if flow is not None:
                         flow.quoted.update(range(mark.line + 1, event.end_mark.line + 1))
                     else:
-                        self._check_lines(_FlowNode(mark.line, top.indent if top else -1), event.end_mark.line)
+                        node = _FlowNode(mark.line, top.indent if top else -1)
+                        node.quoted.update(range(mark.line + 1, event.end_mark.line + 1))
+                        self._check_lines(node, event.end_mark.line)
                 if want_key:
                     if why is None and not isinstance(value, str):
                         shown = event.value or "an empty key"
@@ -823,8 +825,10 @@ class _Composer:
         glued, self.glued = self.glued, []
         if not glued:
             return
+        source = self.source
+        text = source.text
         spans = self.spans
-        limit = len(self.source.text) if complete else (spans[-1][1] if spans else 0)
+        limit = len(text) if complete else (spans[-1][1] if spans else 0)
         index = 0
         for at in glued:
             if at >= limit:
@@ -833,7 +837,12 @@ class _Composer:
                 index += 1
             if index < len(spans) and spans[index][0] <= at:
                 continue  # inside a scalar: text, not a comment
-            line, col = self.source.position(at)
+            line, col = source.position(at)
+            # Between the last scalar (or the start of the line) and this '#', any '#' starts a
+            # comment that runs to the end of the line, and this one is part of its text.
+            after = max(source.starts[line - 1], spans[index - 1][1] if index else 0)
+            if text.find("#", after, at) >= 0:
+                continue
             self.report(line, col, _COMMENT_NEEDS_SPACE)
 
     def _take_key(self, frame: _Frame, key: Any, line: int, col: int, *, refused: bool) -> None:
