@@ -962,7 +962,8 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, source: _Source, name: str) -> Pr
         if at < end and text[at] == "\t" and not text[start:at].strip(" \t"):
             tab = text.index("\t", start)
             context = exc.context_mark
-            if context is not None and text[source.offset(context.line, context.column) :][:1] in ("|", ">"):
+            opened = source.offset(context.line, context.column) if context is not None else -1
+            if opened >= 0 and text[opened : opened + 1] in ("|", ">"):
                 return Problem(
                     name,
                     line,
