@@ -351,11 +351,7 @@ HOSTILE: list[tuple[str, bytes, Found]] = [
         b"a:\n  b: 1\n c: 2\n",
         [(3, 2, "invalid YAML: did not find expected key (while parsing a block mapping started at line 1)")],
     ),
-    (
-        "tab indentation",
-        b"a:\n\tb: 1\n",
-        [(2, 1, "invalid YAML: found character that cannot start any token (while scanning for the next token started at line 2)")],
-    ),
+    ("tab indentation", b"a:\n\tb: 1\n", [(2, 1, "tab used as indentation; indent with spaces")]),
 ]
 
 
@@ -453,29 +449,33 @@ def test_unreadable_file_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPa
 
 
 DEEP_SCRIPT = """
-import sys, time
+import sys
 from gatekeeper.loading.yamlstrict import load_yaml_bytes
 from gatekeeper.problems import InputError
 for raw in (b"a: " + b"[" * 30000 + b"]" * 30000, b"a: " + b"{x: " * 15000 + b"1" + b"}" * 15000,
-            b"- " * 30000 + b"x\\n"):
+            b"- " * 30000 + b"x\\n", b"a: [" + b"{x: [" * 10000 + b"]}" * 10000 + b"]\\n"):
     try:
         load_yaml_bytes(raw, display="deep.yml")
     except InputError as error:
-        print(len(raw), error)
+        print(len(raw), "|".join(str(p) for p in error.problems))
 """
 
 
 def test_a_60kb_deeply_nested_document_is_refused_without_crashing() -> None:
-    """30,000 levels (which crash libyaml's C composer) are refused at level 65 in a process that exits cleanly."""
+    """30,000 levels (which crash libyaml's C composer) are refused at our limit, whatever libyaml refuses first."""
     env = {**os.environ, "PYTHONPATH": str(REPO)}
+    started = time.perf_counter()
     done = subprocess.run(
         [sys.executable, "-c", DEEP_SCRIPT], capture_output=True, text=True, timeout=60, env=env, check=False
     )
     assert done.returncode == 0, done.stderr
+    assert time.perf_counter() - started < 30  # generous: about a second; a crash or a hang is the failure
+    # libyaml 0.2.6 refuses deep flow nesting itself, after looking ahead: the place is still ours.
     assert done.stdout.splitlines() == [
         "60003 deep.yml:1:67: nesting deeper than 64 levels",
         "75004 deep.yml:1:256: nesting deeper than 64 levels",
         "60002 deep.yml:1:129: nesting deeper than 64 levels",
+        "70006 deep.yml:1:160: nesting deeper than 64 levels",
     ]
 
 

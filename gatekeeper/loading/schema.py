@@ -3,8 +3,13 @@
 Two validators, one verdict. A compiled fastjsonschema validator (generated once, kept in the
 cache) answers "valid?" in microseconds; only when it says no is jsonschema, slower to import and
 to run but able to report every error with its path, asked for the errors. jsonschema is the
-reference: when the two disagree, its answer stands (tests/test_schema_examples.py checks that
-they agree).
+reference: when the two disagree, its answer stands (tests/test_schema_examples.py and
+tests/test_schema_patterns.py check that they agree).
+
+Both are given the same schema, its regular expressions first rewritten so that Python's re reads
+them as JSON Schema (ECMA-262) does: left alone, `^[a-z]+$` accepts "fenland\n" under jsonschema
+(Python's `$` also matches before a final newline) and refuses it under fastjsonschema (which
+rewrites `$` itself, but only in `pattern`), and a digit class accepts any Unicode digit.
 """
 
 from __future__ import annotations
@@ -28,7 +33,15 @@ if TYPE_CHECKING:
     from jsonschema import Draft202012Validator
 
 _MAX_MESSAGE = 240
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
+# Escapes whose Python meaning is wider than ECMA-262's (Unicode rather than ASCII), outside and
+# inside a character class.
+_ASCII_CLASSES = {"d": "[0-9]", "D": "[^0-9]", "w": "[A-Za-z0-9_]", "W": "[^A-Za-z0-9_]"}
+_ASCII_RANGES = {"d": "0-9", "w": "A-Za-z0-9_"}
+# Keywords whose values are data, not schemas: a "pattern" key inside them is not a pattern.
+_DATA_KEYWORDS = frozenset(("const", "default", "enum", "examples"))
+# Each rewritten pattern and the pattern as the schema file writes it: messages show the latter.
+_WRITTEN: dict[str, str] = {}
 
 
 def _is_date(value: str) -> bool:
@@ -40,6 +53,74 @@ def _is_date(value: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+def ecma_pattern(pattern: str) -> str:
+    """`pattern` rewritten so that Python's re matches what ECMA-262 (the JSON Schema dialect) matches.
+
+    `$` (outside a character class) becomes `\\Z`, the end of the text and nothing else; `\\d`, `\\D`,
+    `\\w` and `\\W` become their ASCII classes; a `$` inside a class is escaped, so fastjsonschema's
+    own rewriting of `$` (which does not know about classes) leaves it alone.
+    """
+    out: list[str] = []
+    in_class = False
+    index = 0
+    while index < len(pattern):
+        char = pattern[index]
+        if char == "\\" and index + 1 < len(pattern):
+            escaped = pattern[index + 1]
+            if in_class and escaped in _ASCII_RANGES:
+                out.append(_ASCII_RANGES[escaped])
+            elif not in_class and escaped in _ASCII_CLASSES:
+                out.append(_ASCII_CLASSES[escaped])
+            else:
+                out.append(char + escaped)
+            index += 2
+            continue
+        if in_class:
+            if char == "]" and not (out[-1] == "[" or out[-1] == "[^"):
+                in_class = False
+            out.append("\\$" if char == "$" else char)
+        elif char == "[":
+            in_class = True
+            if pattern.startswith("[^", index):
+                out.append("[^")
+                index += 2
+                continue
+            out.append(char)
+        else:
+            out.append("\\Z" if char == "$" else char)
+        index += 1
+    rewritten = "".join(out)
+    if rewritten != pattern:
+        _WRITTEN[rewritten] = pattern
+    return rewritten
+
+
+def _as_written(message: str) -> str:
+    """A jsonschema message with every rewritten pattern it quotes shown as the schema writes it."""
+    for rewritten, pattern in _WRITTEN.items():
+        message = message.replace(repr(rewritten), repr(pattern))
+    return message
+
+
+def ecma_schema(node: Any) -> Any:
+    """A copy of a schema with every `pattern` and `patternProperties` key rewritten by ecma_pattern."""
+    if isinstance(node, list):
+        return [ecma_schema(child) for child in node]
+    if not isinstance(node, dict):
+        return node
+    out: dict[str, Any] = {}
+    for key, child in node.items():
+        if key in _DATA_KEYWORDS:
+            out[key] = child
+        elif key == "pattern" and isinstance(child, str):
+            out[key] = ecma_pattern(child)
+        elif key == "patternProperties" and isinstance(child, dict):
+            out[key] = {ecma_pattern(name): ecma_schema(sub) for name, sub in child.items()}
+        else:
+            out[key] = ecma_schema(child)
+    return out
 
 
 def _schema_dir(folder: str) -> Path:
@@ -59,9 +140,9 @@ def validator(folder: str, name: str) -> Draft202012Validator:
 
     resources = []
     for path in sorted(_schema_dir(folder).glob("*.schema.json")):
-        contents = json.loads(path.read_text(encoding="utf-8"))
+        contents = ecma_schema(json.loads(path.read_text(encoding="utf-8")))
         resources.append((contents["$id"], Resource.from_contents(contents)))
-    schema = json.loads(_schema_text(folder, name))
+    schema = ecma_schema(json.loads(_schema_text(folder, name)))
     return Draft202012Validator(schema, registry=Registry().with_resources(resources), format_checker=FormatChecker())
 
 
@@ -70,15 +151,16 @@ def fast_validator(folder: str, name: str) -> Callable[[Any], Any] | None:
     """A compiled validator for a self-contained schema, or None (then jsonschema answers alone).
 
     fastjsonschema generates Python source from the schema (~10-40 ms a schema); the compiled
-    code object is kept in the cache, marshalled, keyed by the schema, fastjsonschema and Python.
+    code object is kept in the cache, marshalled, keyed by the schema as given to the compiler
+    (patterns rewritten), fastjsonschema and Python.
     """
-    raw = _schema_text(folder, name)
-    schema = json.loads(raw)
+    schema = ecma_schema(json.loads(_schema_text(folder, name)))
     if _refers_outside(schema):
         return None  # refers to another file: leave it to jsonschema's registry
     import fastjsonschema
 
-    entry = f"schema-{cache.key([raw, fastjsonschema.VERSION.encode()])}.marshal"
+    given = json.dumps(schema, sort_keys=True, ensure_ascii=False).encode("utf-8")
+    entry = f"schema-{cache.key([given, fastjsonschema.VERSION.encode()])}.marshal"
     code: CodeType | None = None
     stored = cache.read(entry)
     if stored is not None:
@@ -144,10 +226,10 @@ def schema_problems(document: Document, folder: str, name: str) -> list[Problem]
     for error in validator(folder, name).iter_errors(document.data):
         parts = list(error.absolute_path)
         line, col = document.locate(parts)
-        message = error.message
+        message = _as_written(error.message)
         if error.validator in ("oneOf", "anyOf") and error.context:
             best = min(error.context, key=lambda e: len(e.message))
-            message = f"not one of the accepted forms ({best.message})"
+            message = f"not one of the accepted forms ({_as_written(best.message)})"
         elif isinstance(error.schema, dict) and isinstance(error.schema.get("errorMessage"), str):
             # A one-rule subschema (the date window) says in words what its rule means.
             message = f"{error.instance!r} {error.schema['errorMessage']}"
