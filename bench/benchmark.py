@@ -130,8 +130,12 @@ def median_run(command: Sequence[str], repeats: int, *, ok: Sequence[int] = (0,)
         if r.returncode not in ok:
             raise SystemExit(f"benchmark: {' '.join(command)} exited {r.returncode}")
         runs.append(r)
-    return Run(statistics.median(r.seconds for r in runs), statistics.median(r.tree_peak_mb for r in runs),
-               statistics.median(r.largest_mb for r in runs), runs[-1].returncode)
+    return Run(
+        statistics.median(r.seconds for r in runs),
+        statistics.median(r.tree_peak_mb for r in runs),
+        statistics.median(r.largest_mb for r in runs),
+        runs[-1].returncode,
+    )
 
 
 def _generate(root: Path, sizes: Sequence[int]) -> tuple[Path, dict[int, Path]]:
@@ -179,8 +183,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         # and the compiled schema validators in gatekeeper's cache (a fresh one, for this run).
         ENV["GATEKEEPER_CACHE"] = str(Path(tmp) / "cache")
         cold = run([*GATEKEEPER, "check", str(single), "--as-of", EXAMPLE_AS_OF])
-        out(f"gatekeeper benchmark: {os.cpu_count()} CPU(s), Python {sys.version.split()[0]}, median of {repeats} run(s), "
-            f"as of {AS_OF}; portfolios generated in {time.perf_counter() - started:.1f} s")
+        out(
+            f"gatekeeper benchmark: {os.cpu_count()} CPU(s), Python {sys.version.split()[0]}, median of {repeats} run(s), "
+            f"as of {AS_OF}; portfolios generated in {time.perf_counter() - started:.1f} s"
+        )
         out(f"command: python bench/benchmark.py {' '.join(argv if argv is not None else sys.argv[1:])}".rstrip())
         out()
 
@@ -188,7 +194,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         help_run = median_run([*GATEKEEPER, "--help"], repeats)
         out("start-up")
         out(f"  python -c pass            {_fmt(python_pass.seconds):>10}")
-        out(f"  gatekeeper --help         {_fmt(help_run.seconds):>10}   {help_run.seconds / python_pass.seconds:.1f}x python -c pass")
+        out(
+            f"  gatekeeper --help         {_fmt(help_run.seconds):>10}   {help_run.seconds / python_pass.seconds:.1f}x python -c pass"
+        )
         out()
 
         shown = single.relative_to(REPO)
@@ -199,13 +207,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         out(f"  gatekeeper check          {_fmt(check.seconds):>10}   {check.largest_mb:6.0f} MB")
         out(f"  parse-only baseline       {_fmt(parse.seconds):>10}   {parse.largest_mb:6.0f} MB")
         out(f"  (first run, empty cache:  {_fmt(cold.seconds):>10})")
-        out(f"  ratio                     {ratio:>9.2f}x   target <= {TARGET_SINGLE}: {_verdict(ratio <= TARGET_SINGLE)}")
+        out(
+            f"  ratio                     {ratio:>9.2f}x   target <= {TARGET_SINGLE}: {_verdict(ratio <= TARGET_SINGLE)}"
+        )
         out()
 
-        one = median_run([*GATEKEEPER, "portfolio", str(folders[1]), "--as-of", AS_OF.isoformat(), *jobs], repeats, ok=(0, 1, 3))
+        one = median_run(
+            [*GATEKEEPER, "portfolio", str(folders[1]), "--as-of", AS_OF.isoformat(), *jobs], repeats, ok=(0, 1, 3)
+        )
         out("portfolio (whole process; memory: peak of the process tree, proportional set size)")
-        header = (f"  {'alliances':>9}  {'gatekeeper':>10}  {'baseline':>9}  {'ratio':>6}  {'per alliance':>12}  "
-                  f"{'marginal':>9}  {'peak MB':>7}  {'largest MB':>10}  {'baseline MB':>11}")
+        header = (
+            f"  {'alliances':>9}  {'gatekeeper':>10}  {'baseline':>9}  {'ratio':>6}  {'per alliance':>12}  "
+            f"{'marginal':>9}  {'peak MB':>7}  {'largest MB':>10}  {'baseline MB':>11}"
+        )
         out(header)
         marginal: dict[int, float] = {}
         peaks: dict[int, float] = {}
@@ -213,32 +227,44 @@ def main(argv: Sequence[str] | None = None) -> int:
         previous = (1, one.seconds)
         for n in sizes:
             folder = str(folders[n])
-            gk = median_run([*GATEKEEPER, "portfolio", folder, "--as-of", AS_OF.isoformat(), *jobs], repeats, ok=(0, 1, 3))
+            gk = median_run(
+                [*GATEKEEPER, "portfolio", folder, "--as-of", AS_OF.isoformat(), *jobs], repeats, ok=(0, 1, 3)
+            )
             base = median_run([sys.executable, "-c", BASELINE, folder], repeats)
             ratios[n] = gk.seconds / base.seconds
             # The cost of one more alliance: the slope from the previous size to this one.
             marginal[n] = (gk.seconds - previous[1]) / (n - previous[0]) if n > previous[0] else gk.seconds
             previous = (n, gk.seconds)
             peaks[n] = gk.tree_peak_mb
-            out(f"  {n:>9}  {_fmt(gk.seconds):>10}  {_fmt(base.seconds):>9}  {ratios[n]:>5.2f}x  {_fmt(gk.seconds / n):>12}  "
-                f"{_fmt(marginal[n]):>9}  {gk.tree_peak_mb:>7.0f}  {gk.largest_mb:>10.0f}  {base.largest_mb:>11.0f}")
-        out(f"  (one alliance: {_fmt(one.seconds)}; marginal = the slope from the size before (or from one alliance),"
-            " the cost of one more alliance; per alliance = time / N, which start-up dominates at small N)")
+            out(
+                f"  {n:>9}  {_fmt(gk.seconds):>10}  {_fmt(base.seconds):>9}  {ratios[n]:>5.2f}x  {_fmt(gk.seconds / n):>12}  "
+                f"{_fmt(marginal[n]):>9}  {gk.tree_peak_mb:>7.0f}  {gk.largest_mb:>10.0f}  {base.largest_mb:>11.0f}"
+            )
+        out(
+            f"  (one alliance: {_fmt(one.seconds)}; marginal = the slope from the size before (or from one alliance),"
+            " the cost of one more alliance; per alliance = time / N, which start-up dominates at small N)"
+        )
         out()
         largest = max(sizes)
         out("targets")
-        out(f"  portfolio at {largest}: {ratios[largest]:.2f}x the baseline, target <= {TARGET_PORTFOLIO}: "
-            f"{_verdict(ratios[largest] <= TARGET_PORTFOLIO)}")
+        out(
+            f"  portfolio at {largest}: {ratios[largest]:.2f}x the baseline, target <= {TARGET_PORTFOLIO}: "
+            f"{_verdict(ratios[largest] <= TARGET_PORTFOLIO)}"
+        )
         if len(sizes) > 2:
             # The first slope (one alliance -> the smallest size) also pays for starting the worker
             # pool, which a single alliance does not use; flatness compares the slopes after it.
             low, high = marginal[sizes[1]], marginal[largest]
             spread = abs(high - low) / low
-            out(f"  cost of one more alliance, {sizes[0]}-{sizes[1]} vs {sizes[-2]}-{largest}: {_fmt(low)} -> {_fmt(high)} "
-                f"({spread:.0%} apart), target within {TARGET_FLAT:.0%}: {_verdict(spread <= TARGET_FLAT)}")
+            out(
+                f"  cost of one more alliance, {sizes[0]}-{sizes[1]} vs {sizes[-2]}-{largest}: {_fmt(low)} -> {_fmt(high)} "
+                f"({spread:.0%} apart), target within {TARGET_FLAT:.0%}: {_verdict(spread <= TARGET_FLAT)}"
+            )
         growing = len(sizes) > 1 and peaks[largest] > 1.5 * peaks[sizes[0]]
-        out(f"  peak memory at {largest}: {peaks[largest]:.0f} MB, target < {TARGET_MEMORY_MB} MB and flat with N: "
-            f"{_verdict(peaks[largest] < TARGET_MEMORY_MB and not growing)}")
+        out(
+            f"  peak memory at {largest}: {peaks[largest]:.0f} MB, target < {TARGET_MEMORY_MB} MB and flat with N: "
+            f"{_verdict(peaks[largest] < TARGET_MEMORY_MB and not growing)}"
+        )
     return 0
 
 

@@ -36,8 +36,9 @@ def load(pack_dir: Path, *, profile: Path | None = None) -> tuple[RulePack, Load
     return rule_pack, load_pack(pack_dir, rule_pack)
 
 
-def check(pack_dir: Path, *, gate: str | None = None, as_of: dt.date | None = None,
-          profile: Path | None = None) -> GateResult:
+def check(
+    pack_dir: Path, *, gate: str | None = None, as_of: dt.date | None = None, profile: Path | None = None
+) -> GateResult:
     """Load and evaluate one evidence pack at a gate, as of a date (today by default).
 
     Raises ValueError for an as-of date outside gatekeeper.bounds' window (the command line

@@ -66,19 +66,35 @@ CATEGORIES: dict[str, Category] = {
     "document-changed": Category(Severity.ERROR, "a document whose sha256 differs from the register", "changed"),
     "document-missing": Category(Severity.ERROR, "a registered document that is not in the pack", "missing"),
     "document-outside": Category(Severity.ERROR, "a registered document that leads outside the pack", "outside"),
-    "document-unreadable": Category(Severity.ERROR, "a registered document that cannot be read as a file", "unreadable"),
-    "evidence-expiring": Category(Severity.WARNING, "evidence that will be older than its rule allows within the window", "expiring"),
-    "evidence-stale": Category(Severity.ERROR, "evidence cited for a met claim that is older than its rule allows", "stale"),
+    "document-unreadable": Category(
+        Severity.ERROR, "a registered document that cannot be read as a file", "unreadable"
+    ),
+    "evidence-expiring": Category(
+        Severity.WARNING, "evidence that will be older than its rule allows within the window", "expiring"
+    ),
+    "evidence-stale": Category(
+        Severity.ERROR, "evidence cited for a met claim that is older than its rule allows", "stale"
+    ),
     "evidence-unused": Category(Severity.WARNING, "a register item that no claim and no fact cites", "unused"),
     "self-assessed-critical": Category(Severity.ERROR, "a critical outcome assessed by someone on the alliance roster"),
     "waiver-expired": Category(Severity.ERROR, "the current waiver of an outcome has expired"),
     "waiver-expiring": Category(Severity.WARNING, "the current waiver of an outcome expires within the window"),
-    "wrong-approver": Category(Severity.ERROR, "evidence approved only by roles its rule does not accept", "wrong-approver"),
+    "wrong-approver": Category(
+        Severity.ERROR, "evidence approved only by roles its rule does not accept", "wrong-approver"
+    ),
 }
 
 # Register statuses, worst first: an item shows the worst status of the findings that name it.
 REGISTER_STATUSES: tuple[str, ...] = (
-    "missing", "outside", "unreadable", "changed", "stale", "wrong-approver", "expiring", "unused", "ok",
+    "missing",
+    "outside",
+    "unreadable",
+    "changed",
+    "stale",
+    "wrong-approver",
+    "expiring",
+    "unused",
+    "ok",
 )
 
 # The loader's words for each document problem (gatekeeper/loading/paths.py); anything else is unreadable.
@@ -168,16 +184,33 @@ class _Findings:
     def __init__(self) -> None:
         self.found: list[AuditFinding] = []
 
-    def add(self, source: Source, category: str, message: str, *, outcome: str | None = None,
-            item: str | None = None, severity: Severity | None = None) -> None:
-        self.found.append(AuditFinding(
-            file=source.file, line=source.line, col=source.col, category=category,
-            severity=severity or CATEGORIES[category].severity, outcome=outcome, item=item, message=message,
-        ))
+    def add(
+        self,
+        source: Source,
+        category: str,
+        message: str,
+        *,
+        outcome: str | None = None,
+        item: str | None = None,
+        severity: Severity | None = None,
+    ) -> None:
+        self.found.append(
+            AuditFinding(
+                file=source.file,
+                line=source.line,
+                col=source.col,
+                category=category,
+                severity=severity or CATEGORIES[category].severity,
+                outcome=outcome,
+                item=item,
+                message=message,
+            )
+        )
 
 
-def audit(rules: RulePack, loaded_pack: LoadedPack, *, as_of: dt.date,
-          expiring_within: int = DEFAULT_EXPIRING_WITHIN) -> AuditResult:
+def audit(
+    rules: RulePack, loaded_pack: LoadedPack, *, as_of: dt.date, expiring_within: int = DEFAULT_EXPIRING_WITHIN
+) -> AuditResult:
     """Audit a loaded evidence pack against `rules` as of one date, looking `expiring_within` days ahead."""
     if not 0 <= expiring_within <= MAX_EXPIRING_WITHIN:
         raise ValueError(f"expiring_within must be 0 or more days, at most {MAX_EXPIRING_WITHIN}")
@@ -198,10 +231,18 @@ def audit(rules: RulePack, loaded_pack: LoadedPack, *, as_of: dt.date,
 
     findings = tuple(sorted(out.found, key=AuditFinding.sort_key))
     return AuditResult(
-        alliance_id=pack.alliance_id, alliance_name=pack.alliance_name, client=pack.client, phase=pack.phase,
-        pack=pack.root, as_of=as_of, expiring_within=expiring_within,
-        rule_pack_name=rules.name, rule_pack_version=rules.version, gates=tuple(results),
-        findings=findings, register_rows=_register_rows(pack, fact_refs, findings),
+        alliance_id=pack.alliance_id,
+        alliance_name=pack.alliance_name,
+        client=pack.client,
+        phase=pack.phase,
+        pack=pack.root,
+        as_of=as_of,
+        expiring_within=expiring_within,
+        rule_pack_name=rules.name,
+        rule_pack_version=rules.version,
+        gates=tuple(results),
+        findings=findings,
+        register_rows=_register_rows(pack, fact_refs, findings),
     )
 
 
@@ -220,7 +261,8 @@ def _evaluate(rules: RulePack, loaded: LoadedPack, as_of: dt.date) -> dict[str, 
             gates.add(policy.widest_gate(phase) or widest)
     return {
         gate: evaluate(rules, pack, gate=gate, as_of=as_of, document_problems=loaded.document_problems)
-        for gate in policy.gates if gate in gates
+        for gate in policy.gates
+        if gate in gates
     }
 
 
@@ -242,7 +284,8 @@ def _claims(rules: RulePack, pack: EvidencePack, verdicts: Mapping[str, OutcomeR
         if outcome.critical and claim.self_assessed:
             role = next((p.role for p in pack.roster if p.name == claim.assessed_by), "")
             out.add(
-                claim.source, "self-assessed-critical",
+                claim.source,
+                "self-assessed-critical",
                 f"{claim.outcome} is critical and was assessed by {claim.assessed_by} ({role}), who is on the alliance "
                 "roster; the Code advises assessors not directly involved in the alliance",
                 outcome=claim.outcome,
@@ -259,8 +302,9 @@ def _unsupported(claim: Claim, req: RequirementResult) -> str:
 # --- evidence: age and approvals --------------------------------------------------------------
 
 
-def _evidence_ages_and_approvals(rules: RulePack, pack: EvidencePack, as_of: dt.date, horizon: dt.date,
-                                 out: _Findings) -> None:
+def _evidence_ages_and_approvals(
+    rules: RulePack, pack: EvidencePack, as_of: dt.date, horizon: dt.date, out: _Findings
+) -> None:
     """Per item a met claim cites, per requirement of its outcome: what the requirement's kind finds (age, approvals)."""
     for claim in pack.claims.values():
         if claim.status != ClaimStatus.MET:
@@ -286,8 +330,12 @@ def _document_category(problem: str) -> str:
 def _documents(pack: EvidencePack, out: _Findings) -> None:
     for item in pack.register.values():
         if item.document_problem is not None:
-            out.add(item.source, _document_category(item.document_problem),
-                    f"{item.id} ({item.path}): {item.document_problem}", item=item.id)
+            out.add(
+                item.source,
+                _document_category(item.document_problem),
+                f"{item.id} ({item.path}): {item.document_problem}",
+                item=item.id,
+            )
 
 
 def _fact_citations(facts: Any, path: tuple[str, ...] = ()) -> dict[str, list[str]]:
@@ -319,8 +367,12 @@ def _unused(pack: EvidencePack, fact_refs: Mapping[str, Sequence[str]], out: _Fi
     cited = _cited_by(pack)
     for item in pack.register.values():
         if item.id not in cited and item.id not in fact_refs:
-            out.add(item.source, "evidence-unused", f"{item.id} ({item.title}) is cited by no claim and no fact",
-                    item=item.id)
+            out.add(
+                item.source,
+                "evidence-unused",
+                f"{item.id} ({item.title}) is cited by no claim and no fact",
+                item=item.id,
+            )
 
 
 # --- waivers and conditions -------------------------------------------------------------------
@@ -331,12 +383,19 @@ def _waivers(pack: EvidencePack, as_of: dt.date, horizon: dt.date, out: _Finding
     for w in current_waivers(pack.waivers).values():
         who = f"{w.approver_name} ({w.approver_role})"
         if w.expires < as_of:
-            out.add(w.source, "waiver-expired", f"the waiver of {w.outcome} by {who} expired on {w.expires}",
-                    outcome=w.outcome)
+            out.add(
+                w.source,
+                "waiver-expired",
+                f"the waiver of {w.outcome} by {who} expired on {w.expires}",
+                outcome=w.outcome,
+            )
         elif w.expires <= horizon:
-            out.add(w.source, "waiver-expiring",
-                    f"the waiver of {w.outcome} by {who} expires on {w.expires} (in {_days((w.expires - as_of).days)})",
-                    outcome=w.outcome)
+            out.add(
+                w.source,
+                "waiver-expiring",
+                f"the waiver of {w.outcome} by {who} expires on {w.expires} (in {_days((w.expires - as_of).days)})",
+                outcome=w.outcome,
+            )
 
 
 def _conditions(rules: RulePack, pack: EvidencePack, results: Mapping[str, GateResult], out: _Findings) -> None:
@@ -352,18 +411,22 @@ def _conditions(rules: RulePack, pack: EvidencePack, results: Mapping[str, GateR
         if c.state != ConditionState.OVERDUE:
             continue
         source = sources[(c.outcome, c.owner, c.due)].pop(0)
-        out.add(source, "condition-overdue",
-                f"the condition on {c.outcome} (owner {c.owner}) was due on {c.due} and the outcome is "
-                f"{status.replace('_', ' ')}",
-                outcome=c.outcome,
-                severity=Severity.WARNING if rules.policy.overdue_conditions == "warn" else None)
+        out.add(
+            source,
+            "condition-overdue",
+            f"the condition on {c.outcome} (owner {c.owner}) was due on {c.due} and the outcome is "
+            f"{status.replace('_', ' ')}",
+            outcome=c.outcome,
+            severity=Severity.WARNING if rules.policy.overdue_conditions == "warn" else None,
+        )
 
 
 # --- the register -----------------------------------------------------------------------------
 
 
-def _register_rows(pack: EvidencePack, fact_refs: Mapping[str, Sequence[str]],
-                   findings: Iterable[AuditFinding]) -> tuple[RegisterRow, ...]:
+def _register_rows(
+    pack: EvidencePack, fact_refs: Mapping[str, Sequence[str]], findings: Iterable[AuditFinding]
+) -> tuple[RegisterRow, ...]:
     cited = _cited_by(pack)
     notes: dict[str, list[str]] = {}
     statuses: dict[str, list[str]] = {}
@@ -377,11 +440,19 @@ def _register_rows(pack: EvidencePack, fact_refs: Mapping[str, Sequence[str]],
     rows = []
     for item in pack.register.values():
         status = min(statuses.get(item.id, ["ok"]), key=REGISTER_STATUSES.index)
-        rows.append(RegisterRow(
-            id=item.id, title=item.title, kind=item.kind, path=item.path, date=item.date, owner=item.owner,
-            approvals=tuple(f"{a.name} ({a.role}, {a.date})" for a in item.approvals),
-            used_by=tuple(sorted(set(cited.get(item.id, ())))),
-            facts=tuple(sorted(set(fact_refs.get(item.id, ())))),
-            status=status, notes=tuple(notes.get(item.id, ())),
-        ))
+        rows.append(
+            RegisterRow(
+                id=item.id,
+                title=item.title,
+                kind=item.kind,
+                path=item.path,
+                date=item.date,
+                owner=item.owner,
+                approvals=tuple(f"{a.name} ({a.role}, {a.date})" for a in item.approvals),
+                used_by=tuple(sorted(set(cited.get(item.id, ())))),
+                facts=tuple(sorted(set(fact_refs.get(item.id, ())))),
+                status=status,
+                notes=tuple(notes.get(item.id, ())),
+            )
+        )
     return tuple(rows)

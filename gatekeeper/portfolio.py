@@ -172,7 +172,9 @@ def discover(folders: Sequence[Path]) -> list[Path]:
     A pack's own subfolders are not searched (documents/ is not a pack), nor are hidden folders,
     and symbolic links to folders are not followed, so the walk always ends.
     """
-    problems = [Problem(str(f), 0, 0, "not a folder: give folders that hold evidence packs") for f in folders if not f.is_dir()]
+    problems = [
+        Problem(str(f), 0, 0, "not a folder: give folders that hold evidence packs") for f in folders if not f.is_dir()
+    ]
     if problems:
         raise InputError(problems)
     found: dict[str, Path] = {}
@@ -209,8 +211,12 @@ def _init_worker(settings: _Settings) -> None:
 
 def _evaluate_in_worker(pack: str) -> AllianceRow:
     assert _settings is not None, "worker not initialised"
-    return evaluate_pack(Path(pack), gate=_settings.gate, as_of=_settings.as_of,
-                         profile=Path(_settings.profile) if _settings.profile else None)
+    return evaluate_pack(
+        Path(pack),
+        gate=_settings.gate,
+        as_of=_settings.as_of,
+        profile=Path(_settings.profile) if _settings.profile else None,
+    )
 
 
 def evaluate_pack(pack: Path, *, gate: str | None, as_of: dt.date, profile: Path | None = None) -> AllianceRow:
@@ -233,8 +239,17 @@ def evaluate_pack(pack: Path, *, gate: str | None, as_of: dt.date, profile: Path
 
 def _error_row(shown: str, problems: Sequence[str]) -> AllianceRow:
     alliance = _alliance_id_of(Path(shown))
-    return AllianceRow(pack=shown, alliance_id=alliance, alliance_name=None, client=None, phase=None, gate=None, decision="error",
-               problems=tuple(problems[:PROBLEMS_SHOWN]), problem_count=len(problems))
+    return AllianceRow(
+        pack=shown,
+        alliance_id=alliance,
+        alliance_name=None,
+        client=None,
+        phase=None,
+        gate=None,
+        decision="error",
+        problems=tuple(problems[:PROBLEMS_SHOWN]),
+        problem_count=len(problems),
+    )
 
 
 def _alliance_id_of(pack: Path) -> str | None:
@@ -256,20 +271,33 @@ def summarise(result: GateResult, pack: EvidencePack, rules: RulePack, *, shown:
     for outcome_id in result.blocking:
         o = outcomes.get(outcome_id)
         if o is None:  # an overdue condition on an outcome outside this gate's scope
-            blocking.append(BlockingOutcome(outcome_id, "", False, "overdue", "a condition from the previous gate is overdue"))
+            blocking.append(
+                BlockingOutcome(outcome_id, "", False, "overdue", "a condition from the previous gate is overdue")
+            )
         else:
             blocking.append(BlockingOutcome(o.id, o.cell, o.critical, o.status, o.reasons[0] if o.reasons else ""))
     conditions = tuple(
-        ConditionRow(c.outcome, c.owner, c.due, c.state, c.note) for c in (*result.conditions_carried, *result.conditions_set)
+        ConditionRow(c.outcome, c.owner, c.due, c.state, c.note)
+        for c in (*result.conditions_carried, *result.conditions_set)
     )
     return AllianceRow(
-        pack=shown, alliance_id=result.alliance_id, alliance_name=result.alliance_name, client=result.client,
-        phase=result.phase, gate=result.gate, decision=result.decision, blocking=tuple(blocking), conditions=conditions,
-        expiring=expiring(result, pack, rules), self_assessed_critical=tuple(result.self_assessed_critical),
+        pack=shown,
+        alliance_id=result.alliance_id,
+        alliance_name=result.alliance_name,
+        client=result.client,
+        phase=result.phase,
+        gate=result.gate,
+        decision=result.decision,
+        blocking=tuple(blocking),
+        conditions=conditions,
+        expiring=expiring(result, pack, rules),
+        self_assessed_critical=tuple(result.self_assessed_critical),
     )
 
 
-def expiring(result: GateResult, pack: EvidencePack, rules: RulePack, *, horizon: int = HORIZONS[-1]) -> tuple[Expiring, ...]:
+def expiring(
+    result: GateResult, pack: EvidencePack, rules: RulePack, *, horizon: int = HORIZONS[-1]
+) -> tuple[Expiring, ...]:
     """Counted evidence whose freshness limit falls within `horizon` days of the evaluation date.
 
     An item is fresh up to `date + max_age_days` of the requirement that counted it; an item that
@@ -283,7 +311,7 @@ def expiring(result: GateResult, pack: EvidencePack, rules: RulePack, *, horizon
         rule = rules.outcomes.get(o.id)
         if rule is None:
             continue
-        for req, spec_req in zip(o.requirements, rule.requirements):
+        for req, spec_req in zip(o.requirements, rule.requirements, strict=False):
             if req.kind != evidence.ID:
                 continue
             for use in req.evidence:
@@ -298,7 +326,11 @@ def expiring(result: GateResult, pack: EvidencePack, rules: RulePack, *, horizon
     out = []
     for ref, expires in earliest.items():
         item = pack.register[ref]
-        out.append(Expiring(ref, item.title, item.kind, item.date, expires, (expires - result.as_of).days, tuple(sorted(uses[ref]))))
+        out.append(
+            Expiring(
+                ref, item.title, item.kind, item.date, expires, (expires - result.as_of).days, tuple(sorted(uses[ref]))
+            )
+        )
     return tuple(sorted(out, key=lambda e: (e.expires, e.item)))
 
 
@@ -308,8 +340,16 @@ def expiring(result: GateResult, pack: EvidencePack, rules: RulePack, *, horizon
 Progress = Callable[[int, int, AllianceRow], None]
 
 
-def review(folders: Sequence[Path], *, as_of: dt.date, gate: str | None = None, profile: Path | None = None,
-           jobs: int | None = None, since: Path | None = None, progress: Progress | None = None) -> PortfolioResult:
+def review(
+    folders: Sequence[Path],
+    *,
+    as_of: dt.date,
+    gate: str | None = None,
+    profile: Path | None = None,
+    jobs: int | None = None,
+    since: Path | None = None,
+    progress: Progress | None = None,
+) -> PortfolioResult:
     """Find every pack under `folders`, evaluate each at its next gate (or `gate`), and summarise.
 
     `jobs` worker processes (default: one per CPU; 1 evaluates in this process). `progress` is
@@ -322,22 +362,35 @@ def review(folders: Sequence[Path], *, as_of: dt.date, gate: str | None = None, 
     previous = load_previous(since) if since is not None else None
     packs = discover(folders)
     if not packs:
-        raise InputError([Problem(str(f), 0, 0, f"no evidence pack found (a pack is a folder holding {MANIFEST})") for f in folders])
+        raise InputError(
+            [Problem(str(f), 0, 0, f"no evidence pack found (a pack is a folder holding {MANIFEST})") for f in folders]
+        )
     rows: list[AllianceRow] = []
     for row in evaluate_all(packs, as_of=as_of, gate=gate, profile=profile, jobs=jobs):
         rows.append(row)
         if progress is not None:
             progress(len(rows), len(packs), row)
     return PortfolioResult(
-        as_of=as_of, gate=gate, folders=tuple(f.as_posix() for f in folders),
-        rule_pack_name=rules.name, rule_pack_version=rules.version, rule_pack_digest=rules.digest,
-        profile_name=rules.profile_name, rows=tuple(rows),
+        as_of=as_of,
+        gate=gate,
+        folders=tuple(f.as_posix() for f in folders),
+        rule_pack_name=rules.name,
+        rule_pack_version=rules.version,
+        rule_pack_digest=rules.digest,
+        profile_name=rules.profile_name,
+        rows=tuple(rows),
         since=diff(previous, rows) if previous is not None else None,
     )
 
 
-def evaluate_all(packs: Sequence[Path], *, as_of: dt.date, gate: str | None = None, profile: Path | None = None,
-                 jobs: int | None = None) -> Iterator[AllianceRow]:
+def evaluate_all(
+    packs: Sequence[Path],
+    *,
+    as_of: dt.date,
+    gate: str | None = None,
+    profile: Path | None = None,
+    jobs: int | None = None,
+) -> Iterator[AllianceRow]:
     """Rows for `packs`, in their order, as they are ready."""
     workers = min(jobs or os.cpu_count() or 1, len(packs))
     if workers <= 1 or len(packs) < POOL_THRESHOLD:
@@ -392,15 +445,27 @@ def diff(previous: Previous, rows: Sequence[AllianceRow]) -> Since:
         now_blockers = {b.outcome for b in row.blocking}
         now_conditions = {c.outcome: c.state for c in row.conditions}
         change = Change(
-            key=row.key, alliance_name=row.alliance_name or before.alliance_name, kind="changed",
-            decision_before=before.decision, decision_after=row.decision,
+            key=row.key,
+            alliance_name=row.alliance_name or before.alliance_name,
+            kind="changed",
+            decision_before=before.decision,
+            decision_after=row.decision,
             blockers_new=tuple(sorted(now_blockers - before.blockers)) if comparable else (),
             blockers_resolved=tuple(sorted(before.blockers - now_blockers)) if comparable else (),
-            conditions_closed=tuple(sorted(o for o, s in now_conditions.items() if s == "closed" and before.conditions.get(o) != "closed")),
-            conditions_overdue=tuple(sorted(o for o, s in now_conditions.items() if s == "overdue" and before.conditions.get(o) != "overdue")),
+            conditions_closed=tuple(
+                sorted(o for o, s in now_conditions.items() if s == "closed" and before.conditions.get(o) != "closed")
+            ),
+            conditions_overdue=tuple(
+                sorted(o for o, s in now_conditions.items() if s == "overdue" and before.conditions.get(o) != "overdue")
+            ),
         )
-        if (change.decision_before == change.decision_after and not change.blockers_new and not change.blockers_resolved
-                and not change.conditions_closed and not change.conditions_overdue):
+        if (
+            change.decision_before == change.decision_after
+            and not change.blockers_new
+            and not change.blockers_resolved
+            and not change.conditions_closed
+            and not change.conditions_overdue
+        ):
             unchanged += 1
         else:
             changes.append(change)

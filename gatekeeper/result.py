@@ -26,7 +26,13 @@ class Status(enum.StrEnum):
 SETTLED: frozenset[Status] = frozenset({Status.MET, Status.WAIVED, Status.NOT_APPLICABLE})
 # Worst first, for the grid: the worst status of a cell is the one shown.
 SEVERITY: tuple[Status, ...] = (
-    Status.ERROR, Status.NOT_MET, Status.UNEVIDENCED, Status.STALE, Status.WAIVED, Status.NOT_APPLICABLE, Status.MET,
+    Status.ERROR,
+    Status.NOT_MET,
+    Status.UNEVIDENCED,
+    Status.STALE,
+    Status.WAIVED,
+    Status.NOT_APPLICABLE,
+    Status.MET,
 )
 
 

@@ -39,27 +39,29 @@ def scaffold(rules: RulePack, *, alliance: str, gate: str, today: dt.date | None
     empty register and facts. The manifest's phase is the one an alliance asks for that gate in."""
     today = today or dt.date.today()
     phase = rules.policy.gates[gate].asked_in
-    manifest = "\n".join([
-        "# Evidence pack manifest: who the alliance is and who assessed it (evidence_schema/manifest.schema.json).",
-        "schema_version: 1",
-        "alliance:",
-        f"  id: {_slug(alliance)}",
-        f"  name: {_scalar(alliance)}",
-        '  client: "Client organisation"',
-        "  partners:",
-        '    - {name: "Partner organisation", role: "contractor"}',
-        f"  phase: {phase}",
-        "owner: {name: \"Alliance Manager\", role: \"Alliance Manager\"}",
-        "# Everyone in the alliance. An assessor on this list is not independent: their claims are self-assessments.",
-        "roster:",
-        '  - {name: "Alliance Manager", organisation: "Client organisation", role: "Alliance Manager"}',
-        "assessment:",
-        f'  date: "{today.isoformat()}"',
-        "  # The Code: assessments are best made through interviews, by assessors not directly involved in the alliance.",
-        "  assessors:",
-        f'    - {{name: "{PLACEHOLDER_ASSESSOR}", organisation: "Independent assurance"}}',
-        "",
-    ])
+    manifest = "\n".join(
+        [
+            "# Evidence pack manifest: who the alliance is and who assessed it (evidence_schema/manifest.schema.json).",
+            "schema_version: 1",
+            "alliance:",
+            f"  id: {_slug(alliance)}",
+            f"  name: {_scalar(alliance)}",
+            '  client: "Client organisation"',
+            "  partners:",
+            '    - {name: "Partner organisation", role: "contractor"}',
+            f"  phase: {phase}",
+            'owner: {name: "Alliance Manager", role: "Alliance Manager"}',
+            "# Everyone in the alliance. An assessor on this list is not independent: their claims are self-assessments.",
+            "roster:",
+            '  - {name: "Alliance Manager", organisation: "Client organisation", role: "Alliance Manager"}',
+            "assessment:",
+            f'  date: "{today.isoformat()}"',
+            "  # The Code: assessments are best made through interviews, by assessors not directly involved in the alliance.",
+            "  assessors:",
+            f'    - {{name: "{PLACEHOLDER_ASSESSOR}", organisation: "Independent assurance"}}',
+            "",
+        ]
+    )
     claims = [
         f"# Claims for the {gate} gate: one per outcome it evaluates (evidence_schema/claims.schema.json).",
         "# Each stub starts as not_met. Assess the outcome, cite the evidence ids from register.yml, set the status.",
@@ -81,28 +83,37 @@ def scaffold(rules: RulePack, *, alliance: str, gate: str, today: dt.date | None
             f'    date: "{today.isoformat()}"',
             "    evidence: []",
         ]
-    register = "\n".join([
-        "# The evidence register: every document a claim or fact cites (evidence_schema/register.schema.json).",
-        "# Example entry:",
-        "#   - id: E01",
-        "#     title: Client Board decision to alliance",
-        "#     kind: decision_record",
-        "#     path: documents/board-decision.md",
-        "#     sha256: <sha256sum of the document>",
-        "#     date: \"2026-01-31\"",
-        "#     owner: Programme Director",
-        "#     approvals: [{name: A. Person, role: Client Board, date: \"2026-01-31\"}]",
-        "schema_version: 1",
-        "evidence: []",
-        "",
-    ])
-    facts = "\n".join([
-        "# Structured facts the rules check directly (evidence_schema/facts.schema.json):",
-        "# customer_outcomes, targets, baseline, alliance, procurement, governance, risk, checklists, surveys, suitability.",
-        "schema_version: 1",
-        "",
-    ])
-    return {"manifest.yml": manifest, "claims.yml": "\n".join(claims) + "\n", "register.yml": register, "facts.yml": facts}
+    register = "\n".join(
+        [
+            "# The evidence register: every document a claim or fact cites (evidence_schema/register.schema.json).",
+            "# Example entry:",
+            "#   - id: E01",
+            "#     title: Client Board decision to alliance",
+            "#     kind: decision_record",
+            "#     path: documents/board-decision.md",
+            "#     sha256: <sha256sum of the document>",
+            '#     date: "2026-01-31"',
+            "#     owner: Programme Director",
+            '#     approvals: [{name: A. Person, role: Client Board, date: "2026-01-31"}]',
+            "schema_version: 1",
+            "evidence: []",
+            "",
+        ]
+    )
+    facts = "\n".join(
+        [
+            "# Structured facts the rules check directly (evidence_schema/facts.schema.json):",
+            "# customer_outcomes, targets, baseline, alliance, procurement, governance, risk, checklists, surveys, suitability.",
+            "schema_version: 1",
+            "",
+        ]
+    )
+    return {
+        "manifest.yml": manifest,
+        "claims.yml": "\n".join(claims) + "\n",
+        "register.yml": register,
+        "facts.yml": facts,
+    }
 
 
 def write_scaffold(files: Mapping[str, str], pack: Path) -> None:

@@ -22,9 +22,23 @@ from gatekeeper.evaluation.kinds import evidence, fact
 from gatekeeper.model import Outcome, RulePack
 
 EVIDENCE_KINDS = (
-    "agreement", "assessment_record", "business_case", "communication", "decision_record", "interview_record",
-    "minutes", "model", "organisation_chart", "plan", "process", "register", "report", "role_description",
-    "strategy", "survey_result", "terms_of_reference",
+    "agreement",
+    "assessment_record",
+    "business_case",
+    "communication",
+    "decision_record",
+    "interview_record",
+    "minutes",
+    "model",
+    "organisation_chart",
+    "plan",
+    "process",
+    "register",
+    "report",
+    "role_description",
+    "strategy",
+    "survey_result",
+    "terms_of_reference",
 )
 DEFECTS = ("no_claim", "claim_not_met", "wrong_kind", "stale", "self_assessed", "changed_document")
 PHASE_ORDER = ("deciding", "creating", "delivering", "sustaining")
@@ -45,8 +59,17 @@ def _doc(text: str) -> bytes:
 
 
 class _Builder:
-    def __init__(self, rules: RulePack, *, alliance_id: str, phase: str, as_of: dt.date, rng: random.Random,
-                 near_expiry: float = 0.0, extra_rng: random.Random | None = None) -> None:
+    def __init__(
+        self,
+        rules: RulePack,
+        *,
+        alliance_id: str,
+        phase: str,
+        as_of: dt.date,
+        rng: random.Random,
+        near_expiry: float = 0.0,
+        extra_rng: random.Random | None = None,
+    ) -> None:
         self.rules, self.alliance_id, self.phase, self.as_of, self.rng = rules, alliance_id, phase, as_of, rng
         # Options draw from their own generator, so a pack made without them is the same as before they existed.
         self.near_expiry, self.extra_rng = near_expiry, extra_rng or random.Random(0)
@@ -61,16 +84,32 @@ class _Builder:
         date = self.as_of - dt.timedelta(days=days_old)
         body = _doc(f"# {kind.replace('_', ' ').title()} {n}\n\n{self.alliance_id}: document {ref}, dated {date}.")
         self.documents[path] = body + (b"edited after registration\n" if changed else b"")
-        self.register.append({
-            "id": ref, "title": f"{kind.replace('_', ' ').title()} {n}", "kind": kind, "path": path,
-            "sha256": hashlib.sha256(body).hexdigest(), "date": date.isoformat(), "owner": "Alex Morgan",
-            **({"approvals": [{"name": f"Approver {role}", "role": role, "date": date.isoformat()} for role in approvals]} if approvals else {}),
-        })
+        self.register.append(
+            {
+                "id": ref,
+                "title": f"{kind.replace('_', ' ').title()} {n}",
+                "kind": kind,
+                "path": path,
+                "sha256": hashlib.sha256(body).hexdigest(),
+                "date": date.isoformat(),
+                "owner": "Alex Morgan",
+                **(
+                    {
+                        "approvals": [
+                            {"name": f"Approver {role}", "role": role, "date": date.isoformat()} for role in approvals
+                        ]
+                    }
+                    if approvals
+                    else {}
+                ),
+            }
+        )
         return ref
 
 
 def _facts(b: _Builder, quality: float) -> dict[str, Any]:
     """Facts that satisfy every fact, checklist and survey requirement; some parts dropped when quality < 1."""
+
     def ref(kind: str) -> str:
         return b.item(kind, days_old=b.rng.randint(30, 120))
 
@@ -81,20 +120,43 @@ def _facts(b: _Builder, quality: float) -> dict[str, Any]:
     ]
     facts: dict[str, Any] = {
         "schema_version": 1,
-        "customer_outcomes": [{"id": "CO1", "text": "Reliable service for customers.", "evidence": ref("business_case")}],
-        "targets": {k: {"baseline": 100.0, "target": 85.0, "unit": "GBP million", "evidence": ref("business_case")}
-                    for k in ("whole_life_cost", "capital_cost", "operating_cost")},
+        "customer_outcomes": [
+            {"id": "CO1", "text": "Reliable service for customers.", "evidence": ref("business_case")}
+        ],
+        "targets": {
+            k: {"baseline": 100.0, "target": 85.0, "unit": "GBP million", "evidence": ref("business_case")}
+            for k in ("whole_life_cost", "capital_cost", "operating_cost")
+        },
         "baseline": {"process": {"description": "Baseline from three years of outturn.", "evidence": ref("process")}},
-        "alliance": {"duration_years": 10, "exit_strategy": {"description": "Staged close-out.", "evidence": ref("strategy")}},
+        "alliance": {
+            "duration_years": 10,
+            "exit_strategy": {"description": "Staged close-out.", "evidence": ref("strategy")},
+        },
         "procurement": {"start_date": b.procurement.isoformat()},
-        "governance": {"board": {"members": board, "collective_responsibility": True},
-                       "management_team": {"members": board[:2]},
-                       "delegations": {"description": "Delegation matrix.", "evidence": ref("decision_record")}},
+        "governance": {
+            "board": {"members": board, "collective_responsibility": True},
+            "management_team": {"members": board[:2]},
+            "delegations": {"description": "Delegation matrix.", "evidence": ref("decision_record")},
+        },
         "risk": {"strategy": {"description": "Risk to the party best placed.", "evidence": ref("strategy")}},
-        "checklists": {name: {item.id: {"where": f"Clause {i + 1}", "evidence": ref("agreement") if i == 0 else None}
-                              for i, item in enumerate(c.items)} for name, c in b.rules.checklists.items()},
-        "surveys": [{"survey": s, "date": (b.as_of - dt.timedelta(days=40)).isoformat(), "score": 4.1, "scale": 5,
-                     "responses": 60, "evidence": ref("survey_result")} for s in ("climate", "behaviour", "stakeholder", "commercial_model")],
+        "checklists": {
+            name: {
+                item.id: {"where": f"Clause {i + 1}", "evidence": ref("agreement") if i == 0 else None}
+                for i, item in enumerate(c.items)
+            }
+            for name, c in b.rules.checklists.items()
+        },
+        "surveys": [
+            {
+                "survey": s,
+                "date": (b.as_of - dt.timedelta(days=40)).isoformat(),
+                "score": 4.1,
+                "scale": 5,
+                "responses": 60,
+                "evidence": ref("survey_result"),
+            }
+            for s in ("climate", "behaviour", "stakeholder", "commercial_model")
+        ],
         "suitability": {},
     }
     for entries in facts["checklists"].values():  # every entry cites the agreement
@@ -119,11 +181,21 @@ def _facts(b: _Builder, quality: float) -> dict[str, Any]:
 def _commercial(rng: random.Random, quality: float) -> dict[str, Any]:
     partners = [("civils", "Build Partner Ltd", 600000), ("design", "Design Partner LLP", 400000)]
     model: dict[str, Any] = {
-        "schema_version": 1, "currency": "GBP", "baseline_cost": 10500000, "target_cost": 10000000,
+        "schema_version": 1,
+        "currency": "GBP",
+        "baseline_cost": 10500000,
+        "target_cost": 10000000,
         "simulation": {"from": -60, "to": 60, "step": 5},
-        "parties": [{"id": "client", "name": "Client Co", "role": "client"}] + [
-            {"id": pid, "name": name, "role": "partner", "fee": {"amount": fee, "treatment": "at_risk"},
-             "painshare_cap": {"percent_of_fee": 100}, "gainshare_cap": {"percent_of_fee": 100}}
+        "parties": [{"id": "client", "name": "Client Co", "role": "client"}]
+        + [
+            {
+                "id": pid,
+                "name": name,
+                "role": "partner",
+                "fee": {"amount": fee, "treatment": "at_risk"},
+                "painshare_cap": {"percent_of_fee": 100},
+                "gainshare_cap": {"percent_of_fee": 100},
+            }
             for pid, name, fee in partners
         ],
         "bands": [
@@ -149,19 +221,35 @@ def _satisfy(b: _Builder, outcome: Outcome, defect: str | None) -> list[str]:
         if defect == "wrong_kind":
             kind = next(k for k in EVIDENCE_KINDS if k not in spec["of"])
         max_age = spec.get("max_age_days", 365)
-        days_old = max_age + 30 if defect == "stale" and "max_age_days" in spec else b.rng.randint(5, min(max_age, 150) - 1)
+        days_old = (
+            max_age + 30 if defect == "stale" and "max_age_days" in spec else b.rng.randint(5, min(max_age, 150) - 1)
+        )
         if "before" in spec:  # the only date fact is procurement.start_date
             days_old = max(days_old, (b.as_of - b.procurement).days + 5)
         elif defect is None and "max_age_days" in spec and b.near_expiry and b.extra_rng.random() < b.near_expiry:
             days_old = max_age - b.extra_rng.randint(1, 90)  # still fresh, but not for long
         for _ in range(spec.get("min", 1)):
-            refs.append(b.item(kind, days_old=days_old, approvals=tuple(spec.get("approved_by", ())[:1]),
-                               changed=defect == "changed_document"))
+            refs.append(
+                b.item(
+                    kind,
+                    days_old=days_old,
+                    approvals=tuple(spec.get("approved_by", ())[:1]),
+                    changed=defect == "changed_document",
+                )
+            )
     return refs
 
 
-def synthesize(rules: RulePack, *, alliance_id: str, phase: str, as_of: dt.date, seed: int, quality: float = 0.9,
-               near_expiry: float = 0.0) -> SyntheticPack:
+def synthesize(
+    rules: RulePack,
+    *,
+    alliance_id: str,
+    phase: str,
+    as_of: dt.date,
+    seed: int,
+    quality: float = 0.9,
+    near_expiry: float = 0.0,
+) -> SyntheticPack:
     """An evidence pack for `phase` covering every outcome its next gate evaluates.
 
     `near_expiry`: the share of fresh evidence items dated to expire within 90 days of `as_of`
@@ -169,12 +257,16 @@ def synthesize(rules: RulePack, *, alliance_id: str, phase: str, as_of: dt.date,
     """
     rng = random.Random(seed)
     extra_rng = random.Random(f"{seed}:extras")
-    b = _Builder(rules, alliance_id=alliance_id, phase=phase, as_of=as_of, rng=rng, near_expiry=near_expiry, extra_rng=extra_rng)
+    b = _Builder(
+        rules, alliance_id=alliance_id, phase=phase, as_of=as_of, rng=rng, near_expiry=near_expiry, extra_rng=extra_rng
+    )
     next_gate = rules.policy.next_gate(phase)
     if next_gate is None:
         raise ValueError(f"the policy has no gate that leaves {phase}")
     gate = rules.policy.gates[next_gate]
-    phases = gate.evaluates + (("suitability",) if phase == "deciding" else ())  # a deciding pack answers the pre-gate too
+    phases = gate.evaluates + (
+        ("suitability",) if phase == "deciding" else ()
+    )  # a deciding pack answers the pre-gate too
     scope = rules.in_phases(phases)
     facts = _facts(b, quality)
     claims, defects = [], {}
@@ -186,37 +278,64 @@ def synthesize(rules: RulePack, *, alliance_id: str, phase: str, as_of: dt.date,
             continue
         refs = _satisfy(b, outcome, defect)
         claim: dict[str, Any] = {
-            "outcome": outcome.id, "status": "not_met" if defect == "claim_not_met" else "met",
+            "outcome": outcome.id,
+            "status": "not_met" if defect == "claim_not_met" else "met",
             "assessed_by": "Alex Morgan" if defect == "self_assessed" else "Riley Quinn",
-            "method": "interview", "date": (as_of - dt.timedelta(days=3)).isoformat(),
+            "method": "interview",
+            "date": (as_of - dt.timedelta(days=3)).isoformat(),
         }
         if refs:
             claim["evidence"] = refs
         if defect == "claim_not_met":
-            claim["actions"] = [{"action": "Close the gap.", "owner": "Alex Morgan", "due": (as_of + dt.timedelta(days=60)).isoformat()}]
+            claim["actions"] = [
+                {"action": "Close the gap.", "owner": "Alex Morgan", "due": (as_of + dt.timedelta(days=60)).isoformat()}
+            ]
         claims.append(claim)
     waivers, conditions = [], []
     for outcome_id in sorted(defects):  # some gaps are waived, some were conditions of the last gate
         roll = rng.random()
         if roll < 0.25:
-            waivers.append({
-                "outcome": outcome_id, "justification": "Agreed to follow once the depot lease is signed.",
-                "approver": {"name": "Dana Whitfield", "role": rng.choice(("Sponsor", "Client Board", "Alliance Manager"))},
-                "granted": (as_of - dt.timedelta(days=rng.randint(10, 200))).isoformat(),
-                "expires": (as_of + dt.timedelta(days=rng.randint(-60, 180))).isoformat(),
-            })
+            waivers.append(
+                {
+                    "outcome": outcome_id,
+                    "justification": "Agreed to follow once the depot lease is signed.",
+                    "approver": {
+                        "name": "Dana Whitfield",
+                        "role": rng.choice(("Sponsor", "Client Board", "Alliance Manager")),
+                    },
+                    "granted": (as_of - dt.timedelta(days=rng.randint(10, 200))).isoformat(),
+                    "expires": (as_of + dt.timedelta(days=rng.randint(-60, 180))).isoformat(),
+                }
+            )
         elif roll < 0.45:
-            conditions.append({"outcome": outcome_id, "owner": "Alex Morgan",
-                               "due": (as_of + dt.timedelta(days=rng.randint(-90, 90))).isoformat()})
+            conditions.append(
+                {
+                    "outcome": outcome_id,
+                    "owner": "Alex Morgan",
+                    "due": (as_of + dt.timedelta(days=rng.randint(-90, 90))).isoformat(),
+                }
+            )
     manifest = {
         "schema_version": 1,
-        "alliance": {"id": alliance_id, "name": f"{alliance_id.replace('-', ' ').title()} Alliance", "client": "Client Co",
-                     "partners": [{"name": "Build Partner Ltd", "role": "contractor"}, {"name": "Design Partner LLP", "role": "designer"}],
-                     "phase": phase},
+        "alliance": {
+            "id": alliance_id,
+            "name": f"{alliance_id.replace('-', ' ').title()} Alliance",
+            "client": "Client Co",
+            "partners": [
+                {"name": "Build Partner Ltd", "role": "contractor"},
+                {"name": "Design Partner LLP", "role": "designer"},
+            ],
+            "phase": phase,
+        },
         "owner": {"name": "Alex Morgan", "role": "Alliance Manager"},
-        "roster": [{"name": "Alex Morgan", "organisation": "Client Co", "role": "Alliance Manager"},
-                   {"name": "Jo Reid", "organisation": "Build Partner Ltd", "role": "Partner Director"}],
-        "assessment": {"date": as_of.isoformat(), "assessors": [{"name": "Riley Quinn", "organisation": "Independent Assurance LLP"}]},
+        "roster": [
+            {"name": "Alex Morgan", "organisation": "Client Co", "role": "Alliance Manager"},
+            {"name": "Jo Reid", "organisation": "Build Partner Ltd", "role": "Partner Director"},
+        ],
+        "assessment": {
+            "date": as_of.isoformat(),
+            "assessors": [{"name": "Riley Quinn", "organisation": "Independent Assurance LLP"}],
+        },
     }
     files = {
         "manifest.yml": manifest,
@@ -228,8 +347,12 @@ def synthesize(rules: RulePack, *, alliance_id: str, phase: str, as_of: dt.date,
     if waivers:
         files["waivers.yml"] = {"schema_version": 1, "waivers": waivers}
     if conditions:
-        files["conditions.yml"] = {"schema_version": 1, "gate": "creating", "decided": (as_of - dt.timedelta(days=200)).isoformat(),
-                                   "conditions": conditions}
+        files["conditions.yml"] = {
+            "schema_version": 1,
+            "gate": "creating",
+            "decided": (as_of - dt.timedelta(days=200)).isoformat(),
+            "conditions": conditions,
+        }
     return SyntheticPack(alliance_id=alliance_id, files=files, documents=dict(b.documents), defects=defects)
 
 
@@ -245,7 +368,9 @@ def write_pack(pack: SyntheticPack, root: Path) -> Path:
     root.mkdir(parents=True, exist_ok=True)
     (root / "documents").mkdir(exist_ok=True)
     for name, data in pack.files.items():
-        (root / name).write_text(yaml.dump(data, Dumper=_PlainDumper, sort_keys=False, allow_unicode=True), encoding="utf-8")
+        (root / name).write_text(
+            yaml.dump(data, Dumper=_PlainDumper, sort_keys=False, allow_unicode=True), encoding="utf-8"
+        )
     for rel, body in pack.documents.items():
         (root / rel).write_bytes(body)
     return root
@@ -262,7 +387,14 @@ def portfolio(rules: RulePack, root: Path, *, count: int, as_of: dt.date, seed: 
     for i in range(count):
         phase = PHASE_ORDER[i % 3]  # deciding, creating, delivering: gates of growing scope
         quality = rng.choice((1.0, 0.97, 0.9, 0.8))
-        pack = synthesize(rules, alliance_id=f"alliance-{i:05d}", phase=phase, as_of=as_of, seed=seed * 100_003 + i, quality=quality,
-                          near_expiry=extra_rng.choice((0.0, 0.05, 0.15)))
+        pack = synthesize(
+            rules,
+            alliance_id=f"alliance-{i:05d}",
+            phase=phase,
+            as_of=as_of,
+            seed=seed * 100_003 + i,
+            quality=quality,
+            near_expiry=extra_rng.choice((0.0, 0.05, 0.15)),
+        )
         paths.append(write_pack(pack, root / pack.alliance_id))
     return paths

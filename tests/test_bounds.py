@@ -102,8 +102,16 @@ def _both_verdicts(name: str, data: Any) -> tuple[bool, bool]:
 
 @pytest.mark.parametrize(
     ("day", "valid"),
-    [("1899-12-31", False), ("1900-01-01", True), ("2000-02-29", True), ("2199-12-31", True), ("2200-01-01", False),
-     ("0001-01-01", False), ("9999-12-31", False), ("2100-02-29", False)],
+    [
+        ("1899-12-31", False),
+        ("1900-01-01", True),
+        ("2000-02-29", True),
+        ("2199-12-31", True),
+        ("2200-01-01", False),
+        ("0001-01-01", False),
+        ("9999-12-31", False),
+        ("2100-02-29", False),
+    ],
 )
 def test_both_validators_hold_a_date_to_the_window(day: str, valid: bool) -> None:
     """fastjsonschema and jsonschema give the same verdict at and just outside each end of the window."""
@@ -112,8 +120,12 @@ def test_both_validators_hold_a_date_to_the_window(day: str, valid: bool) -> Non
 
 
 def _money_paths() -> list[tuple[str, str]]:
-    return [(name, where) for name in ("commercial", "facts") for where, node in _walk(_schema(name))
-            if node.get("maximum") == bounds.MONEY_MAX]
+    return [
+        (name, where)
+        for name in ("commercial", "facts")
+        for where, node in _walk(_schema(name))
+        if node.get("maximum") == bounds.MONEY_MAX
+    ]
 
 
 def test_money_has_the_stated_ceiling_everywhere() -> None:
@@ -142,7 +154,10 @@ def test_an_as_of_date_outside_the_window_is_a_usage_error_naming_it(command: st
     result = run(*args, "--as-of", day)
     assert_clean(result)
     assert result.exit_code == 2
-    assert f"Invalid value for '--as-of': {day} is outside the dates a gate can be evaluated as of {AS_OF_WINDOW}" in result.stderr
+    assert (
+        f"Invalid value for '--as-of': {day} is outside the dates a gate can be evaluated as of {AS_OF_WINDOW}"
+        in result.stderr
+    )
 
 
 @pytest.mark.parametrize("day", ["1900-01-01", "2189-12-31"])
@@ -197,7 +212,7 @@ def _edit(pack: Path, file: str, old: str, new: str) -> tuple[int, int]:
     path = pack / file
     text = path.read_text(encoding="utf-8")
     at = text.index(old)
-    path.write_text(text[:at] + new + text[at + len(old):], encoding="utf-8")
+    path.write_text(text[:at] + new + text[at + len(old) :], encoding="utf-8")
     line = text.count("\n", 0, at) + 1
     col = at - (text.rfind("\n", 0, at) + 1) + new.split("\n")[0].rindex(": ") + 3
     return line, col
@@ -215,46 +230,162 @@ def _out_of_window(day: str) -> str:
 
 
 EVIDENCE_CASES = [
-    ("register.yml", '    date: "2019-09-20"', '    date: "9999-12-31"', "$.evidence[0].date", _out_of_window("9999-12-31")),
-    ("register.yml", '        date: "2019-11-14"', '        date: "0001-01-01"', "$.evidence[0].approvals[0].date",
-     _out_of_window("0001-01-01")),
-    ("claims.yml", '    date: "2026-10-28"', '    date: "9999-12-31"', "$.claims[0].date", _out_of_window("9999-12-31")),
-    ("manifest.yml", '  started: "2026-04-21"', '  started: "2200-01-01"', "$.alliance.started", _out_of_window("2200-01-01")),
-    ("waivers.yml", '    expires: "2027-03-31"', '    expires: "9999-12-31"', "$.waivers[0].expires", _out_of_window("9999-12-31")),
-    ("waivers.yml", '    granted: "2026-04-21"', '    granted: "1899-12-31"', "$.waivers[0].granted", _out_of_window("1899-12-31")),
+    (
+        "register.yml",
+        '    date: "2019-09-20"',
+        '    date: "9999-12-31"',
+        "$.evidence[0].date",
+        _out_of_window("9999-12-31"),
+    ),
+    (
+        "register.yml",
+        '        date: "2019-11-14"',
+        '        date: "0001-01-01"',
+        "$.evidence[0].approvals[0].date",
+        _out_of_window("0001-01-01"),
+    ),
+    (
+        "claims.yml",
+        '    date: "2026-10-28"',
+        '    date: "9999-12-31"',
+        "$.claims[0].date",
+        _out_of_window("9999-12-31"),
+    ),
+    (
+        "manifest.yml",
+        '  started: "2026-04-21"',
+        '  started: "2200-01-01"',
+        "$.alliance.started",
+        _out_of_window("2200-01-01"),
+    ),
+    (
+        "waivers.yml",
+        '    expires: "2027-03-31"',
+        '    expires: "9999-12-31"',
+        "$.waivers[0].expires",
+        _out_of_window("9999-12-31"),
+    ),
+    (
+        "waivers.yml",
+        '    granted: "2026-04-21"',
+        '    granted: "1899-12-31"',
+        "$.waivers[0].granted",
+        _out_of_window("1899-12-31"),
+    ),
     ("conditions.yml", 'decided: "2026-04-21"', 'decided: "9999-12-31"', "$.decided", _out_of_window("9999-12-31")),
-    ("conditions.yml", '    due: "2026-07-31"', '    due: "9999-12-31"', "$.conditions[0].due", _out_of_window("9999-12-31")),
-    ("facts.yml", '  start_date: "2020-03-02"', '  start_date: "9999-12-31"', "$.procurement.start_date",
-     _out_of_window("9999-12-31")),
-    ("facts.yml", '    date: "2025-09-26"', '    date: "9999-12-31"', "$.surveys[0].date", _out_of_window("9999-12-31")),
-    ("facts.yml", "    score: 3.4", "    score: 1.0e+308", "$.surveys[0].score", "1e+308 is greater than the maximum of 1000"),
-    ("facts.yml", "    score: 3.4", "    score: 500", "$.surveys[0].score",
-     "score 500 is above the scale's maximum of 5: a mean score lies between 0 and the scale"),
-    ("facts.yml", "    scale: 5", "    scale: 1.0e+308", "$.surveys[0].scale", "1e+308 is greater than the maximum of 1000"),
-    ("facts.yml", "    responses: 198", "    responses: 10000001", "$.surveys[0].responses",
-     "10000001 is greater than the maximum of 1000000"),
-    ("facts.yml", "    responses: 198", "    responses: 198\n    population: 150", "$.surveys[0].responses",
-     "198 responses from a population of 150: no more people can respond than were asked"),
-    ("facts.yml", "    target: 148", "    target: -1.0e+308", "$.targets.capital_cost.target",
-     "-1e+308 is less than the minimum of 0"),
-    ("facts.yml", "    baseline: 1110", "    baseline: 1.0e+14", "$.targets.whole_life_cost.baseline",
-     "100000000000000.0 is greater than the maximum of 10000000000000"),
-    ("commercial.yml", "target_cost: 148000000", "target_cost: 1.0e+26", "$.target_cost",
-     "1e+26 is greater than the maximum of 10000000000000"),
-    ("commercial.yml", "baseline_cost: 155000000", "baseline_cost: 1.0e+26", "$.baseline_cost",
-     "1e+26 is greater than the maximum of 10000000000000"),
-    ("commercial.yml", "fee: {amount: 8900000", "fee: {amount: 10000000000001", "$.parties[1].fee.amount",
-     "10000000000001 is greater than the maximum of 10000000000000"),
-    ("commercial.yml", "painshare_cap: {percent_of_fee: 100}", "painshare_cap: {percent_of_fee: 1001}",
-     "$.parties[1].painshare_cap.percent_of_fee", "1001 is greater than the maximum of 1000"),
-    ("commercial.yml", "painshare_cap: {percent_of_fee: 100}", "painshare_cap: {amount: -1.0e+308}",
-     "$.parties[1].painshare_cap.amount",
-     "a cap on painshare cannot be negative (-1" + "0" * 308 + "): 0 means the partner takes no painshare at all"),
+    (
+        "conditions.yml",
+        '    due: "2026-07-31"',
+        '    due: "9999-12-31"',
+        "$.conditions[0].due",
+        _out_of_window("9999-12-31"),
+    ),
+    (
+        "facts.yml",
+        '  start_date: "2020-03-02"',
+        '  start_date: "9999-12-31"',
+        "$.procurement.start_date",
+        _out_of_window("9999-12-31"),
+    ),
+    (
+        "facts.yml",
+        '    date: "2025-09-26"',
+        '    date: "9999-12-31"',
+        "$.surveys[0].date",
+        _out_of_window("9999-12-31"),
+    ),
+    (
+        "facts.yml",
+        "    score: 3.4",
+        "    score: 1.0e+308",
+        "$.surveys[0].score",
+        "1e+308 is greater than the maximum of 1000",
+    ),
+    (
+        "facts.yml",
+        "    score: 3.4",
+        "    score: 500",
+        "$.surveys[0].score",
+        "score 500 is above the scale's maximum of 5: a mean score lies between 0 and the scale",
+    ),
+    (
+        "facts.yml",
+        "    scale: 5",
+        "    scale: 1.0e+308",
+        "$.surveys[0].scale",
+        "1e+308 is greater than the maximum of 1000",
+    ),
+    (
+        "facts.yml",
+        "    responses: 198",
+        "    responses: 10000001",
+        "$.surveys[0].responses",
+        "10000001 is greater than the maximum of 1000000",
+    ),
+    (
+        "facts.yml",
+        "    responses: 198",
+        "    responses: 198\n    population: 150",
+        "$.surveys[0].responses",
+        "198 responses from a population of 150: no more people can respond than were asked",
+    ),
+    (
+        "facts.yml",
+        "    target: 148",
+        "    target: -1.0e+308",
+        "$.targets.capital_cost.target",
+        "-1e+308 is less than the minimum of 0",
+    ),
+    (
+        "facts.yml",
+        "    baseline: 1110",
+        "    baseline: 1.0e+14",
+        "$.targets.whole_life_cost.baseline",
+        "100000000000000.0 is greater than the maximum of 10000000000000",
+    ),
+    (
+        "commercial.yml",
+        "target_cost: 148000000",
+        "target_cost: 1.0e+26",
+        "$.target_cost",
+        "1e+26 is greater than the maximum of 10000000000000",
+    ),
+    (
+        "commercial.yml",
+        "baseline_cost: 155000000",
+        "baseline_cost: 1.0e+26",
+        "$.baseline_cost",
+        "1e+26 is greater than the maximum of 10000000000000",
+    ),
+    (
+        "commercial.yml",
+        "fee: {amount: 8900000",
+        "fee: {amount: 10000000000001",
+        "$.parties[1].fee.amount",
+        "10000000000001 is greater than the maximum of 10000000000000",
+    ),
+    (
+        "commercial.yml",
+        "painshare_cap: {percent_of_fee: 100}",
+        "painshare_cap: {percent_of_fee: 1001}",
+        "$.parties[1].painshare_cap.percent_of_fee",
+        "1001 is greater than the maximum of 1000",
+    ),
+    (
+        "commercial.yml",
+        "painshare_cap: {percent_of_fee: 100}",
+        "painshare_cap: {amount: -1.0e+308}",
+        "$.parties[1].painshare_cap.amount",
+        "a cap on painshare cannot be negative (-1" + "0" * 308 + "): 0 means the partner takes no painshare at all",
+    ),
 ]
 
 
-@pytest.mark.parametrize(("file", "old", "new", "json_path", "message"), EVIDENCE_CASES,
-                         ids=[f"{c[0]}:{c[3]}={c[2].split(': ')[-1][:14]}" for c in EVIDENCE_CASES])
+@pytest.mark.parametrize(
+    ("file", "old", "new", "json_path", "message"),
+    EVIDENCE_CASES,
+    ids=[f"{c[0]}:{c[3]}={c[2].split(': ')[-1][:14]}" for c in EVIDENCE_CASES],
+)
 @pytest.mark.parametrize("command", ["validate", "check"])
 def test_evidence_outside_its_bounds_is_refused_with_its_location(
     pack: Path, command: str, file: str, old: str, new: str, json_path: str, message: str
@@ -287,8 +418,12 @@ def test_values_at_their_bounds_are_accepted_and_computed_with(pack: Path) -> No
     _edit(pack, "facts.yml", "    score: 3.4", "    score: 5")
     _edit(pack, "facts.yml", "    responses: 198", "    responses: 1000000\n    population: 1000000")
     _edit(pack, "register.yml", '    date: "2019-09-20"', '    date: "1900-01-01"')
-    for args in (["validate", str(pack)], ["check", str(pack), "--as-of", "2189-12-31", "--format", "html:" + str(pack / "r.html")],
-                 ["audit", str(pack), "--as-of", "1900-01-01"], ["commercial", "simulate", str(pack), "--format", "json"]):
+    for args in (
+        ["validate", str(pack)],
+        ["check", str(pack), "--as-of", "2189-12-31", "--format", "html:" + str(pack / "r.html")],
+        ["audit", str(pack), "--as-of", "1900-01-01"],
+        ["commercial", "simulate", str(pack), "--format", "json"],
+    ):
         result = run(*args)
         assert_clean(result)
         assert result.exit_code in (0, 1), (args, result.output)
@@ -297,10 +432,14 @@ def test_values_at_their_bounds_are_accepted_and_computed_with(pack: Path) -> No
 def test_the_original_crashes_end_in_a_located_error_in_a_real_process(pack: Path) -> None:
     """The two inputs that gave tracebacks on the command line now exit 2 and 3, within seconds, without one."""
     gatekeeper = [sys.executable, "-m", "gatekeeper"]
-    as_of = subprocess.run([*gatekeeper, "check", str(pack), "--as-of", "9999-12-31"], capture_output=True, text=True, timeout=60)
+    as_of = subprocess.run(
+        [*gatekeeper, "check", str(pack), "--as-of", "9999-12-31"], capture_output=True, text=True, timeout=60
+    )
     assert (as_of.returncode, "Traceback" in as_of.stderr) == (2, False)
     line, col = _edit(pack, "commercial.yml", "target_cost: 148000000", "target_cost: 1.0e+26")
-    money = subprocess.run([*gatekeeper, "check", str(pack), "--as-of", "2026-11-01"], capture_output=True, text=True, timeout=60)
+    money = subprocess.run(
+        [*gatekeeper, "check", str(pack), "--as-of", "2026-11-01"], capture_output=True, text=True, timeout=60
+    )
     assert (money.returncode, "Traceback" in money.stderr) == (3, False)
     assert money.stderr.splitlines() == [
         f"{pack}/commercial.yml:{line}:{col}: 1e+26 is greater than the maximum of 10000000000000 (at $.target_cost)"
@@ -312,9 +451,14 @@ def test_the_original_crashes_end_in_a_located_error_in_a_real_process(pack: Pat
 
 @pytest.mark.parametrize(
     ("value", "number", "money"),
-    [(Fraction(10**26), "100000000000000000000000000", "100,000,000,000,000,000,000,000,000.00"),
-     (Fraction(-1, 1000), "0", "0.00"), (Fraction(5, 1000), "0.01", "0.01"), (Fraction(-5, 1000), "-0.01", "-0.01"),
-     (Fraction(10**13, 7), "1428571428571.43", "1,428,571,428,571.43"), (Fraction(1, 3), "0.33", "0.33")],
+    [
+        (Fraction(10**26), "100000000000000000000000000", "100,000,000,000,000,000,000,000,000.00"),
+        (Fraction(-1, 1000), "0", "0.00"),
+        (Fraction(5, 1000), "0.01", "0.01"),
+        (Fraction(-5, 1000), "-0.01", "-0.01"),
+        (Fraction(10**13, 7), "1428571428571.43", "1,428,571,428,571.43"),
+        (Fraction(1, 3), "0.33", "0.33"),
+    ],
 )
 def test_amounts_round_half_away_from_zero_exactly_at_any_size(value: Fraction, number: str, money: str) -> None:
     """fmt_number and fmt_money never run out of precision (Decimal's 28 digits broke at 1e26)."""

@@ -45,8 +45,11 @@ DATES: list[tuple[str, tuple[str | int, ...]]] = [
 
 # file, path, lowest accepted, highest accepted, integer?, lowest excluded?
 NUMBERS: list[tuple[str, tuple[str | int, ...], float, float, bool, bool]] = [
-    *[("facts.yml", ("targets", t, k), 0, bounds.MONEY_MAX, False, False)
-      for t in ("whole_life_cost", "capital_cost", "operating_cost") for k in ("baseline", "target")],
+    *[
+        ("facts.yml", ("targets", t, k), 0, bounds.MONEY_MAX, False, False)
+        for t in ("whole_life_cost", "capital_cost", "operating_cost")
+        for k in ("baseline", "target")
+    ],
     ("facts.yml", ("surveys", 0, "score"), 0, 5, False, False),  # its scale is 5
     ("facts.yml", ("surveys", 0, "scale"), 3.4, bounds.SCALE_MAX, False, False),  # its score is 3.4
     ("facts.yml", ("surveys", 0, "responses"), 0, bounds.MAX_RESPONDENTS, True, False),
@@ -71,7 +74,17 @@ def _number_values(low: float, high: float, integer: bool) -> st.SearchStrategy[
     if integer:
         edges: list[float | int] = [int(low), int(low) - 1, int(high), int(high) + 1, 10**400]
         return st.sampled_from(edges) | st.integers(int(low) - 10, int(high) + 10)
-    edges = [low, math.nextafter(low, -math.inf), high, math.nextafter(high, math.inf), 1e308, -1e308, 1e26, 5e-324, 0.0]
+    edges = [
+        low,
+        math.nextafter(low, -math.inf),
+        high,
+        math.nextafter(high, math.inf),
+        1e308,
+        -1e308,
+        1e26,
+        5e-324,
+        0.0,
+    ]
     return st.sampled_from(edges) | st.floats(low - 1, high * 2 + 1, allow_nan=False)
 
 
@@ -132,7 +145,9 @@ def _judge(pack: Path, file: str, path: tuple[str | int, ...], value: Any, expec
     data = copy.deepcopy(yaml.safe_load(original))
     _set(data, path, value)
     try:
-        (pack / file).write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=1000), encoding="utf-8")
+        (pack / file).write_text(
+            yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=1000), encoding="utf-8"
+        )
         fast, reference = _schema_verdicts(file.removesuffix(".yml"), data)
         assert fast == reference
         validated = _verdict(lambda: api.load(pack))
@@ -159,16 +174,24 @@ def _edges() -> Iterator[tuple[str, tuple[str | int, ...], Any, bool]]:
             yield file, path, value, _accepted(value, low, high, low_excluded)
 
 
-@pytest.mark.parametrize(("file", "path", "value", "expected"), list(_edges()),
-                         ids=lambda v: str(v) if not isinstance(v, tuple) else ".".join(map(str, v)))
-def test_validate_and_check_agree_at_and_just_beyond_each_bound(pack: Path, file: str, path: tuple[str | int, ...],
-                                                                value: Any, expected: bool) -> None:
+@pytest.mark.parametrize(
+    ("file", "path", "value", "expected"),
+    list(_edges()),
+    ids=lambda v: str(v) if not isinstance(v, tuple) else ".".join(map(str, v)),
+)
+def test_validate_and_check_agree_at_and_just_beyond_each_bound(
+    pack: Path, file: str, path: tuple[str | int, ...], value: Any, expected: bool
+) -> None:
     """Each bound exactly, and the nearest value beyond it: accepted and refused alike by validate and check."""
     _judge(pack, file, path, value, expected, dt.date(2026, 11, 1))
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+)
 @given(change=mutations(), as_of=st.sampled_from([bounds.AS_OF_MIN, dt.date(2026, 11, 1), bounds.AS_OF_MAX]))
-def test_validate_and_check_agree_on_generated_values_and_nothing_raises(pack: Path, change: Any, as_of: dt.date) -> None:
+def test_validate_and_check_agree_on_generated_values_and_nothing_raises(
+    pack: Path, change: Any, as_of: dt.date
+) -> None:
     """Both accept or both refuse, as the bounds say; an accepted pack is audited and simulated cleanly."""
     _judge(pack, *change, as_of)

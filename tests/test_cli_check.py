@@ -22,7 +22,9 @@ def packs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     rules = api.rules()
     root = tmp_path_factory.mktemp("packs")
     made = dt.date.fromisoformat(AS_OF)
-    good = write_pack(synthesize(rules, alliance_id="good", phase="deciding", as_of=made, seed=1, quality=1.0), root / "good")
+    good = write_pack(
+        synthesize(rules, alliance_id="good", phase="deciding", as_of=made, seed=1, quality=1.0), root / "good"
+    )
     bad = synthesize(rules, alliance_id="bad", phase="deciding", as_of=made, seed=1, quality=1.0)
     bad.files["claims.yml"]["claims"] = [c for c in bad.files["claims.yml"]["claims"] if c["outcome"] != "DEC.LEA.01"]
     return {"good": good, "bad": write_pack(bad, root / "bad")}
@@ -72,7 +74,10 @@ def test_the_same_inputs_give_byte_identical_reports(packs) -> None:
     [
         (("--format", "pdf"), "unknown format 'pdf'"),
         (("--format", "json", "--format", "text"), "only one format can go to standard output"),
-        (("--gate", "launch"), "unknown gate 'launch'; the policy's gates: suitability, creating, delivering, sustaining, review"),
+        (
+            ("--gate", "launch"),
+            "unknown gate 'launch'; the policy's gates: suitability, creating, delivering, sustaining, review",
+        ),
         (("--as-of", "2026-02-30"), "'2026-02-30' does not match the format"),
     ],
 )
@@ -130,7 +135,10 @@ def test_explain_gives_the_reasoning_requirement_by_requirement(packs) -> None:
     assert result.stdout.startswith("DEC.LEA.01: UNEVIDENCED (critical) - blocks the gate\n")
     flat = " ".join(result.stdout.split())
     assert "Client Board or Sponsor approval to alliancing as the preferred delivery model." in flat
-    assert "✗ DEC.LEA.01#1 [missing] needs at least 1 evidence item of kind decision record, approved by Client Board or Sponsor" in flat
+    assert (
+        "✗ DEC.LEA.01#1 [missing] needs at least 1 evidence item of kind decision record, approved by Client Board or Sponsor"
+        in flat
+    )
     assert "What would make it pass:" in result.stdout
 
 

@@ -24,7 +24,12 @@ def gatekeeper_process(*args: str, env: dict[str, str] | None = None) -> subproc
     """Run gatekeeper in a child process with a time limit: a hang fails the test instead of blocking it."""
     full_env = {**os.environ, "PYTHONPATH": str(ROOT), "GATEKEEPER_LEDGER": "", **(env or {})}
     return subprocess.run(
-        [sys.executable, "-m", "gatekeeper", *args], capture_output=True, text=True, timeout=20, env=full_env, check=False
+        [sys.executable, "-m", "gatekeeper", *args],
+        capture_output=True,
+        text=True,
+        timeout=20,
+        env=full_env,
+        check=False,
     )
 
 
@@ -73,7 +78,10 @@ def test_a_deeply_nested_since_file_is_refused(tmp_path: Path) -> None:
     deep = tmp_path / "deep.json"
     deep.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
     done = gatekeeper_process("portfolio", str(EXAMPLE), "--as-of", AS_OF, "--since", str(deep))
-    assert (done.returncode, one_line(done.stderr)) == (3, f"{deep.as_posix()}: not a JSON portfolio result: nested too deeply")
+    assert (done.returncode, one_line(done.stderr)) == (
+        3,
+        f"{deep.as_posix()}: not a JSON portfolio result: nested too deeply",
+    )
 
 
 @pytest.mark.parametrize("kind", SPECIAL)
@@ -86,14 +94,28 @@ def test_a_special_file_as_ledger_is_refused_at_once(kind: str, how: str, fifo: 
     env = {"GATEKEEPER_LEDGER": path} if how == "environment" else {}
     listed = gatekeeper_process("ledger", "list", *option, env=env)
     assert (listed.returncode, one_line(listed.stderr)) == (
-        3, f"{path}: cannot read the ledger: not a regular file ({expected}); a ledger is an SQLite file"
+        3,
+        f"{path}: cannot read the ledger: not a regular file ({expected}); a ledger is an SQLite file",
     )
     recorded = gatekeeper_process(
-        "record", str(EXAMPLE), "--gate", "creating", "--decision", "pass", "--by", "Dana", "--role", "Sponsor",
-        "--as-of", AS_OF, *option, env=env,
+        "record",
+        str(EXAMPLE),
+        "--gate",
+        "creating",
+        "--decision",
+        "pass",
+        "--by",
+        "Dana",
+        "--role",
+        "Sponsor",
+        "--as-of",
+        AS_OF,
+        *option,
+        env=env,
     )
     assert (recorded.returncode, one_line(recorded.stderr)) == (
-        3, f"{path}: cannot record in the ledger: not a regular file ({expected}); a ledger is an SQLite file"
+        3,
+        f"{path}: cannot record in the ledger: not a regular file ({expected}); a ledger is an SQLite file",
     )
 
 
@@ -143,7 +165,10 @@ def test_a_directory_as_output_path_is_a_usage_error(command: list[str], tmp_pat
     args = [part.replace("{dir}", str(tmp_path)) for part in command]
     result = CliRunner().invoke(main, args)
     name = args[-1].split(":")[0]
-    assert (result.exit_code, result.stderr) == (2, f"Error: {tmp_path} is a directory: give a file name for the {name} output\n")
+    assert (result.exit_code, result.stderr) == (
+        2,
+        f"Error: {tmp_path} is a directory: give a file name for the {name} output\n",
+    )
     assert list(tmp_path.iterdir()) == []
 
 
@@ -152,7 +177,10 @@ def test_an_output_under_a_file_is_a_usage_error(tmp_path: Path) -> None:
     blocker = tmp_path / "afile"
     blocker.write_text("x", encoding="utf-8")
     result = CliRunner().invoke(main, ["check", str(EXAMPLE), "--as-of", AS_OF, "--format", f"json:{blocker}/out.json"])
-    assert (result.exit_code, result.stderr) == (2, f"Error: cannot write {blocker}/out.json: {blocker} is not a directory\n")
+    assert (result.exit_code, result.stderr) == (
+        2,
+        f"Error: cannot write {blocker}/out.json: {blocker} is not a directory\n",
+    )
 
 
 # --- internal errors ---------------------------------------------------------------------------
@@ -203,8 +231,12 @@ def test_an_internal_error_in_a_subprocess_has_no_traceback(tmp_path: Path) -> N
         encoding="utf-8",
     )
     done = subprocess.run(
-        [sys.executable, "-m", "gatekeeper", "check", str(EXAMPLE), "--as-of", AS_OF], capture_output=True, text=True,
-        timeout=20, check=False, env={**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path), str(ROOT)]), "GATEKEEPER_DEBUG": ""},
+        [sys.executable, "-m", "gatekeeper", "check", str(EXAMPLE), "--as-of", AS_OF],
+        capture_output=True,
+        text=True,
+        timeout=20,
+        check=False,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path), str(ROOT)]), "GATEKEEPER_DEBUG": ""},
     )
     assert (done.returncode, one_line(done.stderr)) == (
         70,
@@ -227,8 +259,14 @@ def test_keyboard_interrupt_exits_130_without_traceback(monkeypatch: pytest.Monk
 def test_the_exit_codes_are_documented_in_the_help() -> None:
     """`gatekeeper --help` lists every exit code, the internal-error and interrupt codes included."""
     out = CliRunner().invoke(main, ["--help"]).stdout
-    for line in ("0    the gate passes", "1    it fails", "2    usage error", "3    the input could not be evaluated",
-                 "70   internal error", "130  interrupted"):
+    for line in (
+        "0    the gate passes",
+        "1    it fails",
+        "2    usage error",
+        "3    the input could not be evaluated",
+        "70   internal error",
+        "130  interrupted",
+    ):
         assert line in out
 
 
@@ -264,7 +302,9 @@ def test_many_items_pointing_at_one_large_file_hash_it_once(tmp_path: Path) -> N
     assert done.stdout.endswith("213 evidence items)\n")
 
 
-def test_a_pack_over_the_hashing_budget_is_refused_with_a_located_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_pack_over_the_hashing_budget_is_refused_with_a_located_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Documents adding up to more than the budget make the pack unevaluable: exit 3, one problem at the item that crossed it."""
     import gatekeeper.loading.paths as paths
 

@@ -17,14 +17,34 @@ AS_OF = {"fenland-water": "2026-10-06", "northgate-rail": "2026-10-20", "severn-
 GOLDEN = {
     ("fenland-water", "suitability"): ("pass", [], {"met": 14}),
     ("fenland-water", "creating"): ("pass", [], {"met": 22, "not_met": 4}),
-    ("fenland-water", "delivering"): ("fail", ["CRE.INT.04", "CRE.INT.05", "CRE.INT.11"], {"met": 22, "not_met": 4, "unevidenced": 44}),
+    ("fenland-water", "delivering"): (
+        "fail",
+        ["CRE.INT.04", "CRE.INT.05", "CRE.INT.11"],
+        {"met": 22, "not_met": 4, "unevidenced": 44},
+    ),
     ("northgate-rail", "creating"): ("pass", [], {"met": 26}),
-    ("northgate-rail", "delivering"): ("fail", ["CRE.INT.11", "CRE.LEA.01", "CRE.LEA.04", "CRE.COM.13"], {"met": 64, "not_met": 4, "unevidenced": 2}),
-    ("northgate-rail", "sustaining"): ("fail", ["CRE.INT.11", "CRE.LEA.01", "CRE.LEA.04"], {"met": 64, "not_met": 4, "unevidenced": 53}),
+    ("northgate-rail", "delivering"): (
+        "fail",
+        ["CRE.INT.11", "CRE.LEA.01", "CRE.LEA.04", "CRE.COM.13"],
+        {"met": 64, "not_met": 4, "unevidenced": 2},
+    ),
+    ("northgate-rail", "sustaining"): (
+        "fail",
+        ["CRE.INT.11", "CRE.LEA.01", "CRE.LEA.04"],
+        {"met": 64, "not_met": 4, "unevidenced": 53},
+    ),
     ("severn-highways", "creating"): ("pass", [], {"met": 26}),
     ("severn-highways", "delivering"): ("pass", [], {"met": 69, "stale": 1}),
-    ("severn-highways", "sustaining"): ("fail", ["DEL.COM.16"], {"met": 116, "not_applicable": 1, "not_met": 2, "stale": 2}),
-    ("severn-highways", "review"): ("fail", ["DEL.COM.16"], {"met": 136, "not_applicable": 1, "not_met": 3, "stale": 4, "waived": 1}),
+    ("severn-highways", "sustaining"): (
+        "fail",
+        ["DEL.COM.16"],
+        {"met": 116, "not_applicable": 1, "not_met": 2, "stale": 2},
+    ),
+    ("severn-highways", "review"): (
+        "fail",
+        ["DEL.COM.16"],
+        {"met": 136, "not_applicable": 1, "not_met": 3, "stale": 4, "waived": 1},
+    ),
 }
 
 
@@ -43,7 +63,10 @@ def test_the_severn_review_carries_conditions_closed_open_and_overdue() -> None:
     result = api.check(EXAMPLES / "severn-highways", as_of=dt.date(2026, 11, 10))
     assert result.gate == "review"
     assert {c.outcome: c.state for c in result.conditions_carried} == {
-        "DEL.INT.06": "closed", "DEL.BEH.06": "open", "DEL.COM.16": "overdue"}
+        "DEL.INT.06": "closed",
+        "DEL.BEH.06": "open",
+        "DEL.COM.16": "overdue",
+    }
 
 
 def test_the_fenland_pass_carries_four_conditions_with_owners_from_the_claims() -> None:

@@ -105,7 +105,9 @@ def test_a_large_file_is_hashed_in_chunks(pack: Path) -> None:
 
 def test_missing_document(pack: Path) -> None:
     """A reference to nothing is reported as not found, with exists False."""
-    assert inspect_document(pack, "docs/none.pdf") == DocumentCheck("docs/none.pdf", False, None, None, "document not found")
+    assert inspect_document(pack, "docs/none.pdf") == DocumentCheck(
+        "docs/none.pdf", False, None, None, "document not found"
+    )
 
 
 def test_a_path_through_a_file_is_not_found(pack: Path) -> None:

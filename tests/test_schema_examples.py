@@ -19,13 +19,17 @@ def _schema(path: Path) -> str:
     return f"{path.parents[1].name}.schema.json"
 
 
-@pytest.mark.parametrize("path", [p for p in CASES if p.parent.name == "valid"], ids=lambda p: f"{p.parents[1].name}/{p.name}")
+@pytest.mark.parametrize(
+    "path", [p for p in CASES if p.parent.name == "valid"], ids=lambda p: f"{p.parents[1].name}/{p.name}"
+)
 def test_valid_examples_validate(path: Path) -> None:
     """Each file in a valid/ folder passes its schema."""
     assert schema_problems(load_yaml(path), "evidence_schema", _schema(path)) == []
 
 
-@pytest.mark.parametrize("path", [p for p in CASES if p.parent.name == "invalid"], ids=lambda p: f"{p.parents[1].name}/{p.name}")
+@pytest.mark.parametrize(
+    "path", [p for p in CASES if p.parent.name == "invalid"], ids=lambda p: f"{p.parents[1].name}/{p.name}"
+)
 def test_invalid_examples_fail_with_the_expected_located_error(path: Path) -> None:
     """Each file in an invalid/ folder fails with the message its `# expect:` line names, at a real line."""
     expected = path.read_text(encoding="utf-8").splitlines()[0].removeprefix("# expect: ")
@@ -73,8 +77,12 @@ SEEDS = {
     for name in ("manifest", "claims", "register", "facts", "waivers", "conditions", "commercial")
 }
 JSON_VALUES = st.recursive(
-    st.none() | st.booleans() | st.integers(-10**6, 10**6) | st.floats(allow_nan=False, allow_infinity=False)
-    | st.text(max_size=12) | st.sampled_from(["2026-02-30", "2026-10-01", "met", "E01", "DEC.LEA.01", "interview"]),
+    st.none()
+    | st.booleans()
+    | st.integers(-(10**6), 10**6)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=12)
+    | st.sampled_from(["2026-02-30", "2026-10-01", "met", "E01", "DEC.LEA.01", "interview"]),
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
     max_leaves=6,
 )

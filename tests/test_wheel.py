@@ -19,7 +19,9 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("dist")
     subprocess.run(
         [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(out), str(ROOT)],
-        check=True, capture_output=True, text=True,
+        check=True,
+        capture_output=True,
+        text=True,
     )
     (built,) = out.glob("gatekeeper-*.whl")
     return built
@@ -44,18 +46,32 @@ def test_the_installed_wheel_runs_rules_grid_outside_the_checkout(wheel: Path, t
     target = Path(sysconfig.get_path("purelib", vars={"base": str(venv), "platbase": str(venv)}))
     # Install the wheel alone; its dependencies come from this environment's site-packages via
     # PYTHONPATH (which, unlike a site directory, does not pick up this checkout's editable install).
-    subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "--quiet", "--target", str(target), str(wheel)],
-                   check=True)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--no-deps", "--quiet", "--target", str(target), str(wheel)],
+        check=True,
+    )
     deps = sysconfig.get_path("purelib")
     env = {**os.environ, "PYTHONPATH": deps}
     where = subprocess.run(
-        [str(venv / "bin" / "python"), "-c", "import gatekeeper, gatekeeper.resources as r; print(gatekeeper.__file__); print(r.data_dir('rules'))"],
-        cwd=tmp_path, env=env, check=True, capture_output=True, text=True,
+        [
+            str(venv / "bin" / "python"),
+            "-c",
+            "import gatekeeper, gatekeeper.resources as r; print(gatekeeper.__file__); print(r.data_dir('rules'))",
+        ],
+        cwd=tmp_path,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
     ).stdout.splitlines()
     assert all(line.startswith(str(venv)) for line in where), where
     grid = subprocess.run(
         [str(venv / "bin" / "python"), "-m", "gatekeeper", "rules", "grid"],
-        cwd=tmp_path, env=env, check=True, capture_output=True, text=True,
+        cwd=tmp_path,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
     )
     assert "Deciding    6 (3 crit)" in grid.stdout
     assert "145 outcomes, 35 critical" in grid.stdout

@@ -168,7 +168,7 @@ def test_question_mark_or_dash_glued_to_a_flow_value_is_refused(text: str, found
         ("a: {? foo: bar}\n", {"foo": "bar"}),
         ("a: [-1, -2.5, +3]\n", [-1, -2.5, 3]),
         ("a: {x: -5}\n", {"x": -5}),
-        ('a: ["-a", \'-b\']\n', ["-a", "-b"]),
+        ("a: [\"-a\", '-b']\n", ["-a", "-b"]),
         ("a: -foo\n", "-foo"),
         ("a: ?foo\n", "?foo"),
         ("a:\n  - -foo\n", ["-foo"]),
@@ -208,7 +208,9 @@ CONTINUED = ['"first\n{pad}second"', "'first\n{pad}second'", "[a,\n{pad}b]", "{x
     in_sequence=st.booleans(),
     pad=st.integers(min_value=0, max_value=10),
 )
-def test_continuation_lines_must_be_indented_past_their_parent(form: str, depth: int, in_sequence: bool, pad: int) -> None:
+def test_continuation_lines_must_be_indented_past_their_parent(
+    form: str, depth: int, in_sequence: bool, pad: int
+) -> None:
     """A later line of a quoted scalar or flow collection is refused iff it is indented no more than its parent."""
     lines = ["k0:\n"] + [f"{'  ' * i}k{i}:\n" for i in range(1, depth + 1)]
     parent = 2 * (depth + 1)  # the column (0-based) of the entries holding the value

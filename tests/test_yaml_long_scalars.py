@@ -12,26 +12,62 @@ from gatekeeper.problems import InputError
 N = 1_000_000
 # A shape, the scalar, and the outcome: a message prefix (refused) or the type it loads as.
 SHAPES: list[tuple[str, str, str | type]] = [
-    ("sexagesimal int", "1:" * (N // 2) + "1", "'1:1:1:1:1:1:1:1:1:1:1:1:1:1:1:1:1:1:1:1:… (1000001 characters)' is ambiguous: YAML 1.1 reads it as a base-60 number; quote it"),
-    ("sexagesimal float", "1:" * (N // 2) + "1.5", "'1:1:1:1:1:1:1:1:1:1:1:1:1:1:1:1:1:1:1:1:… (1000003 characters)' is ambiguous: YAML 1.1 reads it as a base-60 number; quote it"),
+    (
+        "sexagesimal int",
+        "1:" * (N // 2) + "1",
+        "'1:1:1:1:1:1:1:1:1:1:1:1:1:1:1:1:1:1:1:1:… (1000001 characters)' is ambiguous: YAML 1.1 reads it as a base-60 number; quote it",
+    ),
+    (
+        "sexagesimal float",
+        "1:" * (N // 2) + "1.5",
+        "'1:1:1:1:1:1:1:1:1:1:1:1:1:1:1:1:1:1:1:1:… (1000003 characters)' is ambiguous: YAML 1.1 reads it as a base-60 number; quote it",
+    ),
     ("sexagesimal, last group out of range", "1:" * (N // 2) + "99", str),
     ("colons then a letter", "1:" * (N // 2) + "x", str),
-    ("underscored int", "1_" * (N // 2) + "1", "'1_1_1_1_1_1_1_1_1_1_1_1_1_1_1_1_1_1_1_1_… (1000001 characters)' is ambiguous: YAML 1.1 reads it as a number (underscores are ignored); quote it"),
-    ("underscored float", "1_" * (N // 2) + "1.5", "'1_1_1_1_1_1_1_1_1_1_1_1_1_1_1_1_1_1_1_1_… (1000003 characters)' is ambiguous: YAML 1.1 reads it as a number (underscores are ignored); quote it"),
+    (
+        "underscored int",
+        "1_" * (N // 2) + "1",
+        "'1_1_1_1_1_1_1_1_1_1_1_1_1_1_1_1_1_1_1_1_… (1000001 characters)' is ambiguous: YAML 1.1 reads it as a number (underscores are ignored); quote it",
+    ),
+    (
+        "underscored float",
+        "1_" * (N // 2) + "1.5",
+        "'1_1_1_1_1_1_1_1_1_1_1_1_1_1_1_1_1_1_1_1_… (1000003 characters)' is ambiguous: YAML 1.1 reads it as a number (underscores are ignored); quote it",
+    ),
     ("decimal digits", "1" * N, "integer is too long (1000000 characters)"),
     ("digits then a letter", "1" * N + "x", str),
     ("leading zero", "0" + "7" * N, "integer is too long (1000001 characters)"),
     ("hex", "0x" + "f" * N, "integer is too long (1000002 characters)"),
-    ("signed hex with underscores", "-0x" + "f_" * (N // 2), "'-0xf_f_f_f_f_f_f_f_f_f_f_f_f_f_f_f_f_f_f… (1000003 characters)' is ambiguous: YAML 1.1 reads it as a number (underscores are ignored); quote it"),
+    (
+        "signed hex with underscores",
+        "-0x" + "f_" * (N // 2),
+        "'-0xf_f_f_f_f_f_f_f_f_f_f_f_f_f_f_f_f_f_f… (1000003 characters)' is ambiguous: YAML 1.1 reads it as a number (underscores are ignored); quote it",
+    ),
     ("octal", "0o" + "7" * N, "integer is too long (1000002 characters)"),
-    ("binary", "0b" + "1" * N, "'0b11111111111111111111111111111111111111… (1000002 characters)' is ambiguous: YAML 1.1 reads it as a binary number; quote it"),
+    (
+        "binary",
+        "0b" + "1" * N,
+        "'0b11111111111111111111111111111111111111… (1000002 characters)' is ambiguous: YAML 1.1 reads it as a binary number; quote it",
+    ),
     ("float digits", "1." + "1" * N, float),
     ("leading dot", "." + "1" * N, float),
-    ("long exponent", "1.5e+" + "9" * N, "NaN and infinity are not allowed (1.5e+99999999999999999999999999999999999… (1000005 characters) is too large for a float)"),
-    ("exponent without a dot", "1e" + "1" * N, "NaN and infinity are not allowed (1e11111111111111111111111111111111111111… (1000002 characters) is too large for a float)"),
+    (
+        "long exponent",
+        "1.5e+" + "9" * N,
+        "NaN and infinity are not allowed (1.5e+99999999999999999999999999999999999… (1000005 characters) is too large for a float)",
+    ),
+    (
+        "exponent without a dot",
+        "1e" + "1" * N,
+        "NaN and infinity are not allowed (1e11111111111111111111111111111111111111… (1000002 characters) is too large for a float)",
+    ),
     ("date-time fraction", "2024-01-01T10:00:00." + "1" * N, str),
     ("date and time far apart", "2024-01-01" + " " * N + "10:00:00", str),
-    ("invalid date-time, long fraction", "2024-02-30T10:00:00." + "1" * N, "invalid date-time 2024-02-30T10:00:00.11111111111111111111… (1000020 characters)"),
+    (
+        "invalid date-time, long fraction",
+        "2024-02-30T10:00:00." + "1" * N,
+        "invalid date-time 2024-02-30T10:00:00.11111111111111111111… (1000020 characters)",
+    ),
 ]
 
 

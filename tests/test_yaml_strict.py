@@ -196,7 +196,11 @@ HOSTILE: list[tuple[str, bytes, Found]] = [
     ("binary tag", b"a: !!binary aGk=\n", [(1, 4, "explicit tags are not allowed (!!binary)")]),
     ("local tag", b"a: !local x\n", [(1, 4, "explicit tags are not allowed (!local)")]),
     ("non-specific tag", b"a: ! 12\n", [(1, 4, "explicit tags are not allowed (!)")]),
-    ("python tag", b"a: !!python/object:os.system x\n", [(1, 4, "explicit tags are not allowed (!!python/object:os.system)")]),
+    (
+        "python tag",
+        b"a: !!python/object:os.system x\n",
+        [(1, 4, "explicit tags are not allowed (!!python/object:os.system)")],
+    ),
     ("integer key", b"1: a\n", [(1, 1, "keys must be strings: 1 reads as an integer; quote it")]),
     ("boolean key", b"true: a\n", [(1, 1, "keys must be strings: true reads as a boolean; quote it")]),
     ("null key", b"null: a\n", [(1, 1, "keys must be strings: null reads as null; quote it")]),
@@ -222,7 +226,11 @@ HOSTILE: list[tuple[str, bytes, Found]] = [
         [(1, 4, "'tRUE' looks like a boolean but is read as a string; write true/false or quote it")],
     ),
     ("odd-case null", b"a: nULL\n", [(1, 4, "'nULL' looks like null but is read as a string; write null or quote it")]),
-    ("sexagesimal", b"a: 1:30\n", [(1, 4, "'1:30' is ambiguous: YAML 1.1 reads it as the base-60 number 90; quote it")]),
+    (
+        "sexagesimal",
+        b"a: 1:30\n",
+        [(1, 4, "'1:30' is ambiguous: YAML 1.1 reads it as the base-60 number 90; quote it")],
+    ),
     (
         "sexagesimal float",
         b"a: 1:30.5\n",
@@ -241,7 +249,13 @@ HOSTILE: list[tuple[str, bytes, Found]] = [
     (
         "0o octal",
         b"a: 0o17\n",
-        [(1, 4, "'0o17' is ambiguous: YAML 1.2 reads it as the number 15 but YAML 1.1 as a string; write 15 or quote it")],
+        [
+            (
+                1,
+                4,
+                "'0o17' is ambiguous: YAML 1.2 reads it as the number 15 but YAML 1.1 as a string; write 15 or quote it",
+            )
+        ],
     ),
     ("0b binary", b"a: 0b101\n", [(1, 4, "'0b101' is ambiguous: YAML 1.1 reads it as the binary number 5; quote it")]),
     (
@@ -253,17 +267,35 @@ HOSTILE: list[tuple[str, bytes, Found]] = [
     (
         "exponent without a dot",
         b"a: 1e3\n",
-        [(1, 4, "'1e3' is ambiguous: YAML 1.2 reads it as the number 1000.0 but YAML 1.1 as a string; write 1000.0 or quote it")],
+        [
+            (
+                1,
+                4,
+                "'1e3' is ambiguous: YAML 1.2 reads it as the number 1000.0 but YAML 1.1 as a string; write 1000.0 or quote it",
+            )
+        ],
     ),
     (
         "unsigned exponent",
         b"a: 1.5e3\n",
-        [(1, 4, "'1.5e3' is ambiguous: YAML 1.2 reads it as the number 1500.0 but YAML 1.1 as a string; write 1500.0 or quote it")],
+        [
+            (
+                1,
+                4,
+                "'1.5e3' is ambiguous: YAML 1.2 reads it as the number 1500.0 but YAML 1.1 as a string; write 1500.0 or quote it",
+            )
+        ],
     ),
     (
         "signed leading dot",
         b"a: -.5\n",
-        [(1, 4, "'-.5' is ambiguous: YAML 1.2 reads it as the number -0.5 but YAML 1.1 as a string; write -0.5 or quote it")],
+        [
+            (
+                1,
+                4,
+                "'-.5' is ambiguous: YAML 1.2 reads it as the number -0.5 but YAML 1.1 as a string; write -0.5 or quote it",
+            )
+        ],
     ),
     ("equals sign", b"a: =\n", [(1, 4, "'=' is ambiguous: YAML 1.1 reads it as a 'value' key; quote it")]),
     ("invalid date", b"a: 2024-02-30\n", [(1, 4, "invalid date 2024-02-30")]),
@@ -301,27 +333,55 @@ HOSTILE: list[tuple[str, bytes, Found]] = [
         [(MAX_DEPTH + 1, 2 * MAX_DEPTH + 1, f"nesting deeper than {MAX_DEPTH} levels")],
     ),
     ("not UTF-8", b"a: b\nname: caf\xe9\n", [(2, 10, "not UTF-8: byte 0xe9 at line 2 col 10")]),
-    ("not UTF-8 after multibyte text", "a: «»\n".encode() + b"\xff\n", [(2, 1, "not UTF-8: byte 0xff at line 2 col 1")]),
-    ("not UTF-8 mid-line after multibyte", "é: ü".encode() + b"\xc3\n", [(1, 5, "not UTF-8: byte 0xc3 at line 1 col 5")]),
+    (
+        "not UTF-8 after multibyte text",
+        "a: «»\n".encode() + b"\xff\n",
+        [(2, 1, "not UTF-8: byte 0xff at line 2 col 1")],
+    ),
+    (
+        "not UTF-8 mid-line after multibyte",
+        "é: ü".encode() + b"\xc3\n",
+        [(1, 5, "not UTF-8: byte 0xc3 at line 1 col 5")],
+    ),
     ("UTF-16", "a: b\n".encode("utf-16"), [(1, 1, "not UTF-8: byte 0xff at line 1 col 1")]),
     ("NUL", b"a: x\x00y\n", [(1, 5, "NUL character is not allowed")]),
     (
         "bidi override",
         "a: x\u202ey\n".encode(),
-        [(1, 5, "bidirectional control character U+202E is not allowed (text would display in a different order from how it is read)")],
+        [
+            (
+                1,
+                5,
+                "bidirectional control character U+202E is not allowed (text would display in a different order from how it is read)",
+            )
+        ],
     ),
     (
         "bidi isolate in a comment, and a mark in a key",
         "# \u2066 hidden\nk\u200f: v\n".encode(),
         [
-            (1, 3, "bidirectional control character U+2066 is not allowed (text would display in a different order from how it is read)"),
-            (2, 2, "bidirectional control character U+200F is not allowed (text would display in a different order from how it is read)"),
+            (
+                1,
+                3,
+                "bidirectional control character U+2066 is not allowed (text would display in a different order from how it is read)",
+            ),
+            (
+                2,
+                2,
+                "bidirectional control character U+200F is not allowed (text would display in a different order from how it is read)",
+            ),
         ],
     ),
     (
         "arabic letter mark in quotes",
         'a: "\u061c"\n'.encode(),
-        [(1, 5, "bidirectional control character U+061C is not allowed (text would display in a different order from how it is read)")],
+        [
+            (
+                1,
+                5,
+                "bidirectional control character U+061C is not allowed (text would display in a different order from how it is read)",
+            )
+        ],
     ),
     ("bell", b"a: \x07\n", [(1, 4, "control character U+0007 is not allowed")]),
     ("escape after a CR line end", b"a: 1\rb: \x1b\n", [(2, 4, "control character U+001B is not allowed")]),
@@ -332,11 +392,21 @@ HOSTILE: list[tuple[str, bytes, Found]] = [
         "a: x\u2028y\n".encode(),
         [(1, 5, "line or paragraph separator U+2028 is not allowed (parsers and editors count lines differently)")],
     ),
-    ("BOM after the start", "a: x\ufeff\n".encode(), [(1, 5, "byte order mark U+FEFF is only allowed at the start of the file")]),
+    (
+        "BOM after the start",
+        "a: x\ufeff\n".encode(),
+        [(1, 5, "byte order mark U+FEFF is only allowed at the start of the file")],
+    ),
     (
         "escaped bidi override in double quotes",
         b'a: "x\\u202Ey"\n',
-        [(1, 4, "bidirectional control character U+202E is not allowed (text would display in a different order from how it is read) (written as an escape)")],
+        [
+            (
+                1,
+                4,
+                "bidirectional control character U+202E is not allowed (text would display in a different order from how it is read) (written as an escape)",
+            )
+        ],
     ),
     ("escaped NUL in a key", b'"k\\0": 1\n', [(1, 1, "NUL character is not allowed (written as an escape)")]),
     ("YAML 1.1 directive", b"%YAML 1.1\n---\na: 1\n", [(1, 1, "%YAML 1.1 is not allowed: files are read as YAML 1.2")]),

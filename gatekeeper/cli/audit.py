@@ -21,14 +21,21 @@ from gatekeeper.reporters.audit import AUDIT
 @click.command()
 @pack_argument
 @as_of_option
-@click.option("--expiring-within", "expiring_within", type=click.IntRange(0, MAX_EXPIRING_WITHIN), default=DEFAULT_EXPIRING_WITHIN,
-              show_default=True, metavar="DAYS",
-              help="Warn about evidence and waivers that will expire within DAYS days of the as-of date.")
+@click.option(
+    "--expiring-within",
+    "expiring_within",
+    type=click.IntRange(0, MAX_EXPIRING_WITHIN),
+    default=DEFAULT_EXPIRING_WITHIN,
+    show_default=True,
+    metavar="DAYS",
+    help="Warn about evidence and waivers that will expire within DAYS days of the as-of date.",
+)
 @profile_option
 @format_option(AUDIT, more_help=" csv is the evidence register with each item's audit status.")
 @guarded
-def audit(pack: Path, as_of: dt.datetime | None, expiring_within: int, profile: Path | None,
-          formats: tuple[str, ...]) -> None:
+def audit(
+    pack: Path, as_of: dt.datetime | None, expiring_within: int, profile: Path | None, formats: tuple[str, ...]
+) -> None:
     """Audit the evidence pack in folder PACK.
 
     Reports, sorted by location: met claims without the evidence their rule requires; evidence no

@@ -19,15 +19,19 @@ from gatekeeper.reporters.gate import GATE
 
 pack_argument = click.argument("pack", type=click.Path(path_type=Path))
 gate_option = click.option(
-    "--gate", metavar="GATE",
+    "--gate",
+    metavar="GATE",
     help="The gate, one the policy or profile defines (default: the next gate after the pack's phase).",
 )
 as_of_option = click.option(
-    "--as-of", "as_of", type=AS_OF,
+    "--as-of",
+    "as_of",
+    type=AS_OF,
     help="Evaluate as of this date (YYYY-MM-DD; default today): freshness, waivers, due dates.",
 )
 profile_option = click.option(
-    "--profile", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    "--profile",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="A profile that tailors criticality, floors and requirements.",
 )
 
@@ -39,7 +43,9 @@ profile_option = click.option(
 @profile_option
 @format_option(GATE)
 @guarded
-def check(pack: Path, gate: str | None, as_of: dt.datetime | None, profile: Path | None, formats: tuple[str, ...]) -> None:
+def check(
+    pack: Path, gate: str | None, as_of: dt.datetime | None, profile: Path | None, formats: tuple[str, ...]
+) -> None:
     """Decide a gate for the evidence pack in folder PACK.
 
     Exit 0 when the gate passes, 1 when it fails, 3 when it cannot be evaluated.
@@ -64,6 +70,8 @@ def explain(pack: Path, outcome_id: str, gate: str | None, as_of: dt.datetime | 
     try:
         outcome = result.outcome(wanted)
     except KeyError:
-        raise UsageError(f"{wanted} is not in the scope of the {result.gate} gate (see `gatekeeper rules list`)") from None
+        raise UsageError(
+            f"{wanted} is not in the scope of the {result.gate} gate (see `gatekeeper rules list`)"
+        ) from None
     explanation = Explanation(result=result, outcome=outcome, rules=api.rules(profile))
     click.echo(EXPLAIN.render(explanation, "text", options=RenderOptions()), nl=False)

@@ -21,11 +21,28 @@ def commercial() -> None:
 
 @commercial.command("simulate")
 @click.argument("pack", type=click.Path(path_type=Path))
-@click.option("--from", "start", type=float, help="First outturn, per cent of target; negative is an overrun (default: the model's, else -60).")
-@click.option("--to", "stop", type=float, help="Last outturn, per cent of target; positive is a saving (default: the model's, else 60).")
+@click.option(
+    "--from",
+    "start",
+    type=float,
+    help="First outturn, per cent of target; negative is an overrun (default: the model's, else -60).",
+)
+@click.option(
+    "--to",
+    "stop",
+    type=float,
+    help="Last outturn, per cent of target; positive is a saving (default: the model's, else 60).",
+)
 @click.option("--step", type=float, help="Percentage points between outturns (default: the model's, else 5).")
-@click.option("--kpi-modifier", "modifier", type=float, help="KPI modifier of the partners' gain to assume, per cent (default: the model's).")
-@click.option("--format", "fmt", type=click.Choice(COMMERCIAL.choices), default="text", show_default=True, help="Output format.")
+@click.option(
+    "--kpi-modifier",
+    "modifier",
+    type=float,
+    help="KPI modifier of the partners' gain to assume, per cent (default: the model's).",
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(COMMERCIAL.choices), default="text", show_default=True, help="Output format."
+)
 @guarded
 def simulate_command(
     pack: Path, start: float | None, stop: float | None, step: float | None, modifier: float | None, fmt: str

@@ -16,8 +16,11 @@ from gatekeeper.scaffold import scaffold, write_scaffold
 
 @click.command()
 @click.argument("pack", type=click.Path(path_type=Path))
-@click.option("--profile", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="A profile that tailors the rule pack (its own outcomes may be claimed).")
+@click.option(
+    "--profile",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A profile that tailors the rule pack (its own outcomes may be claimed).",
+)
 @guarded
 def validate(pack: Path, profile: Path | None) -> None:
     """Validate the evidence pack in folder PACK: every problem at once, sorted by file and line.
@@ -45,7 +48,9 @@ def validate(pack: Path, profile: Path | None) -> None:
 @click.command()
 @click.argument("pack", type=click.Path(path_type=Path))
 @click.option("--alliance", required=True, help="The alliance's name.")
-@click.option("--gate", required=True, metavar="GATE", help="The gate the pack is being prepared for (one the policy defines).")
+@click.option(
+    "--gate", required=True, metavar="GATE", help="The gate the pack is being prepared for (one the policy defines)."
+)
 @guarded
 def init(pack: Path, alliance: str, gate: str) -> None:
     """Scaffold an evidence pack in folder PACK for the outcomes GATE evaluates.
@@ -59,6 +64,8 @@ def init(pack: Path, alliance: str, gate: str) -> None:
     files = scaffold(rules, alliance=alliance, gate=gate)
     write_scaffold(files, pack)
     _, loaded = api.load(pack)  # the scaffold validates as soon as it is written
-    click.echo(f"created {terminal(pack)}: {len(loaded.pack.claims)} claim stubs for the {gate} gate; next, fill in manifest.yml")
+    click.echo(
+        f"created {terminal(pack)}: {len(loaded.pack.claims)} claim stubs for the {gate} gate; next, fill in manifest.yml"
+    )
     if not loaded.pack.claims:
         sys.exit(EXIT_INVALID)

@@ -31,7 +31,12 @@ ledger_option = click.option(
     help=f"Ledger: a file path, sqlite:///path or postgresql://... [default: {default_location()}]",
 )
 format_option = click.option(
-    "--format", "output_format", type=click.Choice(LEDGER.choices), default="text", show_default=True, help="Output format."
+    "--format",
+    "output_format",
+    type=click.Choice(LEDGER.choices),
+    default="text",
+    show_default=True,
+    help="Output format.",
 )
 
 
@@ -130,8 +135,11 @@ def verify(*, pack: Path | None, seq: int | None, ledger_url: str | None, output
     if pack is not None and rows is not None:
         documents = changed_documents(_decision_for(rows, pack, seq, opened.location), pack)
     verification = Verification(
-        location=opened.location, rows=None if rows is None else tuple(rows), findings=tuple(findings),
-        pack=None if pack is None else str(pack), documents=tuple(documents),
+        location=opened.location,
+        rows=None if rows is None else tuple(rows),
+        findings=tuple(findings),
+        pack=None if pack is None else str(pack),
+        documents=tuple(documents),
     )
     emit(LEDGER, verification, [(output_format, None)])
     sys.exit(EXIT_FAIL if findings or documents else EXIT_PASS)

@@ -24,7 +24,10 @@ Target = tuple[str, Path | None]
 def format_option(family: Family, *, more_help: str = "") -> Callable[[F], F]:
     """The repeatable `--format NAME[:PATH]` option, its choices the family's formats."""
     return click.option(
-        "--format", "formats", multiple=True, metavar="NAME[:PATH]",
+        "--format",
+        "formats",
+        multiple=True,
+        metavar="NAME[:PATH]",
         help=f"Output format, repeatable: {', '.join(family.choices)}; to PATH, or standard output.{more_help}",
     )
 
@@ -62,7 +65,12 @@ def render_all(family: Family, result: object, wanted: list[Target]) -> list[tup
     Colour is decided here, once: only text going to a terminal that wants it.
     """
     return [
-        (family.render(result, name, options=RenderOptions(color=path is None and name == "text" and color_wanted(sys.stdout))), path)
+        (
+            family.render(
+                result, name, options=RenderOptions(color=path is None and name == "text" and color_wanted(sys.stdout))
+            ),
+            path,
+        )
         for name, path in wanted
     ]
 

@@ -17,20 +17,40 @@ from gatekeeper.reporters.portfolio import PORTFOLIO
 
 @click.command()
 @click.argument("folders", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--gate", metavar="GATE",
-              help="Evaluate every alliance at this gate, one the policy or profile defines (default: each one's next gate).")
-@click.option("--as-of", "as_of", type=AS_OF,
-              help="Evaluate as of this date (YYYY-MM-DD; default today): freshness, waivers, due dates, expiry.")
-@click.option("--profile", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="A profile that tailors criticality, floors and requirements.")
-@click.option("--since", type=click.Path(dir_okay=False, path_type=Path), metavar="PREVIOUS.json",
-              help="A previous `--format json` result: show what changed for each alliance since then.")
+@click.option(
+    "--gate",
+    metavar="GATE",
+    help="Evaluate every alliance at this gate, one the policy or profile defines (default: each one's next gate).",
+)
+@click.option(
+    "--as-of",
+    "as_of",
+    type=AS_OF,
+    help="Evaluate as of this date (YYYY-MM-DD; default today): freshness, waivers, due dates, expiry.",
+)
+@click.option(
+    "--profile",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A profile that tailors criticality, floors and requirements.",
+)
+@click.option(
+    "--since",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="PREVIOUS.json",
+    help="A previous `--format json` result: show what changed for each alliance since then.",
+)
 @format_option(PORTFOLIO)
-@click.option("--jobs", type=click.IntRange(min=1), default=None,
-              help="Worker processes (default: one per CPU).")
+@click.option("--jobs", type=click.IntRange(min=1), default=None, help="Worker processes (default: one per CPU).")
 @guarded
-def portfolio(folders: tuple[Path, ...], gate: str | None, as_of: dt.datetime | None, profile: Path | None,
-              since: Path | None, formats: tuple[str, ...], jobs: int | None) -> None:
+def portfolio(
+    folders: tuple[Path, ...],
+    gate: str | None,
+    as_of: dt.datetime | None,
+    profile: Path | None,
+    since: Path | None,
+    formats: tuple[str, ...],
+    jobs: int | None,
+) -> None:
     """Find every evidence pack (a folder with manifest.yml) under FOLDERS and review each alliance's gate.
 
     One row per alliance: phase, gate, decision, blocking outcomes, conditions open and overdue,
@@ -60,8 +80,15 @@ def portfolio(folders: tuple[Path, ...], gate: str | None, as_of: dt.datetime | 
         bar.update(1)
 
     try:
-        result = review(list(folders), as_of=as_of.date() if as_of else dt.date.today(), gate=gate, profile=profile,
-                        jobs=jobs, since=since, progress=progress)
+        result = review(
+            list(folders),
+            as_of=as_of.date() if as_of else dt.date.today(),
+            gate=gate,
+            profile=profile,
+            jobs=jobs,
+            since=since,
+            progress=progress,
+        )
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)

@@ -25,16 +25,27 @@ from gatekeeper.reporters._common.text import terminal
 @click.option("--note", help="Why; required when the decision differs from the computed result.")
 @as_of_option
 @profile_option
-@click.option("--ledger", "ledger_url", help="Ledger file or postgresql:// URL (default $GATEKEEPER_LEDGER, else the local SQLite file).")
+@click.option(
+    "--ledger",
+    "ledger_url",
+    help="Ledger file or postgresql:// URL (default $GATEKEEPER_LEDGER, else the local SQLite file).",
+)
 @guarded
-def record(pack: Path, gate: str, decision: str, by: str, role: str, note: str | None, as_of: dt.datetime | None,
-           profile: Path | None, ledger_url: str | None) -> None:
+def record(
+    pack: Path,
+    gate: str,
+    decision: str,
+    by: str,
+    role: str,
+    note: str | None,
+    as_of: dt.datetime | None,
+    profile: Path | None,
+    ledger_url: str | None,
+) -> None:
     """Evaluate GATE for PACK and record the decision: nothing is written if the evaluation fails."""
     result = api.check(pack, gate=gate, as_of=as_of.date() if as_of else None, profile=profile)
     if decision != result.decision and not (note and note.strip()):
-        raise UsageError(
-            f"the computed result is {result.decision}; recording {decision} needs --note with the reason"
-        )
+        raise UsageError(f"the computed result is {result.decision}; recording {decision} needs --note with the reason")
     entry = decision_entry(result, decision=decision, by=by, role=role, note=note)
     with open_ledger(ledger_url) as ledger:
         row = ledger.append(entry, key=entry_key(entry))

@@ -16,7 +16,8 @@ from gatekeeper.reporters._common.text import terminal
 
 GRID_PHASES = ("deciding", "creating", "delivering", "sustaining")
 profile_option = click.option(
-    "--profile", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    "--profile",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="A profile that tailors criticality, floors and requirements.",
 )
 
@@ -36,7 +37,8 @@ def list_(phase: str | None, theme: str | None, critical: bool, profile: Path | 
     """The outcomes as a table: id, cell, critical, the first words of the text."""
     pack = api.rules(profile)
     rows = [
-        o for o in pack.outcomes.values()
+        o
+        for o in pack.outcomes.values()
         if (phase is None or o.phase == phase) and (theme is None or o.theme == theme) and (not critical or o.critical)
     ]
     click.echo(f"{'ID':<11} {'CELL':<8} {'CRIT':<4} TEXT")
@@ -99,13 +101,19 @@ def grid(profile: Path | None) -> None:
             row += f"{f'{len(ids)} ({crit} crit)':<{width}}"
         click.echo(row.rstrip())
     in_grid = [o for o in pack.outcomes.values() if o.phase in GRID_PHASES]
-    click.echo(f"{len(in_grid)} outcomes, {sum(o.critical for o in in_grid)} critical; rule pack {pack.version} ({pack.digest[:12]})")
+    click.echo(
+        f"{len(in_grid)} outcomes, {sum(o.critical for o in in_grid)} critical; rule pack {pack.version} ({pack.digest[:12]})"
+    )
 
 
 @rules.command()
 @profile_option
-@click.option("--rules", "rules_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
-              help="Check this rule pack folder instead of the bundled one.")
+@click.option(
+    "--rules",
+    "rules_dir",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Check this rule pack folder instead of the bundled one.",
+)
 def check(profile: Path | None, rules_dir: Path | None) -> None:
     """Load and validate the rule pack (and profile): exit 0 when valid, 3 otherwise."""
     try:

@@ -19,7 +19,8 @@ def workbook() -> None:
 @workbook.command("export")
 @click.argument("pack", type=click.Path(path_type=Path))
 @click.option(
-    "--gate", metavar="GATE",
+    "--gate",
+    metavar="GATE",
     help="The gate, one the policy or profile defines (default: the next gate after the pack's phase).",
 )
 @click.option(

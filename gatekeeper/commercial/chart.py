@@ -56,7 +56,11 @@ def _curve_points(simulation: Simulation) -> tuple[Scenario, ...]:
     extra = {e for b in model.bands for e in (b.lower, b.upper) if e is not None}
     extra |= {c.reached_at for c in simulation.caps if c.reached_at is not None}
     known = {s.saving_percent for s in simulation.scenarios}
-    added = [scenario(model, s, modifier=simulation.modifier) for s in extra if simulation.start < s < simulation.stop and s not in known]
+    added = [
+        scenario(model, s, modifier=simulation.modifier)
+        for s in extra
+        if simulation.start < s < simulation.stop and s not in known
+    ]
     return tuple(sorted(simulation.scenarios + tuple(added), key=lambda run: run.saving_percent))
 
 
@@ -100,12 +104,18 @@ def svg(simulation: Simulation) -> str:
     level = -y_max
     while level <= y_max:
         out.append(f'<line x1="{_c(LEFT)}" y1="{y(level)}" x2="{_c(LEFT + plot_w)}" y2="{y(level)}" stroke="#e5e5e5"/>')
-        out.append(f'<text x="{_c(LEFT - 6)}" y="{_c(float(y(level)) + 4)}" text-anchor="end">{_compact_money(level)}</text>')
+        out.append(
+            f'<text x="{_c(LEFT - 6)}" y="{_c(float(y(level)) + 4)}" text-anchor="end">{_compact_money(level)}</text>'
+        )
         level += y_step
     # Axes through zero, as in the figure.
     if x0 <= 0 <= x1:
-        out.append(f'<line x1="{x(Fraction(0))}" y1="{_c(TOP)}" x2="{x(Fraction(0))}" y2="{_c(TOP + plot_h)}" stroke="#333333"/>')
-    out.append(f'<line x1="{_c(LEFT)}" y1="{y(Fraction(0))}" x2="{_c(LEFT + plot_w)}" y2="{y(Fraction(0))}" stroke="#333333"/>')
+        out.append(
+            f'<line x1="{x(Fraction(0))}" y1="{_c(TOP)}" x2="{x(Fraction(0))}" y2="{_c(TOP + plot_h)}" stroke="#333333"/>'
+        )
+    out.append(
+        f'<line x1="{_c(LEFT)}" y1="{y(Fraction(0))}" x2="{_c(LEFT + plot_w)}" y2="{y(Fraction(0))}" stroke="#333333"/>'
+    )
     axis_y = TOP + plot_h
     out.append(f'<text x="{_c(LEFT)}" y="{_c(axis_y + 36)}">&#8592; Cost overrun</text>')
     out.append(f'<text x="{_c(LEFT + plot_w)}" y="{_c(axis_y + 36)}" text-anchor="end">Cost saving &#8594;</text>')

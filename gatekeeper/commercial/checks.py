@@ -76,7 +76,9 @@ def _range_words(model: CommercialModel) -> str:
 def scenarios_cover_cap(model: CommercialModel) -> CheckResult:
     """Figure 3.4 shows where the partner risk cap bites; the simulated range must reach it for each partner."""
     start = model.simulation.start
-    numbers: list[tuple[str, str]] = [("simulated range (per cent of target; negative is overrun)", _range_words(model))]
+    numbers: list[tuple[str, str]] = [
+        ("simulated range (per cent of target; negative is overrun)", _range_words(model))
+    ]
     outside: list[str] = []
     capped = 0
     for point in cap_points(model, modifier=model.assumed_modifier):
@@ -85,13 +87,24 @@ def scenarios_cover_cap(model: CommercialModel) -> CheckResult:
         capped += 1
         name = _name(model, point.party)
         if point.reached_at is None:
-            numbers.append((f"painshare cap of {name}", f"{money(model, point.money)}, never reached: the bands stop its painshare short of it"))
+            numbers.append(
+                (
+                    f"painshare cap of {name}",
+                    f"{money(model, point.money)}, never reached: the bands stop its painshare short of it",
+                )
+            )
         else:
-            numbers.append((f"painshare cap of {name}", f"{money(model, point.money)}, reached at {performance(point.reached_at)}"))
+            numbers.append(
+                (f"painshare cap of {name}", f"{money(model, point.money)}, reached at {performance(point.reached_at)}")
+            )
             if point.reached_at < start:
                 outside.append(f"{name} (reached at {performance(point.reached_at)})")
     if capped == 0:
-        return CheckResult(False, "No partner has a cap on painshare, so no simulated range can show where the cap bites.", tuple(numbers))
+        return CheckResult(
+            False,
+            "No partner has a cap on painshare, so no simulated range can show where the cap bites.",
+            tuple(numbers),
+        )
     if outside:
         return CheckResult(
             False,
@@ -100,7 +113,9 @@ def scenarios_cover_cap(model: CommercialModel) -> CheckResult:
             + ": widen the range so the sponsor sees the whole painshare curve.",
             tuple(numbers),
         )
-    return CheckResult(True, f"The simulated range ({_range_words(model)}) reaches every partner's painshare cap.", tuple(numbers))
+    return CheckResult(
+        True, f"The simulated range ({_range_words(model)}) reaches every partner's painshare cap.", tuple(numbers)
+    )
 
 
 def _name(model: CommercialModel, party_id: str) -> str:
@@ -152,7 +167,9 @@ def variable_shares_bounded_gain(model: CommercialModel) -> CheckResult:
         (f"partners' share, {band_label(band)}", f"{fmt_number(partners_share(model, band))} %") for band in model.bands
     ]
     kpi = model.kpi_modifier
-    numbers.append(("KPI modifier of gain", "none" if kpi is None else f"{fmt_number(kpi.min)} % to {fmt_number(kpi.max)} %"))
+    numbers.append(
+        ("KPI modifier of gain", "none" if kpi is None else f"{fmt_number(kpi.min)} % to {fmt_number(kpi.max)} %")
+    )
     varies_by_band = len({partners_share(model, band) for band in model.bands}) > 1
     varies_by_kpi = kpi is not None and kpi.min < kpi.max
     last = model.bands[-1]
@@ -184,7 +201,9 @@ def variable_shares_bounded_gain(model: CommercialModel) -> CheckResult:
         )
         if part
     )
-    return CheckResult(True, f"Shares vary with performance ({how}) and every partner's gain is bounded.", tuple(numbers))
+    return CheckResult(
+        True, f"Shares vary with performance ({how}) and every partner's gain is bounded.", tuple(numbers)
+    )
 
 
 def self_financing(model: CommercialModel) -> CheckResult:
@@ -198,7 +217,11 @@ def self_financing(model: CommercialModel) -> CheckResult:
     # Over savings the client's residual is linear between band edges and cap points and starts
     # from 0 on target, so its share of the saving is lowest at one of those points.
     points = {HUNDRED} | {e for b in model.bands for e in (b.lower, b.upper) if e is not None and 0 < e < HUNDRED}
-    points |= {c.reached_at for c in cap_points(model, modifier=high) if c.reached_at is not None and 0 < c.reached_at < HUNDRED}
+    points |= {
+        c.reached_at
+        for c in cap_points(model, modifier=high)
+        if c.reached_at is not None and 0 < c.reached_at < HUNDRED
+    }
     runs = [scenario(model, s, modifier=high) for s in sorted(points)]
     worst = min(runs, key=lambda run: (run.client_residual / run.variance, run.saving_percent))
     numbers.append(
@@ -280,7 +303,8 @@ def same_mechanism_for_all_partners(model: CommercialModel) -> CheckResult:
     if different:
         return CheckResult(
             False,
-            "The partners are not under the same mechanism: they differ in " + ", ".join(different)
+            "The partners are not under the same mechanism: they differ in "
+            + ", ".join(different)
             + ". The Code asks that the relationship between partner and client be contractually the same for all.",
             tuple(numbers),
         )
@@ -320,7 +344,9 @@ def downside_capped(model: CommercialModel) -> CheckResult:
             numbers.append((f"painshare cap of {partner.name}", "none: its painshare grows with every overrun"))
             continue
         where = reach.get(partner.id)
-        share_of_fee = f" ({fmt_number(cap / partner.fee_amount * HUNDRED)} % of its fee)" if partner.fee_amount > 0 else ""
+        share_of_fee = (
+            f" ({fmt_number(cap / partner.fee_amount * HUNDRED)} % of its fee)" if partner.fee_amount > 0 else ""
+        )
         at = "never reached" if where is None else f"reached at {performance(where)}"
         numbers.append((f"painshare cap of {partner.name}", f"{money(model, cap)}{share_of_fee}, {at}"))
     if uncapped:
@@ -330,7 +356,9 @@ def downside_capped(model: CommercialModel) -> CheckResult:
             "where Figure 3.4 caps each partner's risk and leaves the rest to the client.",
             tuple(numbers),
         )
-    return CheckResult(True, "Every partner's painshare is capped; beyond the cap the client bears the overrun.", tuple(numbers))
+    return CheckResult(
+        True, "Every partner's painshare is capped; beyond the cap the client bears the overrun.", tuple(numbers)
+    )
 
 
 # The registry rules refer to by name (`kind: commercial`, `check: <name>`); a dict literal so the

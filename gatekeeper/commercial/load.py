@@ -34,5 +34,9 @@ def load_model(path: Path, *, display: str | None = None) -> CommercialModel:
         path = path / FILE_NAME
         shown = f"{shown.rstrip('/')}/{FILE_NAME}"
         if not path.exists():
-            raise InputError(Problem(shown, 0, 0, "the pack has no commercial.yml: describe the commercial model there to simulate it"))
+            raise InputError(
+                Problem(
+                    shown, 0, 0, "the pack has no commercial.yml: describe the commercial model there to simulate it"
+                )
+            )
     return model_from_document(load_yaml(path, display=shown))

@@ -289,7 +289,10 @@ def _party_problems(parties: Sequence[Mapping[str, Any]]) -> list[tuple[JsonPath
         problems.append((("parties",), "no party has role client: exactly one party is the client"))
     for index in clients[1:]:
         problems.append(
-            (("parties", index, "role"), f"a second client (the first is parties[{clients[0]}]): exactly one party is the client")
+            (
+                ("parties", index, "role"),
+                f"a second client (the first is parties[{clients[0]}]): exactly one party is the client",
+            )
         )
     if clients and len(clients) == len(parties):
         problems.append((("parties",), "no party has role partner: an alliance has at least one partner"))

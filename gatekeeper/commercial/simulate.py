@@ -191,11 +191,15 @@ def scenario(model: CommercialModel, s: Fraction, *, modifier: Fraction | None =
 
 
 def _band_edges(model: CommercialModel) -> list[Fraction]:
-    edges = {b.lower for b in model.bands if b.lower is not None} | {b.upper for b in model.bands if b.upper is not None}
+    edges = {b.lower for b in model.bands if b.lower is not None} | {
+        b.upper for b in model.bands if b.upper is not None
+    }
     return sorted(edges | {ZERO})
 
 
-def reach_point(model: CommercialModel, partner: Party, level: Fraction, *, kind: str, modifier: Fraction) -> Fraction | None:
+def reach_point(
+    model: CommercialModel, partner: Party, level: Fraction, *, kind: str, modifier: Fraction
+) -> Fraction | None:
     """The performance at which the partner's banded pain (kind 'painshare') or modified gain first reaches `level`.
 
     The banded amount is linear between band edges, so the point is found exactly; beyond the
@@ -255,7 +259,9 @@ def _positive_stretches(points: list[Fraction], values: list[Fraction]) -> tuple
         elif high > low:
             stretches.append([low, high])
 
-    for (a, b), (fa, fb) in zip(zip(points, points[1:]), zip(values, values[1:])):
+    for (a, b), (fa, fb) in zip(
+        zip(points, points[1:], strict=False), zip(values, values[1:], strict=False), strict=False
+    ):
         if fa > 0 and fb > 0:
             add(a, b)
         elif fa > 0 >= fb:
@@ -274,7 +280,11 @@ def thresholds(model: CommercialModel, *, modifier: Fraction) -> tuple[ReturnThr
     low, high = DOMAIN
     points = {low, high, ZERO}
     points |= {e for e in _band_edges(model) if low < e < high}
-    points |= {c.reached_at for c in cap_points(model, modifier=modifier) if c.reached_at is not None and low < c.reached_at < high}
+    points |= {
+        c.reached_at
+        for c in cap_points(model, modifier=modifier)
+        if c.reached_at is not None and low < c.reached_at < high
+    }
     ordered = sorted(points)
     runs = [scenario(model, s, modifier=modifier) for s in ordered]
     return tuple(

@@ -97,7 +97,9 @@ def compile_pack(rules: RulePack, outcome_ids: Sequence[str]) -> CompiledPack:
             for req in outcome.requirements:
                 definition.update(KINDS[req.kind].compile(req))
         if len(definition) >= ENGINE_HANG_AT:  # one outcome alone that large: refuse rather than hang
-            raise EngineError(f"ruleset for {chunk[0].cell} has {len(definition)} rules; the engine hangs at {ENGINE_HANG_AT}")
+            raise EngineError(
+                f"ruleset for {chunk[0].cell} has {len(definition)} rules; the engine hangs at {ENGINE_HANG_AT}"
+            )
         name = f"gatekeeper-{rules.digest[:12]}-{next(_ids)}"
         try:
             handle = dre.create_ruleset(name, json.dumps(definition, ensure_ascii=False))

@@ -35,8 +35,14 @@ def default_gate(rules: RulePack, pack: EvidencePack) -> str:
     return name
 
 
-def evaluate(rules: RulePack, pack: EvidencePack, *, gate: str | None = None, as_of: dt.date,
-             document_problems: Sequence[Problem] = ()) -> GateResult:
+def evaluate(
+    rules: RulePack,
+    pack: EvidencePack,
+    *,
+    gate: str | None = None,
+    as_of: dt.date,
+    document_problems: Sequence[Problem] = (),
+) -> GateResult:
     """Evaluate `gate` for `pack` as of one date, and decide it."""
     gate_name = gate or default_gate(rules, pack)
     if gate_name not in rules.policy.gates:
@@ -73,7 +79,9 @@ def evaluate(rules: RulePack, pack: EvidencePack, *, gate: str | None = None, as
         )
         floor_blockers += [o.id for o in judged if o.cell == cell.cell and not o.critical and o.status not in SETTLED]
     if overdue and rules.policy.overdue_conditions == "fail":
-        reasons.append(f"{len(overdue)} condition(s) from the previous gate overdue: {', '.join(c.outcome for c in overdue)}")
+        reasons.append(
+            f"{len(overdue)} condition(s) from the previous gate overdue: {', '.join(c.outcome for c in overdue)}"
+        )
     decision = Decision.FAIL if reasons else Decision.PASS
     blocking = [*critical_blockers, *floor_blockers]
     if rules.policy.overdue_conditions == "fail":
@@ -87,25 +95,48 @@ def evaluate(rules: RulePack, pack: EvidencePack, *, gate: str | None = None, as
     for kind, data in prepared.items():
         exhibits.update(KINDS[kind].exhibits(data))
     return GateResult(
-        alliance_id=pack.alliance_id, alliance_name=pack.alliance_name, client=pack.client, phase=pack.phase,
-        gate=gate_name, gate_title=spec.title, leaves=spec.leaves, evaluates=spec.evaluates, as_of=as_of,
-        decision=decision, decision_reasons=tuple(reasons), outcomes=outcomes, blocking=tuple(blocking),
-        conditions_carried=tuple(carried), conditions_set=conditions_set, cells=tuple(cells),
+        alliance_id=pack.alliance_id,
+        alliance_name=pack.alliance_name,
+        client=pack.client,
+        phase=pack.phase,
+        gate=gate_name,
+        gate_title=spec.title,
+        leaves=spec.leaves,
+        evaluates=spec.evaluates,
+        as_of=as_of,
+        decision=decision,
+        decision_reasons=tuple(reasons),
+        outcomes=outcomes,
+        blocking=tuple(blocking),
+        conditions_carried=tuple(carried),
+        conditions_set=conditions_set,
+        cells=tuple(cells),
         self_assessed_critical=tuple(o.id for o in judged if o.critical and o.self_assessed),
-        rule_pack_name=rules.name, rule_pack_version=rules.version, rule_pack_digest=rules.digest,
-        profile_name=rules.profile_name, profile_digest=rules.profile_digest,
+        rule_pack_name=rules.name,
+        rule_pack_version=rules.version,
+        rule_pack_digest=rules.digest,
+        profile_name=rules.profile_name,
+        profile_digest=rules.profile_digest,
         evidence_files=tuple(sorted(pack.files.items())),
         document_problems=tuple(str(p) for p in document_problems),
         **exhibits,
     )
 
 
-def _judge_outcome(outcome: Outcome, firings: list[Firing] | engine.EngineError, ctx: Context, rules: RulePack) -> OutcomeResult:
+def _judge_outcome(
+    outcome: Outcome, firings: list[Firing] | engine.EngineError, ctx: Context, rules: RulePack
+) -> OutcomeResult:
     claim = ctx.pack.claims.get(outcome.id)
     if isinstance(firings, engine.EngineError):
         results = tuple(
-            RequirementResult(r.ref, r.kind, KINDS[r.kind].describe(r.spec, ctx.checklists), Verdict.ERROR, str(firings),
-                              "Report this to the rule pack's maintainers.")
+            RequirementResult(
+                r.ref,
+                r.kind,
+                KINDS[r.kind].describe(r.spec, ctx.checklists),
+                Verdict.ERROR,
+                str(firings),
+                "Report this to the rule pack's maintainers.",
+            )
             for r in outcome.requirements
         )
     else:
@@ -115,34 +146,60 @@ def _judge_outcome(outcome: Outcome, firings: list[Firing] | engine.EngineError,
         results = tuple(KINDS[r.kind].judge(r, by_req.get(r.ref, []), ctx) for r in outcome.requirements)
     status, reasons, fix = _status(outcome, claim, results, ctx, rules)
     return OutcomeResult(
-        id=outcome.id, cell=outcome.cell, phase=outcome.phase, theme=outcome.theme, section=outcome.section,
-        subheading=outcome.subheading, text=outcome.text, critical=outcome.critical, status=status,
-        reasons=tuple(reasons), fix=fix, requirements=results,
-        claim_status=claim.status if claim else None, assessed_by=claim.assessed_by if claim else None,
-        method=claim.method if claim else None, self_assessed=bool(claim and claim.self_assessed), blocking=False,
+        id=outcome.id,
+        cell=outcome.cell,
+        phase=outcome.phase,
+        theme=outcome.theme,
+        section=outcome.section,
+        subheading=outcome.subheading,
+        text=outcome.text,
+        critical=outcome.critical,
+        status=status,
+        reasons=tuple(reasons),
+        fix=fix,
+        requirements=results,
+        claim_status=claim.status if claim else None,
+        assessed_by=claim.assessed_by if claim else None,
+        method=claim.method if claim else None,
+        self_assessed=bool(claim and claim.self_assessed),
+        blocking=False,
     )
 
 
-def _status(outcome: Outcome, claim: Any, results: Sequence[RequirementResult], ctx: Context,
-            rules: RulePack) -> tuple[Status, list[str], str | None]:
+def _status(
+    outcome: Outcome, claim: Any, results: Sequence[RequirementResult], ctx: Context, rules: RulePack
+) -> tuple[Status, list[str], str | None]:
     """The one status of an outcome, the reasons for it, and what would make it met."""
     policy = rules.policy
     unmet = [r for r in results if r.status != Verdict.SATISFIED]
     if claim is None:
         status, reasons = Status.UNEVIDENCED, ["no claim has been made for this outcome"]
-        fix = "Assess the outcome and record a claim in claims.yml with the evidence it needs: " + "; ".join(r.needs for r in results) + "."
+        fix = (
+            "Assess the outcome and record a claim in claims.yml with the evidence it needs: "
+            + "; ".join(r.needs for r in results)
+            + "."
+        )
     elif claim.status == ClaimStatus.NOT_APPLICABLE:
         if outcome.allow_not_applicable:
             return Status.NOT_APPLICABLE, [f"claimed not applicable: {claim.justification}"], None
-        status, reasons = Status.NOT_MET, ["claimed not applicable, but the Code does not allow this outcome to be set aside"]
-        fix = "Meet the outcome; only outcomes the Code makes conditional (\"where appropriate\") can be not applicable."
+        status, reasons = (
+            Status.NOT_MET,
+            ["claimed not applicable, but the Code does not allow this outcome to be set aside"],
+        )
+        fix = 'Meet the outcome; only outcomes the Code makes conditional ("where appropriate") can be not applicable.'
     elif claim.status in (ClaimStatus.NOT_MET, ClaimStatus.PARTLY_MET):
         status = Status.NOT_MET
-        reasons = [f"claimed {claim.status.replace('_', ' ')} by {claim.assessed_by} ({claim.method.replace('_', ' ')}, {claim.date})"]
+        reasons = [
+            f"claimed {claim.status.replace('_', ' ')} by {claim.assessed_by} ({claim.method.replace('_', ' ')}, {claim.date})"
+        ]
         reasons += [f"{r.ref}: {r.detail}" for r in unmet]
         fix = _first_fix(claim, unmet) or "Close the gap the assessment found and re-assess the outcome."
     elif any(r.status == Verdict.ERROR for r in results):
-        status, reasons, fix = Status.ERROR, [f"{r.ref}: {r.detail}" for r in results if r.status == Verdict.ERROR], None
+        status, reasons, fix = (
+            Status.ERROR,
+            [f"{r.ref}: {r.detail}" for r in results if r.status == Verdict.ERROR],
+            None,
+        )
     elif any(r.status == Verdict.FAILED for r in results):
         status, reasons, fix = Status.NOT_MET, [f"{r.ref}: {r.detail}" for r in unmet], _first_fix(claim, unmet)
     elif any(r.status == Verdict.MISSING for r in results):
@@ -151,7 +208,9 @@ def _status(outcome: Outcome, claim: Any, results: Sequence[RequirementResult], 
         status, reasons, fix = Status.STALE, [f"{r.ref}: {r.detail}" for r in unmet], _first_fix(claim, unmet)
     elif outcome.critical and claim.self_assessed and not policy.self_assessment_meets_critical:
         status = Status.NOT_MET
-        reasons = [f"self-assessed: {claim.assessed_by} is on the alliance roster, and a critical outcome needs an assessor independent of the alliance"]
+        reasons = [
+            f"self-assessed: {claim.assessed_by} is on the alliance roster, and a critical outcome needs an assessor independent of the alliance"
+        ]
         fix = "Have the outcome assessed by an assessor not directly involved in the alliance, as the Code advises."
     else:
         reasons = ["every requirement is satisfied"]
@@ -194,12 +253,18 @@ def _carried(pack: EvidencePack, statuses: Mapping[str, Status], as_of: dt.date)
         if c.outcome not in statuses:  # outside this gate's scope: nothing to judge it by
             continue
         status = statuses[c.outcome]
-        state = ConditionState.CLOSED if status in SETTLED else (ConditionState.OVERDUE if c.due < as_of else ConditionState.OPEN)
+        state = (
+            ConditionState.CLOSED
+            if status in SETTLED
+            else (ConditionState.OVERDUE if c.due < as_of else ConditionState.OPEN)
+        )
         out.append(ConditionResult(outcome=c.outcome, owner=c.owner, due=c.due, state=state, note=c.note))
     return out
 
 
-def _cells(judged: Sequence[OutcomeResult], rules: RulePack, gate: Gate) -> tuple[list[ThemeSummary], list[ThemeSummary]]:
+def _cells(
+    judged: Sequence[OutcomeResult], rules: RulePack, gate: Gate
+) -> tuple[list[ThemeSummary], list[ThemeSummary]]:
     cells, failures = [], []
     for code, cell in rules.cells.items():
         members = [o for o in judged if o.cell == code]
@@ -211,10 +276,16 @@ def _cells(judged: Sequence[OutcomeResult], rules: RulePack, gate: Gate) -> tupl
         floor = rules.policy.floor(cell.phase, cell.theme) if cell.phase == gate.leaves else None
         below = floor is not None and bool(noncritical) and met < floor * len(noncritical)
         summary = ThemeSummary(
-            phase=cell.phase, theme=cell.theme, cell=code, counts=counts,
+            phase=cell.phase,
+            theme=cell.theme,
+            cell=code,
+            counts=counts,
             worst=min((o.status for o in members), key=SEVERITY.index),
             critical_not_met=sum(1 for o in members if o.critical and o.status not in SETTLED),
-            noncritical_met=met, noncritical_counted=len(noncritical), floor=floor, below_floor=below,
+            noncritical_met=met,
+            noncritical_counted=len(noncritical),
+            floor=floor,
+            below_floor=below,
         )
         cells.append(summary)
         if below:
@@ -228,7 +299,9 @@ def _mark_blocking(outcome: OutcomeResult, blocking: set[str]) -> OutcomeResult:
     return replace(outcome, blocking=True)
 
 
-def _conditions_set(outcomes: Sequence[OutcomeResult], pack: EvidencePack, rules: RulePack, as_of: dt.date) -> tuple[ConditionResult, ...]:
+def _conditions_set(
+    outcomes: Sequence[OutcomeResult], pack: EvidencePack, rules: RulePack, as_of: dt.date
+) -> tuple[ConditionResult, ...]:
     """A pass turns every non-critical outcome not in place into a condition with an owner and a due date."""
     out = []
     default_due = as_of + dt.timedelta(days=rules.policy.condition_due_days)
@@ -239,5 +312,9 @@ def _conditions_set(outcomes: Sequence[OutcomeResult], pack: EvidencePack, rules
         action = min(claim.actions, key=lambda a: a.due) if claim and claim.actions else None
         owner = action.owner if action else (pack.owner or "the alliance manager")
         due = action.due if action else default_due
-        out.append(ConditionResult(outcome=o.id, owner=owner, due=due, state=ConditionState.NEW, note=action.action if action else None))
+        out.append(
+            ConditionResult(
+                outcome=o.id, owner=owner, due=due, state=ConditionState.NEW, note=action.action if action else None
+            )
+        )
     return tuple(out)

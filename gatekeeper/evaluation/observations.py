@@ -52,9 +52,15 @@ def measure(value: Any, *, as_of: dt.date, distinct_fields: Iterable[str] = ()) 
     return measured
 
 
-def fact_observation(pack: EvidencePack, path: str, *, as_of: dt.date, distinct_fields: Iterable[str] = ()) -> Observation:
+def fact_observation(
+    pack: EvidencePack, path: str, *, as_of: dt.date, distinct_fields: Iterable[str] = ()
+) -> Observation:
     """The observation of one facts.yml path: what the `fact` kind tests and `evidence` dates against."""
-    return {"t": "fact", "path": path, **measure(lookup(pack.facts, path), as_of=as_of, distinct_fields=distinct_fields)}
+    return {
+        "t": "fact",
+        "path": path,
+        **measure(lookup(pack.facts, path), as_of=as_of, distinct_fields=distinct_fields),
+    }
 
 
 def _is_date(text: str) -> bool:

@@ -63,7 +63,9 @@ def _sqlite_path(url: str) -> Path | None:
         if not rest.startswith("/"):
             raise InputError(Problem(url, message="a SQLite ledger URL needs an absolute path: sqlite:///abs/path"))
         if "\x00" in rest:  # %00: no file name can hold it, and SQLite would cut the name short there
-            raise InputError(Problem(url, message="the ledger path contains a NUL character (%00); no file can have that name"))
+            raise InputError(
+                Problem(url, message="the ledger path contains a NUL character (%00); no file can have that name")
+            )
         return Path(rest)
     if "://" in url:
         scheme = url.split("://", 1)[0]
@@ -71,7 +73,12 @@ def _sqlite_path(url: str) -> Path | None:
         # Only the scheme is echoed: the rest of an unknown URL may hold a password.
         raise InputError(Problem(f"{scheme}://...", message=message))
     if "\x00" in url:
-        raise InputError(Problem(url.replace("\x00", "\\x00"), message="the ledger path contains a NUL character; no file can have that name"))
+        raise InputError(
+            Problem(
+                url.replace("\x00", "\\x00"),
+                message="the ledger path contains a NUL character; no file can have that name",
+            )
+        )
     return Path(url).expanduser()
 
 

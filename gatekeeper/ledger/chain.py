@@ -17,7 +17,7 @@ import hmac
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import astuple, dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any, Self
 
@@ -97,9 +97,13 @@ def canonical_json(value: Any) -> str:
 def compute_hash(seq: int, key: str, recorded_at: str, entry_text: str, prev_hash: str) -> str:
     """The row hash over the stored entry text (equal to canonical_json of the five-item list)."""
     # The entry is spliced in as stored, so re-formatting its JSON by hand counts as an edit.
-    payload = "[" + ",".join(
-        (str(int(seq)), canonical_json(key), canonical_json(recorded_at), entry_text, canonical_json(prev_hash))
-    ) + "]"
+    payload = (
+        "["
+        + ",".join(
+            (str(int(seq)), canonical_json(key), canonical_json(recorded_at), entry_text, canonical_json(prev_hash))
+        )
+        + "]"
+    )
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
@@ -108,16 +112,14 @@ def compute_mac(secret: bytes, row_hash: str) -> str:
     return hmac.new(secret, row_hash.encode("ascii"), hashlib.sha256).hexdigest()
 
 
-def new_row(
-    *, last: tuple[int, str] | None, key: str, entry_text: str, secret: bytes | None
-) -> StoredRow:
+def new_row(*, last: tuple[int, str] | None, key: str, entry_text: str, secret: bytes | None) -> StoredRow:
     """The next row after `last` (its seq and row hash), stamped with the current UTC time.
 
     Called inside the backend's write lock, so seq, time and chain order agree.
     """
     seq = 1 if last is None else int(last[0]) + 1
     prev_hash = GENESIS if last is None else str(last[1])
-    recorded_at = datetime.now(timezone.utc).isoformat(timespec="microseconds").replace("+00:00", "Z")
+    recorded_at = datetime.now(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
     row_hash = compute_hash(seq, key, recorded_at, entry_text, prev_hash)
     mac = None if secret is None else compute_mac(secret, row_hash)
     return StoredRow(seq, key, recorded_at, entry_text, prev_hash, row_hash, mac)
@@ -242,8 +244,10 @@ def verify_rows(rows: Sequence[StoredRow], *, secret: bytes | None) -> list[Find
         if stored.seq > expected_seq:
             # A deletion also breaks the next link; naming the gap says it all.
             findings.append(_missing(expected_seq, stored.seq - 1))
-        elif stored.prev_hash != expected_prev and stored.seq not in broken and (
-            previous is None or previous.seq not in broken
+        elif (
+            stored.prev_hash != expected_prev
+            and stored.seq not in broken
+            and (previous is None or previous.seq not in broken)
         ):
             last = index == len(rows) - 1
             if previous is None:
@@ -327,5 +331,7 @@ class LedgerBase:
     def __enter__(self) -> Self:
         return self
 
-    def __exit__(self, kind: type[BaseException] | None, value: BaseException | None, traceback: TracebackType | None) -> None:
+    def __exit__(
+        self, kind: type[BaseException] | None, value: BaseException | None, traceback: TracebackType | None
+    ) -> None:
         self.close()

@@ -20,10 +20,16 @@ def decision_entry(result: GateResult, *, decision: str, by: str, role: str, not
             "decision": result.decision,
             "reasons": list(result.decision_reasons),
             "blocking": list(result.blocking),
-            "conditions": [{"outcome": c.outcome, "owner": c.owner, "due": c.due.isoformat()} for c in result.conditions_set],
+            "conditions": [
+                {"outcome": c.outcome, "owner": c.owner, "due": c.due.isoformat()} for c in result.conditions_set
+            ],
         },
         "decision": {"value": decision, "by": by, "role": role, "note": note},
-        "rule_pack": {"name": result.rule_pack_name, "version": result.rule_pack_version, "digest": result.rule_pack_digest},
+        "rule_pack": {
+            "name": result.rule_pack_name,
+            "version": result.rule_pack_version,
+            "digest": result.rule_pack_digest,
+        },
         "profile": {"name": result.profile_name, "digest": result.profile_digest} if result.profile_digest else None,
         "files": dict(result.evidence_files),
         "gatekeeper": __version__,

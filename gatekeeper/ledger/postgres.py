@@ -96,9 +96,7 @@ class PostgresLedger(LedgerBase):
                 return self._parse(StoredRow(*existing))
             last = conn.execute(f"SELECT seq, row_hash FROM {TABLE} ORDER BY seq DESC LIMIT 1").fetchone()
             stored = new_row(last=last, key=key, entry_text=entry_text, secret=self._secret)
-            conn.execute(
-                f"INSERT INTO {TABLE} ({_COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s, %s)", stored.values()
-            )
+            conn.execute(f"INSERT INTO {TABLE} ({_COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s, %s)", stored.values())
             conn.execute("COMMIT")
         except psycopg.Error as error:
             self._rollback(conn)

@@ -172,17 +172,28 @@ def _register(
         if inspected.sha256 is not None:
             files[item["path"]] = inspected.sha256
         register[item["id"]] = EvidenceItem(
-            id=item["id"], title=item["title"], kind=item["kind"], path=item["path"], sha256=item["sha256"],
-            date=_date(item["date"]), owner=item["owner"],
+            id=item["id"],
+            title=item["title"],
+            kind=item["kind"],
+            path=item["path"],
+            sha256=item["sha256"],
+            date=_date(item["date"]),
+            owner=item["owner"],
             approvals=tuple(Approval(a["name"], a["role"], _date(a["date"])) for a in item.get("approvals", ())),
-            source=Source(doc.path, *doc.locate(path)), document_problem=problem, actual_sha256=inspected.sha256,
+            source=Source(doc.path, *doc.locate(path)),
+            document_problem=problem,
+            actual_sha256=inspected.sha256,
         )
     return register, document_problems
 
 
 def _claims(
-    doc: Document, rules: RulePack, register: Mapping[str, EvidenceItem], known_people: set[str],
-    roster_names: set[str], out: ProblemCollector,
+    doc: Document,
+    rules: RulePack,
+    register: Mapping[str, EvidenceItem],
+    known_people: set[str],
+    roster_names: set[str],
+    out: ProblemCollector,
 ) -> dict[str, Claim]:
     claims: dict[str, Claim] = {}
     for i, c in enumerate(doc.data["claims"]):
@@ -197,18 +208,30 @@ def _claims(
             if ref not in register:
                 out.at(doc, [*path, "evidence", j], f"evidence {ref} is not in register.yml")
         if c["assessed_by"] not in known_people:
-            out.at(doc, [*path, "assessed_by"], f"{c['assessed_by']!r} is neither an assessor nor on the roster in manifest.yml")
+            out.at(
+                doc,
+                [*path, "assessed_by"],
+                f"{c['assessed_by']!r} is neither an assessor nor on the roster in manifest.yml",
+            )
         claims[c["outcome"]] = Claim(
-            outcome=c["outcome"], status=ClaimStatus(c["status"]), justification=c.get("justification"),
-            assessed_by=c["assessed_by"], method=c["method"], date=_date(c["date"]),
-            evidence=tuple(c.get("evidence", ())), note=c.get("note"),
+            outcome=c["outcome"],
+            status=ClaimStatus(c["status"]),
+            justification=c.get("justification"),
+            assessed_by=c["assessed_by"],
+            method=c["method"],
+            date=_date(c["date"]),
+            evidence=tuple(c.get("evidence", ())),
+            note=c.get("note"),
             actions=tuple(Action(a["action"], a["owner"], _date(a["due"])) for a in c.get("actions", ())),
-            self_assessed=c["assessed_by"] in roster_names, source=Source(doc.path, *doc.locate(path)),
+            self_assessed=c["assessed_by"] in roster_names,
+            source=Source(doc.path, *doc.locate(path)),
         )
     return claims
 
 
-def _check_fact_evidence(doc: Document, node: Any, path: list[str | int], register: Mapping[str, Any], out: ProblemCollector) -> None:
+def _check_fact_evidence(
+    doc: Document, node: Any, path: list[str | int], register: Mapping[str, Any], out: ProblemCollector
+) -> None:
     """Every `evidence` a fact cites must be in the register."""
     if isinstance(node, dict):
         for key, value in node.items():
@@ -231,12 +254,18 @@ def _check_survey_ranges(doc: Document, out: ProblemCollector) -> None:
     for i, survey in enumerate(doc.data.get("surveys", ())):
         score, scale = survey["score"], survey["scale"]
         if score > scale:
-            out.at(doc, ["surveys", i, "score"],
-                   f"score {score} is above the scale's maximum of {scale}: a mean score lies between 0 and the scale")
+            out.at(
+                doc,
+                ["surveys", i, "score"],
+                f"score {score} is above the scale's maximum of {scale}: a mean score lies between 0 and the scale",
+            )
         population = survey.get("population")
         if population is not None and survey["responses"] > population:
-            out.at(doc, ["surveys", i, "responses"],
-                   f"{survey['responses']} responses from a population of {population}: no more people can respond than were asked")
+            out.at(
+                doc,
+                ["surveys", i, "responses"],
+                f"{survey['responses']} responses from a population of {population}: no more people can respond than were asked",
+            )
 
 
 def _waivers(doc: Document | None, rules: RulePack, out: ProblemCollector) -> tuple[Waiver, ...]:
@@ -247,15 +276,23 @@ def _waivers(doc: Document | None, rules: RulePack, out: ProblemCollector) -> tu
         if w["outcome"] not in rules.outcomes:
             out.at(doc, ["waivers", i, "outcome"], f"unknown outcome {w['outcome']}")
             continue
-        waivers.append(Waiver(
-            outcome=w["outcome"], justification=w["justification"], approver_name=w["approver"]["name"],
-            approver_role=w["approver"]["role"], granted=_date(w["granted"]), expires=_date(w["expires"]),
-            source=Source(doc.path, *doc.locate(["waivers", i])),
-        ))
+        waivers.append(
+            Waiver(
+                outcome=w["outcome"],
+                justification=w["justification"],
+                approver_name=w["approver"]["name"],
+                approver_role=w["approver"]["role"],
+                granted=_date(w["granted"]),
+                expires=_date(w["expires"]),
+                source=Source(doc.path, *doc.locate(["waivers", i])),
+            )
+        )
     return tuple(waivers)
 
 
-def _conditions(doc: Document | None, rules: RulePack, out: ProblemCollector) -> tuple[str | None, tuple[Condition, ...]]:
+def _conditions(
+    doc: Document | None, rules: RulePack, out: ProblemCollector
+) -> tuple[str | None, tuple[Condition, ...]]:
     if doc is None:
         return None, ()
     conditions = []
@@ -263,12 +300,19 @@ def _conditions(doc: Document | None, rules: RulePack, out: ProblemCollector) ->
         if c["outcome"] not in rules.outcomes:
             out.at(doc, ["conditions", i, "outcome"], f"unknown outcome {c['outcome']}")
             continue
-        conditions.append(Condition(
-            outcome=c["outcome"], owner=c["owner"], due=_date(c["due"]), note=c.get("note"),
-            source=Source(doc.path, *doc.locate(["conditions", i])),
-        ))
+        conditions.append(
+            Condition(
+                outcome=c["outcome"],
+                owner=c["owner"],
+                due=_date(c["due"]),
+                note=c.get("note"),
+                source=Source(doc.path, *doc.locate(["conditions", i])),
+            )
+        )
     if doc.data["gate"] not in rules.policy.gates:  # gates are the policy's: no schema can list them
-        out.at(doc, ["gate"], f"unknown gate {doc.data['gate']!r} (the policy's gates: {', '.join(rules.policy.gates)})")
+        out.at(
+            doc, ["gate"], f"unknown gate {doc.data['gate']!r} (the policy's gates: {', '.join(rules.policy.gates)})"
+        )
     return doc.data["gate"], tuple(conditions)
 
 

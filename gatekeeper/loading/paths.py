@@ -238,7 +238,9 @@ def _open_careful(pack_root: Path, relpath: str) -> int | DocumentCheck:
     if real == root:
         return DocumentCheck(relpath, True, None, None, "document is not a regular file (a directory)")
     if os.path.commonpath([root, real]) != root:
-        return DocumentCheck(relpath, True, None, None, "document is outside the pack (a symbolic link leads out of it)")
+        return DocumentCheck(
+            relpath, True, None, None, "document is outside the pack (a symbolic link leads out of it)"
+        )
     # Open the resolved path one component at a time from the pack's own directory, refusing any
     # symbolic link on the way: if the tree changes after realpath, we fail rather than escape.
     inner = os.path.relpath(real, root).split(os.sep)

@@ -62,7 +62,9 @@ def load_previous(path: Path) -> Previous:
     except UnicodeDecodeError as error:
         raise InputError(Problem(shown, 0, 0, f"not a JSON portfolio result: not UTF-8 ({error.reason})")) from None
     except json.JSONDecodeError as error:
-        raise InputError(Problem(shown, error.lineno, error.colno, f"not a JSON portfolio result: {error.msg}")) from None
+        raise InputError(
+            Problem(shown, error.lineno, error.colno, f"not a JSON portfolio result: {error.msg}")
+        ) from None
     except (ValueError, RecursionError) as error:  # an integer too long to convert, nesting too deep
         why = "nested too deeply" if isinstance(error, RecursionError) else str(error)
         raise InputError(Problem(shown, 0, 0, f"not a JSON portfolio result: {why}")) from None
@@ -73,7 +75,9 @@ def load_previous(path: Path) -> Previous:
     for a in data["alliances"]:
         key = a["alliance_id"] or a["pack"]
         alliances[key] = Snapshot(
-            key=key, alliance_name=a["alliance_name"], decision=a["decision"],
+            key=key,
+            alliance_name=a["alliance_name"],
+            decision=a["decision"],
             blockers=frozenset(b["outcome"] for b in a["blocking"]),
             conditions={c["outcome"]: c["state"] for c in a["conditions"]},
         )

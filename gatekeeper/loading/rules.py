@@ -39,7 +39,9 @@ OUTCOME_FILES: tuple[str, ...] = (
 )
 
 
-def _load(sources: Mapping[str, bytes], rel: str, schema: str, display_prefix: str, out: ProblemCollector) -> Document | None:
+def _load(
+    sources: Mapping[str, bytes], rel: str, schema: str, display_prefix: str, out: ProblemCollector
+) -> Document | None:
     shown = f"{display_prefix}{rel}"
     raw = sources.get(rel)
     if raw is None:
@@ -78,7 +80,11 @@ def _facts_schema() -> dict[str, Any]:
 
 
 def _check_requirement(
-    doc: Document, path: list[str | int], spec: Mapping[str, Any], refs: References, out: ProblemCollector,
+    doc: Document,
+    path: list[str | int],
+    spec: Mapping[str, Any],
+    refs: References,
+    out: ProblemCollector,
 ) -> None:
     """What a schema cannot say about a requirement (that what it names exists): its kind's checks."""
     for key, message in KINDS[spec["kind"]].check(spec, refs):
@@ -93,7 +99,10 @@ def _requirements(outcome_id: str, specs: Sequence[Mapping[str, Any]]) -> tuple[
 
 
 def _policy(data: Mapping[str, Any], override: Mapping[str, Any]) -> Policy:
-    merged = {key: {**data.get(key, {}), **override.get(key, {})} for key in ("floors", "waivers", "independence", "conditions")}
+    merged = {
+        key: {**data.get(key, {}), **override.get(key, {})}
+        for key in ("floors", "waivers", "independence", "conditions")
+    }
     merged["floors"]["cells"] = {**data["floors"].get("cells", {}), **override.get("floors", {}).get("cells", {})}
     # A profile may add gates, or redefine one of the policy's, by name.
     gates = {
@@ -155,7 +164,9 @@ def _load_rule_pack(*, profile: Path | None, profile_raw: bytes | None, sources:
 
     checklists = {
         name: Checklist(
-            name=name, title=c["title"], source=c["source"],
+            name=name,
+            title=c["title"],
+            source=c["source"],
             items=tuple(ChecklistItem(id=i["id"], text=i["text"]) for i in c["items"]),
         )
         for name, c in checklist_doc.data["checklists"].items()
@@ -174,17 +185,27 @@ def _load_rule_pack(*, profile: Path | None, profile_raw: bytes | None, sources:
                 path: list[str | int] = ["cells", ci, "outcomes", oi]
                 expected = f"{prefix}{oi + 1:02d}"
                 if item["id"] != expected:
-                    out.at(doc, [*path, "id"], f"outcome id {item['id']} out of place: expected {expected} (ids are dense and in document order within their cell)")
+                    out.at(
+                        doc,
+                        [*path, "id"],
+                        f"outcome id {item['id']} out of place: expected {expected} (ids are dense and in document order within their cell)",
+                    )
                 if item["id"] in outcomes:
                     out.at(doc, [*path, "id"], f"duplicate outcome id {item['id']}")
                 for ri, spec in enumerate(item["requirements"]):
                     _check_requirement(doc, [*path, "requirements", ri], spec, refs, out)
                 line, col = doc.locate(path)
                 outcomes[item["id"]] = Outcome(
-                    id=item["id"], phase=phase, theme=theme, section=cell["section"],
-                    subheading=item["subheading"], text=item["text"],
-                    sub_items=tuple(item.get("sub_items", ())), critical=item["critical"],
-                    rationale=item.get("rationale"), allow_not_applicable=item.get("allow_not_applicable", False),
+                    id=item["id"],
+                    phase=phase,
+                    theme=theme,
+                    section=cell["section"],
+                    subheading=item["subheading"],
+                    text=item["text"],
+                    sub_items=tuple(item.get("sub_items", ())),
+                    critical=item["critical"],
+                    rationale=item.get("rationale"),
+                    allow_not_applicable=item.get("allow_not_applicable", False),
                     requirements=_requirements(item["id"], item["requirements"]),
                     source=Source(doc.path, line, col),
                 )
@@ -193,8 +214,12 @@ def _load_rule_pack(*, profile: Path | None, profile_raw: bytes | None, sources:
             if code in cells:
                 out.at(doc, ["cells", ci, "theme"], f"cell {code} appears twice")
             cells[code] = Cell(
-                phase=phase, theme=theme, section=cell["section"], introduction=cell.get("introduction"),
-                guidance=tuple(cell.get("guidance", ())), outcome_ids=tuple(ids),
+                phase=phase,
+                theme=theme,
+                section=cell["section"],
+                introduction=cell.get("introduction"),
+                guidance=tuple(cell.get("guidance", ())),
+                outcome_ids=tuple(ids),
             )
     if out.problems:
         raise InputError(out.problems)
@@ -232,7 +257,11 @@ def _load_profile(profile: Path, raw: bytes) -> Document:
 
 
 def _apply_profile(
-    doc: Document, outcomes: dict[str, Outcome], cells: dict[str, Cell], refs: References, out: ProblemCollector,
+    doc: Document,
+    outcomes: dict[str, Outcome],
+    cells: dict[str, Cell],
+    refs: References,
+    out: ProblemCollector,
 ) -> None:
     """Tailor criticality and requirements, and add the organisation's own outcomes, recording each change."""
     for oi, item in enumerate(doc.data.get("outcomes", [])):
@@ -250,12 +279,19 @@ def _apply_profile(
         cell = cells[cell_code]
         line, col = doc.locate(path)
         outcomes[item["id"]] = Outcome(
-            id=item["id"], phase=cell.phase, theme=cell.theme, section=cell.section,
-            subheading=item["subheading"], text=item["text"], sub_items=tuple(item.get("sub_items", ())),
-            critical=item["critical"], rationale=item.get("rationale"),
+            id=item["id"],
+            phase=cell.phase,
+            theme=cell.theme,
+            section=cell.section,
+            subheading=item["subheading"],
+            text=item["text"],
+            sub_items=tuple(item.get("sub_items", ())),
+            critical=item["critical"],
+            rationale=item.get("rationale"),
             allow_not_applicable=item.get("allow_not_applicable", False),
             requirements=_requirements(item["id"], item["requirements"]),
-            source=Source(doc.path, line, col), changes=(f"added by profile {doc.data['name']!r}",),
+            source=Source(doc.path, line, col),
+            changes=(f"added by profile {doc.data['name']!r}",),
         )
         cells[cell_code] = replace(cell, outcome_ids=(*cell.outcome_ids, item["id"]))
     for outcome_id, change in doc.data.get("critical", {}).items():
@@ -265,7 +301,9 @@ def _apply_profile(
         old = outcomes[outcome_id]
         word = "critical" if change["critical"] else "not critical"
         outcomes[outcome_id] = replace(
-            old, critical=change["critical"], rationale=change["rationale"],
+            old,
+            critical=change["critical"],
+            rationale=change["rationale"],
             changes=(*old.changes, f"made {word} by profile {doc.data['name']!r}: {change['rationale']}"),
         )
     for outcome_id, specs in doc.data.get("requirements", {}).items():
@@ -276,6 +314,7 @@ def _apply_profile(
             _check_requirement(doc, ["requirements", outcome_id, ri], spec, refs, out)
         old = outcomes[outcome_id]
         outcomes[outcome_id] = replace(
-            old, requirements=_requirements(outcome_id, specs),
+            old,
+            requirements=_requirements(outcome_id, specs),
             changes=(*old.changes, f"requirements replaced by profile {doc.data['name']!r}"),
         )

@@ -237,4 +237,3 @@ def schema_problems(document: Document, folder: str, name: str) -> list[Problem]
             message = message[: _MAX_MESSAGE - 1] + "…"
         problems.append(Problem(document.path, line, col, message, json_path(parts)))
     return sorted(problems)
-

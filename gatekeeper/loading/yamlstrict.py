@@ -108,8 +108,7 @@ def load_yaml_bytes(raw: bytes, *, display: str) -> Document:
 #   so line numbers in messages would disagree with what the reader sees;
 # - U+FEFF after the start, U+FFFE, U+FFFF: not text.
 _FORBIDDEN = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029"
-    "\u202a-\u202e\u2066-\u2069\ufeff\ufffe\uffff]"
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff\ufffe\uffff]"
 )
 _BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
@@ -482,7 +481,9 @@ def _ambiguous11(text: str, old: int | float | _Unshown) -> str:
     value = "" if isinstance(old, _Unshown) or len(text) > _SHOWN else f" {old!r}"
     article = "a" if not value else "the"
     if "_" in text and kind == "number":
-        return f"'{shown}' is ambiguous: YAML 1.1 reads it as {article} number{value} (underscores are ignored); quote it"
+        return (
+            f"'{shown}' is ambiguous: YAML 1.1 reads it as {article} number{value} (underscores are ignored); quote it"
+        )
     return f"'{shown}' is ambiguous: YAML 1.1 reads it as {article} {kind}{value}; quote it"
 
 
@@ -590,9 +591,7 @@ class _Composer:
         mark = event.start_mark
         if event.version is not None and tuple(event.version) != (1, 2):
             version = ".".join(str(part) for part in event.version)
-            self.report(
-                mark.line + 1, mark.column + 1, f"%YAML {version} is not allowed: files are read as YAML 1.2"
-            )
+            self.report(mark.line + 1, mark.column + 1, f"%YAML {version} is not allowed: files are read as YAML 1.2")
         if event.tags:
             self.report(mark.line + 1, mark.column + 1, "%TAG directives are not allowed")
 

@@ -65,7 +65,8 @@ class Item:
         )
         if self.approvals:
             text += "    approvals:\n" + "".join(
-                f"      - name: {name}\n        role: {role}\n        date: '{date}'\n" for name, role, date in self.approvals
+                f"      - name: {name}\n        role: {role}\n        date: '{date}'\n"
+                for name, role, date in self.approvals
             )
         return text
 

@@ -25,7 +25,10 @@ def run(pack: TinyPack, root: Path, *, as_of: dt.date = AS_OF, expiring_within: 
 
 def found(result: AuditResult) -> list[tuple[str, int, int, str, str, str | None, str | None, str]]:
     """Findings as tuples with the file named relative to the pack."""
-    return [(Path(f.file).name, f.line, f.col, f.category, f.severity, f.outcome, f.item, f.message) for f in result.findings]
+    return [
+        (Path(f.file).name, f.line, f.col, f.category, f.severity, f.outcome, f.item, f.message)
+        for f in result.findings
+    ]
 
 
 def test_clean_pack_has_no_findings(tiny: TinyPack, tmp_path: Path) -> None:
@@ -34,7 +37,8 @@ def test_clean_pack_has_no_findings(tiny: TinyPack, tmp_path: Path) -> None:
     assert result.findings == ()
     assert result.clean
     assert [(r.id, r.status, r.used_by) for r in result.register_rows] == [
-        ("E01", "ok", ("DEC.BEH.01",)), ("E02", "ok", ("DEL.INT.08",)),
+        ("E01", "ok", ("DEC.BEH.01",)),
+        ("E02", "ok", ("DEL.INT.08",)),
     ]
     assert result.gates == ("review",)
 
@@ -42,28 +46,54 @@ def test_clean_pack_has_no_findings(tiny: TinyPack, tmp_path: Path) -> None:
 def test_claim_without_required_evidence(tiny: TinyPack, tmp_path: Path) -> None:
     """A met claim citing minutes where its rule needs a plan is reported at the claim, with the engine's reason."""
     pack = tiny.but(items=(Item("E01", "minutes", "2025-01-10"), CLEAN_ITEMS_2))
-    assert found(run(pack, tmp_path)) == [(
-        "claims.yml", CLAIM_1, COL, "claim-unsupported", "error", "DEC.BEH.01", None,
-        "DEC.BEH.01 is claimed met but DEC.BEH.01#1 (at least 1 evidence item of kind plan) is missing: "
-        "counted 0 of 1 needed [E01: kind minutes does not show this (needs plan)]",
-    )]
+    assert found(run(pack, tmp_path)) == [
+        (
+            "claims.yml",
+            CLAIM_1,
+            COL,
+            "claim-unsupported",
+            "error",
+            "DEC.BEH.01",
+            None,
+            "DEC.BEH.01 is claimed met but DEC.BEH.01#1 (at least 1 evidence item of kind plan) is missing: "
+            "counted 0 of 1 needed [E01: kind minutes does not show this (needs plan)]",
+        )
+    ]
 
 
 def test_claim_citing_nothing(tiny: TinyPack, tmp_path: Path) -> None:
     """A met claim that cites no evidence at all is unsupported, and the item it dropped is unused."""
     pack = tiny.but(claims=(ClaimSpec("DEC.BEH.01", ()), ClaimSpec("DEL.INT.08", ("E02",))))
     assert found(run(pack, tmp_path)) == [
-        ("claims.yml", CLAIM_1, COL, "claim-unsupported", "error", "DEC.BEH.01", None,
-         "DEC.BEH.01 is claimed met but DEC.BEH.01#1 (at least 1 evidence item of kind plan) is missing: "
-         "the claim cites no evidence"),
-        ("register.yml", ITEM_1, COL, "evidence-unused", "warning", None, "E01",
-         "E01 (Document E01) is cited by no claim and no fact"),
+        (
+            "claims.yml",
+            CLAIM_1,
+            COL,
+            "claim-unsupported",
+            "error",
+            "DEC.BEH.01",
+            None,
+            "DEC.BEH.01 is claimed met but DEC.BEH.01#1 (at least 1 evidence item of kind plan) is missing: "
+            "the claim cites no evidence",
+        ),
+        (
+            "register.yml",
+            ITEM_1,
+            COL,
+            "evidence-unused",
+            "warning",
+            None,
+            "E01",
+            "E01 (Document E01) is cited by no claim and no fact",
+        ),
     ]
 
 
 def test_not_met_claim_needs_no_evidence(tiny: TinyPack, tmp_path: Path) -> None:
     """A claim assessed as not met is not expected to carry the evidence of a met one."""
-    pack = tiny.but(claims=(ClaimSpec("DEC.BEH.01", ("E01",), status="not_met"), ClaimSpec("DEL.INT.08", ("E02", "E01"))))
+    pack = tiny.but(
+        claims=(ClaimSpec("DEC.BEH.01", ("E01",), status="not_met"), ClaimSpec("DEL.INT.08", ("E02", "E01")))
+    )
     assert run(pack, tmp_path).findings == ()
 
 
@@ -72,7 +102,16 @@ def test_unused_evidence(tiny: TinyPack, tmp_path: Path) -> None:
     pack = tiny.but(items=(*tiny.items, Item("E03", "report", "2025-02-01")))
     result = run(pack, tmp_path)
     assert found(result) == [
-        ("register.yml", ITEM_3, COL, "evidence-unused", "warning", None, "E03", "E03 (Document E03) is cited by no claim and no fact"),
+        (
+            "register.yml",
+            ITEM_3,
+            COL,
+            "evidence-unused",
+            "warning",
+            None,
+            "E03",
+            "E03 (Document E03) is cited by no claim and no fact",
+        ),
     ]
     assert result.clean
     assert result.register_rows[2].status == "unused"
@@ -83,23 +122,46 @@ def test_missing_document(tiny: TinyPack, tmp_path: Path) -> None:
     pack = tiny.but(items=(Item("E01", "plan", "2025-01-10", body=None, registered=b"document\n"), CLEAN_ITEMS_2))
     result = run(pack, tmp_path)
     assert found(result) == [
-        ("claims.yml", CLAIM_1, COL, "claim-unsupported", "error", "DEC.BEH.01", None,
-         "DEC.BEH.01 is claimed met but DEC.BEH.01#1 (at least 1 evidence item of kind plan) is missing: counted 0 of 1 needed "
-         "[E01: document documents/e01.md: document not found]"),
-        ("register.yml", ITEM_1, COL, "document-missing", "error", None, "E01", "E01 (documents/e01.md): document not found"),
+        (
+            "claims.yml",
+            CLAIM_1,
+            COL,
+            "claim-unsupported",
+            "error",
+            "DEC.BEH.01",
+            None,
+            "DEC.BEH.01 is claimed met but DEC.BEH.01#1 (at least 1 evidence item of kind plan) is missing: counted 0 of 1 needed "
+            "[E01: document documents/e01.md: document not found]",
+        ),
+        (
+            "register.yml",
+            ITEM_1,
+            COL,
+            "document-missing",
+            "error",
+            None,
+            "E01",
+            "E01 (documents/e01.md): document not found",
+        ),
     ]
     assert result.register_rows[0].status == "missing"
 
 
 def test_changed_document(tiny: TinyPack, tmp_path: Path) -> None:
     """A document edited after registration is reported with the sha256 it now has."""
-    pack = tiny.but(items=(CLEAN_ITEMS_1, Item("E02", "plan", "2025-01-10", body=b"edited\n", registered=b"document\n")))
+    pack = tiny.but(
+        items=(CLEAN_ITEMS_1, Item("E02", "plan", "2025-01-10", body=b"edited\n", registered=b"document\n"))
+    )
     result = run(pack, tmp_path)
     actual = hashlib.sha256(b"edited\n").hexdigest()
     assert [(f[0], f[1], f[3], f[6]) for f in found(result)] == [
-        ("claims.yml", CLAIM_2, "claim-unsupported", None), ("register.yml", ITEM_2, "document-changed", "E02"),
+        ("claims.yml", CLAIM_2, "claim-unsupported", None),
+        ("register.yml", ITEM_2, "document-changed", "E02"),
     ]
-    assert result.findings[1].message == f"E02 (documents/e02.md): sha256 differs from the register (document has {actual})"
+    assert (
+        result.findings[1].message
+        == f"E02 (documents/e02.md): sha256 differs from the register (document has {actual})"
+    )
     assert result.register_rows[1].status == "changed"
 
 
@@ -127,7 +189,11 @@ def test_document_outside_pack(tiny: TinyPack, tmp_path: Path) -> None:
     rules, loaded = api.load(root)
     result = audit(rules, loaded, as_of=AS_OF)
     assert [(f[1], f[3], f[7]) for f in found(result) if f[3].startswith("document")] == [
-        (ITEM_2, "document-outside", "E02 (documents/e02.md): document is outside the pack (a symbolic link leads out of it)"),
+        (
+            ITEM_2,
+            "document-outside",
+            "E02 (documents/e02.md): document is outside the pack (a symbolic link leads out of it)",
+        ),
     ]
     assert result.register_rows[1].status == "outside"
 
@@ -136,10 +202,18 @@ def test_stale_evidence(tiny: TinyPack, tmp_path: Path) -> None:
     """Evidence older than its rule allows is reported at the claim that relies on it."""
     pack = tiny.but(items=(CLEAN_ITEMS_1, Item("E02", "plan", "2024-01-10")))
     result = run(pack, tmp_path)
-    assert found(result) == [(
-        "claims.yml", CLAIM_2, COL, "evidence-stale", "error", "DEL.INT.08", "E02",
-        "E02 cited for DEL.INT.08 is dated 2024-01-10, 537 days old at 2025-06-30; DEL.INT.08#1 allows 365 days",
-    )]
+    assert found(result) == [
+        (
+            "claims.yml",
+            CLAIM_2,
+            COL,
+            "evidence-stale",
+            "error",
+            "DEL.INT.08",
+            "E02",
+            "E02 cited for DEL.INT.08 is dated 2024-01-10, 537 days old at 2025-06-30; DEL.INT.08#1 allows 365 days",
+        )
+    ]
     assert result.register_rows[1].status == "stale"
 
 
@@ -147,11 +221,19 @@ def test_expiring_evidence(tiny: TinyPack, tmp_path: Path) -> None:
     """Evidence that passes its rule's age limit within the window is a warning; a narrower window drops it."""
     pack = tiny.but(items=(CLEAN_ITEMS_1, Item("E02", "plan", "2024-07-10")))
     result = run(pack, tmp_path)
-    assert found(result) == [(
-        "claims.yml", CLAIM_2, COL, "evidence-expiring", "warning", "DEL.INT.08", "E02",
-        "E02 cited for DEL.INT.08 is dated 2024-07-10 and will be older than the 365 days DEL.INT.08#1 allows "
-        "from 2025-07-11 (in 11 days)",
-    )]
+    assert found(result) == [
+        (
+            "claims.yml",
+            CLAIM_2,
+            COL,
+            "evidence-expiring",
+            "warning",
+            "DEL.INT.08",
+            "E02",
+            "E02 cited for DEL.INT.08 is dated 2024-07-10 and will be older than the 365 days DEL.INT.08#1 allows "
+            "from 2025-07-11 (in 11 days)",
+        )
+    ]
     assert result.clean
     assert result.register_rows[1].status == "expiring"
     assert run(pack, tmp_path / "narrow", expiring_within=10).findings == ()
@@ -161,11 +243,13 @@ def test_last_day_of_freshness_is_not_stale(tiny: TinyPack, tmp_path: Path) -> N
     """An item exactly as old as the rule allows still counts (the engine's rule), so it is expiring, not stale."""
     pack = tiny.but(items=(CLEAN_ITEMS_1, Item("E02", "plan", "2024-06-30")))
     result = run(pack, tmp_path, expiring_within=1)
-    assert [(f.category, f.message) for f in result.findings] == [(
-        "evidence-expiring",
-        "E02 cited for DEL.INT.08 is dated 2024-06-30 and will be older than the 365 days DEL.INT.08#1 allows "
-        "from 2025-07-01 (in 1 day)",
-    )]
+    assert [(f.category, f.message) for f in result.findings] == [
+        (
+            "evidence-expiring",
+            "E02 cited for DEL.INT.08 is dated 2024-06-30 and will be older than the 365 days DEL.INT.08#1 allows "
+            "from 2025-07-01 (in 1 day)",
+        )
+    ]
     assert run(pack, tmp_path / "none", expiring_within=0).findings == ()
 
 
@@ -175,20 +259,40 @@ def test_wrong_approver(tiny: TinyPack, tmp_path: Path) -> None:
     pack = tiny.but(items=(*tiny.items, e03), claims=(*tiny.claims, ClaimSpec("DEC.LEA.01", ("E03",))))
     result = run(pack, tmp_path)
     assert found(result) == [
-        ("claims.yml", 17, COL, "claim-unsupported", "error", "DEC.LEA.01", None,
-         "DEC.LEA.01 is claimed met but DEC.LEA.01#1 (at least 1 evidence item of kind decision record, approved by "
-         "Client Board or Sponsor) is missing: counted 0 of 1 needed "
-         "[E03: not approved by Client Board or Sponsor (approved by Partner Director)]"),
-        ("claims.yml", 17, COL, "wrong-approver", "error", "DEC.LEA.01", "E03",
-         "E03 cited for DEC.LEA.01 is approved by Jo Reid (Partner Director); DEC.LEA.01#1 accepts only Client Board or Sponsor"),
+        (
+            "claims.yml",
+            17,
+            COL,
+            "claim-unsupported",
+            "error",
+            "DEC.LEA.01",
+            None,
+            "DEC.LEA.01 is claimed met but DEC.LEA.01#1 (at least 1 evidence item of kind decision record, approved by "
+            "Client Board or Sponsor) is missing: counted 0 of 1 needed "
+            "[E03: not approved by Client Board or Sponsor (approved by Partner Director)]",
+        ),
+        (
+            "claims.yml",
+            17,
+            COL,
+            "wrong-approver",
+            "error",
+            "DEC.LEA.01",
+            "E03",
+            "E03 cited for DEC.LEA.01 is approved by Jo Reid (Partner Director); DEC.LEA.01#1 accepts only Client Board or Sponsor",
+        ),
     ]
     assert result.register_rows[2].status == "wrong-approver"
 
 
 def test_right_approver_among_others(tiny: TinyPack, tmp_path: Path) -> None:
     """One approval by an accepted role is enough, whatever other roles also approved."""
-    e03 = Item("E03", "decision_record", "2025-01-10",
-               approvals=(("Jo Reid", "Partner Director", "2025-01-12"), ("Sam Patel", "Sponsor", "2025-01-13")))
+    e03 = Item(
+        "E03",
+        "decision_record",
+        "2025-01-10",
+        approvals=(("Jo Reid", "Partner Director", "2025-01-12"), ("Sam Patel", "Sponsor", "2025-01-13")),
+    )
     pack = tiny.but(items=(*tiny.items, e03), claims=(*tiny.claims, ClaimSpec("DEC.LEA.01", ("E03",))))
     assert run(pack, tmp_path).findings == ()
 
@@ -196,11 +300,19 @@ def test_right_approver_among_others(tiny: TinyPack, tmp_path: Path) -> None:
 def test_self_assessed_critical(tiny: TinyPack, tmp_path: Path) -> None:
     """A critical outcome assessed by someone on the roster is reported, whoever else would call it met."""
     pack = tiny.but(claims=(ClaimSpec("DEC.BEH.01", ("E01",), assessed_by="Alex Morgan"), tiny.claims[1]))
-    assert found(run(pack, tmp_path)) == [(
-        "claims.yml", CLAIM_1, COL, "self-assessed-critical", "error", "DEC.BEH.01", None,
-        "DEC.BEH.01 is critical and was assessed by Alex Morgan (Alliance Manager), who is on the alliance roster; "
-        "the Code advises assessors not directly involved in the alliance",
-    )]
+    assert found(run(pack, tmp_path)) == [
+        (
+            "claims.yml",
+            CLAIM_1,
+            COL,
+            "self-assessed-critical",
+            "error",
+            "DEC.BEH.01",
+            None,
+            "DEC.BEH.01 is critical and was assessed by Alex Morgan (Alliance Manager), who is on the alliance roster; "
+            "the Code advises assessors not directly involved in the alliance",
+        )
+    ]
 
 
 def test_self_assessed_non_critical_is_fine(tiny: TinyPack, tmp_path: Path) -> None:
@@ -220,10 +332,23 @@ waivers:
 """
 
 
-@pytest.mark.parametrize(("expires", "category", "severity", "message"), [
-    ("2025-06-29", "waiver-expired", "error", "the waiver of DEL.INT.09 by Sam Patel (Sponsor) expired on 2025-06-29"),
-    ("2025-07-15", "waiver-expiring", "warning", "the waiver of DEL.INT.09 by Sam Patel (Sponsor) expires on 2025-07-15 (in 15 days)"),
-])
+@pytest.mark.parametrize(
+    ("expires", "category", "severity", "message"),
+    [
+        (
+            "2025-06-29",
+            "waiver-expired",
+            "error",
+            "the waiver of DEL.INT.09 by Sam Patel (Sponsor) expired on 2025-06-29",
+        ),
+        (
+            "2025-07-15",
+            "waiver-expiring",
+            "warning",
+            "the waiver of DEL.INT.09 by Sam Patel (Sponsor) expires on 2025-07-15 (in 15 days)",
+        ),
+    ],
+)
 def test_waivers(tiny: TinyPack, tmp_path: Path, expires: str, category: str, severity: str, message: str) -> None:
     """A waiver past its expiry is an error; one expiring within the window a warning; both at the waiver."""
     pack = tiny.but(waivers=WAIVERS.replace("{expires}", expires))
@@ -233,7 +358,8 @@ def test_waivers(tiny: TinyPack, tmp_path: Path, expires: str, category: str, se
 def test_waiver_expiring_after_window_and_superseded_waiver(tiny: TinyPack, tmp_path: Path) -> None:
     """Only the newest waiver of an outcome counts: an expired one it replaced is not reported."""
     text = WAIVERS.replace("{expires}", "2025-03-01") + WAIVERS.split("waivers:\n")[1].replace(
-        "'2025-01-01'", "'2025-03-01'").replace("{expires}", "2025-12-31")
+        "'2025-01-01'", "'2025-03-01'"
+    ).replace("{expires}", "2025-12-31")
     assert run(tiny.but(waivers=text), tmp_path).findings == ()
 
 
@@ -256,19 +382,31 @@ conditions:
 
 def test_overdue_condition(tiny: TinyPack, tmp_path: Path) -> None:
     """A condition past due whose outcome is not met is overdue; met or not yet due ones are not reported."""
-    assert found(run(tiny.but(conditions=CONDITIONS), tmp_path)) == [(
-        "conditions.yml", 5, 5, "condition-overdue", "error", "DEL.INT.09", None,
-        "the condition on DEL.INT.09 (owner Alex Morgan) was due on 2025-06-01 and the outcome is unevidenced",
-    )]
+    assert found(run(tiny.but(conditions=CONDITIONS), tmp_path)) == [
+        (
+            "conditions.yml",
+            5,
+            5,
+            "condition-overdue",
+            "error",
+            "DEL.INT.09",
+            None,
+            "the condition on DEL.INT.09 (owner Alex Morgan) was due on 2025-06-01 and the outcome is unevidenced",
+        )
+    ]
 
 
 def test_findings_sorted_by_location(tiny: TinyPack, tmp_path: Path) -> None:
     """Several problems at once come out sorted by file, line, column and category."""
     pack = tiny.but(
-        items=(Item("E01", "plan", "2025-01-10", body=b"x\n", registered=b"y\n"), Item("E02", "plan", "2024-01-10"),
-               Item("E03", "report", "2025-01-10")),
+        items=(
+            Item("E01", "plan", "2025-01-10", body=b"x\n", registered=b"y\n"),
+            Item("E02", "plan", "2024-01-10"),
+            Item("E03", "report", "2025-01-10"),
+        ),
         claims=(ClaimSpec("DEC.BEH.01", ("E01",), assessed_by="Alex Morgan"), tiny.claims[1]),
-        waivers=WAIVERS.replace("{expires}", "2025-01-02"), conditions=CONDITIONS,
+        waivers=WAIVERS.replace("{expires}", "2025-01-02"),
+        conditions=CONDITIONS,
     )
     result = run(pack, tmp_path)
     assert [(Path(f.file).name, f.line, f.category) for f in result.findings] == [
@@ -300,11 +438,19 @@ def test_suitability_claims_are_judged_too(tiny: TinyPack, tmp_path: Path) -> No
     pack = tiny.but(claims=(*tiny.claims, ClaimSpec("SUI.FAV.01", ())))
     result = run(pack, tmp_path)
     assert result.gates == ("suitability", "review")
-    assert found(result) == [(
-        "claims.yml", 17, COL, "claim-unsupported", "error", "SUI.FAV.01", None,
-        "SUI.FAV.01 is claimed met but SUI.FAV.01#1 (facts.yml `suitability.complex_environment.applies` is true) "
-        "is missing: facts.yml has no `suitability.complex_environment.applies`",
-    )]
+    assert found(result) == [
+        (
+            "claims.yml",
+            17,
+            COL,
+            "claim-unsupported",
+            "error",
+            "SUI.FAV.01",
+            None,
+            "SUI.FAV.01 is claimed met but SUI.FAV.01#1 (facts.yml `suitability.complex_environment.applies` is true) "
+            "is missing: facts.yml has no `suitability.complex_environment.applies`",
+        )
+    ]
 
 
 def test_negative_window_refused(tiny: TinyPack, tmp_path: Path) -> None:
@@ -312,4 +458,3 @@ def test_negative_window_refused(tiny: TinyPack, tmp_path: Path) -> None:
     rules, loaded = api.load(tiny.write(tmp_path / "pack"))
     with pytest.raises(ValueError, match="0 or more"):
         audit(rules, loaded, as_of=AS_OF, expiring_within=-1)
-

@@ -34,7 +34,10 @@ def test_exit_0_with_only_warnings(tiny: TinyPack, tmp_path: Path) -> None:
     root = tiny.but(items=(*tiny.items, Item("E03", "report", "2025-02-01"))).write(tmp_path / "pack")
     code, out, _ = invoke(str(root), *AS_OF)
     assert code == 0
-    assert f"{root}/register.yml:17:5: [warning] E03 (Document E03) is cited by no claim and no fact (evidence-unused)" in out.splitlines()
+    assert (
+        f"{root}/register.yml:17:5: [warning] E03 (Document E03) is cited by no claim and no fact (evidence-unused)"
+        in out.splitlines()
+    )
     assert "CLEAN: 0 errors, 1 warning." in out.splitlines()
 
 
@@ -70,7 +73,11 @@ def test_exit_3_when_pack_unreadable(tiny: TinyPack, tmp_path: Path) -> None:
 def test_exit_3_when_pack_missing(tmp_path: Path) -> None:
     """A pack folder that does not exist exits 3."""
     code, out, err = invoke(str(tmp_path / "nope"), *AS_OF)
-    assert (code, out, err) == (3, "", f"{tmp_path / 'nope'}: not a folder: an evidence pack is a folder of YAML files\n")
+    assert (code, out, err) == (
+        3,
+        "",
+        f"{tmp_path / 'nope'}: not a folder: an evidence pack is a folder of YAML files\n",
+    )
 
 
 def test_exit_3_when_register_escapes_pack(tiny: TinyPack, tmp_path: Path) -> None:
@@ -99,7 +106,7 @@ def test_exit_2_on_bad_formats(tiny: TinyPack, tmp_path: Path, formats: list[str
 def test_csv_register(tiny: TinyPack, tmp_path: Path) -> None:
     """The CSV is the register, one row per item with its audit status and notes, in register order."""
     items = (
-        Item("E01", "plan", "2025-01-10", title="=HYPERLINK(\"x\")"),
+        Item("E01", "plan", "2025-01-10", title='=HYPERLINK("x")'),
         Item("E02", "plan", "2024-01-10", approvals=(("Jo Reid", "Partner Director", "2024-01-11"),)),
         Item("E03", "report", "2025-02-01", title="Report, with a comma"),
     )
@@ -108,18 +115,21 @@ def test_csv_register(tiny: TinyPack, tmp_path: Path) -> None:
     assert code == 1
     assert out == (
         "id,title,kind,path,date,owner,approvals,used_by,status,notes\n"
-        "E01,\"'=HYPERLINK(\"\"x\"\")\",plan,documents/e01.md,2025-01-10,Alex Morgan,,DEC.BEH.01,ok,\n"
-        "E02,Document E02,plan,documents/e02.md,2024-01-10,Alex Morgan,\"Jo Reid (Partner Director, 2024-01-11)\","
-        "DEL.INT.08,stale,\"E02 cited for DEL.INT.08 is dated 2024-01-10, 537 days old at 2025-06-30; "
-        "DEL.INT.08#1 allows 365 days\"\n"
-        "E03,\"Report, with a comma\",report,documents/e03.md,2025-02-01,Alex Morgan,,,unused,"
-        "\"E03 (Report, with a comma) is cited by no claim and no fact\"\n"
+        'E01,"\'=HYPERLINK(""x"")",plan,documents/e01.md,2025-01-10,Alex Morgan,,DEC.BEH.01,ok,\n'
+        'E02,Document E02,plan,documents/e02.md,2024-01-10,Alex Morgan,"Jo Reid (Partner Director, 2024-01-11)",'
+        'DEL.INT.08,stale,"E02 cited for DEL.INT.08 is dated 2024-01-10, 537 days old at 2025-06-30; '
+        'DEL.INT.08#1 allows 365 days"\n'
+        'E03,"Report, with a comma",report,documents/e03.md,2025-02-01,Alex Morgan,,,unused,'
+        '"E03 (Report, with a comma) is cited by no claim and no fact"\n'
     )
 
 
 def _problem_pack(tiny: TinyPack, root: Path) -> Path:
-    items = (Item("E01", "plan", "2025-01-10", body=b"x\n", registered=b"y\n", title="<script>alert(1)</script> & plan"),
-             Item("E02", "plan", "2024-01-10"), Item("E03", "report", "2025-01-10", title="a | b *c*"))
+    items = (
+        Item("E01", "plan", "2025-01-10", body=b"x\n", registered=b"y\n", title="<script>alert(1)</script> & plan"),
+        Item("E02", "plan", "2024-01-10"),
+        Item("E03", "report", "2025-01-10", title="a | b *c*"),
+    )
     claims = (ClaimSpec("DEC.BEH.01", ("E01",), assessed_by="Alex Morgan"), tiny.claims[1])
     return tiny.but(items=items, claims=claims).write(root)
 
@@ -141,12 +151,25 @@ def test_json_document(tiny: TinyPack, tmp_path: Path) -> None:
     """The JSON carries the summary, every finding with its location, and the register."""
     root = _problem_pack(tiny, tmp_path / "pack")
     doc = json.loads(invoke(str(root), *AS_OF, "--format", "json")[1])
-    assert (doc["clean"], doc["errors"], doc["warnings"], doc["as_of"], doc["expiring_within_days"]) == (False, 4, 1, "2025-06-30", 30)
+    assert (doc["clean"], doc["errors"], doc["warnings"], doc["as_of"], doc["expiring_within_days"]) == (
+        False,
+        4,
+        1,
+        "2025-06-30",
+        30,
+    )
     assert [(Path(f["file"]).name, f["line"], f["category"]) for f in doc["findings"]] == [
-        ("claims.yml", 3, "claim-unsupported"), ("claims.yml", 3, "self-assessed-critical"), ("claims.yml", 10, "evidence-stale"),
-        ("register.yml", 3, "document-changed"), ("register.yml", 17, "evidence-unused"),
+        ("claims.yml", 3, "claim-unsupported"),
+        ("claims.yml", 3, "self-assessed-critical"),
+        ("claims.yml", 10, "evidence-stale"),
+        ("register.yml", 3, "document-changed"),
+        ("register.yml", 17, "evidence-unused"),
     ]
-    assert [(r["id"], r["status"]) for r in doc["register"]] == [("E01", "changed"), ("E02", "stale"), ("E03", "unused")]
+    assert [(r["id"], r["status"]) for r in doc["register"]] == [
+        ("E01", "changed"),
+        ("E02", "stale"),
+        ("E03", "unused"),
+    ]
 
 
 def test_html_escapes_evidence_text(tiny: TinyPack, tmp_path: Path) -> None:

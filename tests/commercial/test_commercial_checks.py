@@ -156,10 +156,16 @@ def test_unreached_cap_is_reported() -> None:
         "GBP 600,000.00, reached at an overrun of 20 %",
     )
     # Design's 20 % of the 20-point band is 400,000: exactly its cap, reached at the band's edge.
-    halved = replace(model, parties=tuple(
-        replace(p, painshare_cap=replace(p.painshare_cap, amount=Fraction(500_000), percent_of_fee=None)) if p.id == "design" else p
-        for p in model.parties
-    ), bands=(no_share,) + model.bands[1:])
+    halved = replace(
+        model,
+        parties=tuple(
+            replace(p, painshare_cap=replace(p.painshare_cap, amount=Fraction(500_000), percent_of_fee=None))
+            if p.id == "design"
+            else p
+            for p in model.parties
+        ),
+        bands=(no_share,) + model.bands[1:],
+    )
     assert CHECKS["scenarios_cover_cap"].run(halved).numbers[2] == (
         "painshare cap of Beta Design LLP",
         "GBP 500,000.00, never reached: the bands stop its painshare short of it",

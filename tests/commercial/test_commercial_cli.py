@@ -13,10 +13,10 @@ import pytest
 from click.testing import CliRunner
 
 from gatekeeper.cli.main import main
-from gatekeeper.reporters import RenderOptions
-from gatekeeper.reporters.commercial import COMMERCIAL, FORMATS
 from gatekeeper.commercial.load import load_model
 from gatekeeper.commercial.simulate import simulate
+from gatekeeper.reporters import RenderOptions
+from gatekeeper.reporters.commercial import COMMERCIAL, FORMATS
 
 MODELS = Path(__file__).parent / "models"
 SMALL = str(MODELS / "small.yml")
@@ -103,7 +103,7 @@ def test_csv_report() -> None:
         "fee_paid": "0.00",
         "return": "-535000.00",
     }
-    for first, second in zip(rows[::2], rows[1::2]):
+    for first, second in zip(rows[::2], rows[1::2], strict=False):
         variance = 1_000_000 - float(first["outturn"])
         assert float(first["amount"]) + float(second["amount"]) == pytest.approx(variance, abs=0.01)
 
@@ -116,7 +116,9 @@ def test_svg_chart() -> None:
     ns = "{http://www.w3.org/2000/svg}"
     assert root.tag == f"{ns}svg"
     texts = ["".join(t.itertext()) for t in root.iter(f"{ns}text")]
-    assert {"Cap (builder)", "Gain cap (builder)", "Painshare", "Gainshare", "← Cost overrun", "Cost saving →"} <= set(texts)
+    assert {"Cap (builder)", "Gain cap (builder)", "Painshare", "Gainshare", "← Cost overrun", "Cost saving →"} <= set(
+        texts
+    )
     assert len(list(root.iter(f"{ns}polyline"))) == 1
     # The cap's dot sits where the painshare cap bites (-12.5 %), on the cap's level.
     assert len(list(root.iter(f"{ns}circle"))) == 2
@@ -147,7 +149,10 @@ def test_pack_without_model(tmp_path: Path) -> None:
     """A pack with no commercial.yml is invalid input: exit 3 and a message naming the file."""
     code, out, err = _run(str(tmp_path))
     assert (code, out) == (3, "")
-    assert err == f"{tmp_path}/commercial.yml: the pack has no commercial.yml: describe the commercial model there to simulate it\n"
+    assert (
+        err
+        == f"{tmp_path}/commercial.yml: the pack has no commercial.yml: describe the commercial model there to simulate it\n"
+    )
 
 
 def test_invalid_model_exit_3() -> None:

@@ -104,7 +104,12 @@ def _small() -> dict[str, Any]:
     [
         (
             lambda d: d["bands"][3].update({"to": 50}),
-            [(("bands", 3, "to"), "savings larger than 50 % fall in no band: omit `to` on the last band (or make it 100) so it covers every larger saving")],
+            [
+                (
+                    ("bands", 3, "to"),
+                    "savings larger than 50 % fall in no band: omit `to` on the last band (or make it 100) so it covers every larger saving",
+                )
+            ],
         ),
         (
             lambda d: d["bands"][1].pop("from"),
@@ -114,12 +119,20 @@ def _small() -> dict[str, Any]:
             lambda d: d["bands"][1].update({"from": 0, "to": 0}),
             [
                 (("bands", 1), "the band runs from 0 % to 0 %: `from` must be below `to`"),
-                (("bands", 1, "from"), "gap: performance between -10 % and 0 % falls in no band (bands[0] ends at -10 %)"),
+                (
+                    ("bands", 1, "from"),
+                    "gap: performance between -10 % and 0 % falls in no band (bands[0] ends at -10 %)",
+                ),
             ],
         ),
         (
             lambda d: d["parties"][1].update({"gainshare_cap": {"percent_of_fee": -1}}),
-            [(("parties", 1, "gainshare_cap", "percent_of_fee"), "a cap on gainshare cannot be negative (-1): 0 means the partner takes no gainshare at all")],
+            [
+                (
+                    ("parties", 1, "gainshare_cap", "percent_of_fee"),
+                    "a cap on gainshare cannot be negative (-1): 0 means the partner takes no gainshare at all",
+                )
+            ],
         ),
         (
             lambda d: d["parties"][1].update({"id": "client"}),

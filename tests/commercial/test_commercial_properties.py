@@ -14,7 +14,9 @@ from gatekeeper.commercial.model import HUNDRED, CommercialModel, from_data, sem
 from gatekeeper.commercial.simulate import DOMAIN, cap_points, scenario, thresholds
 from gatekeeper.resources import data_dir
 
-SCHEMA = Draft202012Validator(json.loads((data_dir("evidence_schema") / "commercial.schema.json").read_text(encoding="utf-8")))
+SCHEMA = Draft202012Validator(
+    json.loads((data_dir("evidence_schema") / "commercial.schema.json").read_text(encoding="utf-8"))
+)
 PERFORMANCE = st.fractions(min_value=-100, max_value=100, max_denominator=100)
 
 
@@ -44,7 +46,7 @@ def models(draw: st.DrawFn) -> dict[str, Any]:
     edges = sorted(draw(st.sets(st.integers(-50, 50), max_size=4)))
     limits = [None, *edges, None]
     bands = []
-    for low, high in zip(limits, limits[1:]):
+    for low, high in zip(limits, limits[1:], strict=False):
         band: dict[str, Any] = {"shares": draw(shares(ids))}
         if low is not None:
             band["from"] = low
@@ -57,7 +59,10 @@ def models(draw: st.DrawFn) -> dict[str, Any]:
             "id": pid,
             "name": f"Partner {pid}",
             "role": "partner",
-            "fee": {"amount": draw(st.integers(0, 1_000_000)), "treatment": draw(st.sampled_from(["at_risk", "protected"]))},
+            "fee": {
+                "amount": draw(st.integers(0, 1_000_000)),
+                "treatment": draw(st.sampled_from(["at_risk", "protected"])),
+            },
         }
         for key in ("painshare_cap", "gainshare_cap"):
             cap = _cap(draw)
@@ -122,7 +127,8 @@ def test_monotonic_where_the_model_says(data: dict[str, Any], a: Fraction, b: Fr
         assert before.result(partner.id).amount <= after.result(partner.id).amount
         assert before.result(partner.id).net_return <= after.result(partner.id).net_return
     partners_at_most_all = all(
-        sum(band.share(p.id) for p in model.partners) * model.assumed_modifier <= HUNDRED * HUNDRED for band in model.bands
+        sum(band.share(p.id) for p in model.partners) * model.assumed_modifier <= HUNDRED * HUNDRED
+        for band in model.bands
     )
     if partners_at_most_all:
         assert before.client_residual <= after.client_residual

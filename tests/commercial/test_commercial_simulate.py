@@ -76,7 +76,11 @@ def test_twenty_five_per_cent_saving(small: CommercialModel) -> None:
 def test_best_kpi_modifier_meets_the_gain_cap(small: CommercialModel) -> None:
     """At a 110 % modifier the 77,000 gain is cut to the 75,000 cap and the client keeps the difference."""
     run = scenario(small, Fraction(25), modifier=Fraction(110))
-    assert (run.result("builder").amount, run.result("builder").cap_applied, run.client_residual) == (75_000, True, 175_000)
+    assert (run.result("builder").amount, run.result("builder").cap_applied, run.client_residual) == (
+        75_000,
+        True,
+        175_000,
+    )
 
 
 def test_on_target_nobody_gains_or_loses(small: CommercialModel) -> None:
@@ -113,7 +117,9 @@ def test_protected_fee_is_paid_in_full(small: CommercialModel) -> None:
 
     builder = small.partners[0]
     assert builder.fee is not None
-    protected = replace(small, parties=(small.client, replace(builder, fee=replace(builder.fee, treatment="protected"))))
+    protected = replace(
+        small, parties=(small.client, replace(builder, fee=replace(builder.fee, treatment="protected")))
+    )
     run = scenario(protected, Fraction(-15))
     assert (run.result("builder").fee_paid, run.result("builder").net_return) == (50_000, 5_000)
 

@@ -36,7 +36,9 @@ class PackMaker:
     def pack(self, phase: str) -> SyntheticPack:
         return synthesize(self.rules, alliance_id=f"test-{phase}", phase=phase, as_of=AS_OF, seed=7, quality=1.0)
 
-    def write(self, pack: SyntheticPack, edit: Callable[[dict[str, Any], dict[str, bytes]], None] | None = None) -> Path:
+    def write(
+        self, pack: SyntheticPack, edit: Callable[[dict[str, Any], dict[str, bytes]], None] | None = None
+    ) -> Path:
         files = copy.deepcopy(dict(pack.files))
         documents = dict(pack.documents)
         if edit is not None:
@@ -44,8 +46,15 @@ class PackMaker:
         self.count += 1
         return write_pack(SyntheticPack(pack.alliance_id, files, documents, {}), self.tmp_path / f"pack{self.count}")
 
-    def evaluate(self, phase: str, edit: Callable[[dict[str, Any], dict[str, bytes]], None] | None = None, *,
-                 gate: str | None = None, as_of: dt.date = AS_OF, rules: RulePack | None = None) -> GateResult:
+    def evaluate(
+        self,
+        phase: str,
+        edit: Callable[[dict[str, Any], dict[str, bytes]], None] | None = None,
+        *,
+        gate: str | None = None,
+        as_of: dt.date = AS_OF,
+        rules: RulePack | None = None,
+    ) -> GateResult:
         root = self.write(self.pack(phase), edit)
         rule_pack = rules or self.rules
         loaded = load_pack(root, rule_pack)

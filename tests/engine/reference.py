@@ -58,7 +58,10 @@ def _fact(spec: dict, pack: EvidencePack, as_of: dt.date) -> str:
         ok = isinstance(value, list) and len(value) >= expect["min_items"]
     else:
         field, count = expect["min_distinct"]["field"], expect["min_distinct"]["count"]
-        ok = isinstance(value, list) and len({v.get(field) for v in value if isinstance(v, dict) and v.get(field)}) >= count
+        ok = (
+            isinstance(value, list)
+            and len({v.get(field) for v in value if isinstance(v, dict) and v.get(field)}) >= count
+        )
     if not ok:
         return "failed"
     if "max_age_days" in spec and isinstance(value, dict) and "date" in value:
@@ -79,11 +82,17 @@ def _checklist(spec: dict, rules: RulePack, pack: EvidencePack, as_of: dt.date) 
 
 
 def _survey(spec: dict, pack: EvidencePack, as_of: dt.date) -> str:
-    taken = [s for s in pack.facts.get("surveys", []) if s["survey"] == spec["survey"] and dt.date.fromisoformat(s["date"]) <= as_of]
+    taken = [
+        s
+        for s in pack.facts.get("surveys", [])
+        if s["survey"] == spec["survey"] and dt.date.fromisoformat(s["date"]) <= as_of
+    ]
     if not taken:
         return "missing"
     latest = max(taken, key=lambda s: (s["date"], s["evidence"]))
-    if latest["score"] / latest["scale"] < spec["min_score"] - 1e-9 or latest["responses"] < spec.get("min_responses", 0):
+    if latest["score"] / latest["scale"] < spec["min_score"] - 1e-9 or latest["responses"] < spec.get(
+        "min_responses", 0
+    ):
         return "failed"
     if "max_age_days" in spec and (as_of - dt.date.fromisoformat(latest["date"])).days > spec["max_age_days"]:
         return "stale"
@@ -136,8 +145,11 @@ def outcome_status(outcome: Outcome, rules: RulePack, pack: EvidencePack, as_of:
     waivers = sorted((w for w in pack.waivers if w.outcome == outcome.id), key=lambda w: (w.granted, w.expires))
     if waivers:
         w = waivers[-1]
-        if (not outcome.critical or policy.critical_waivable) and w.approver_role in policy.waiver_roles \
-                and w.granted <= as_of <= w.expires:
+        if (
+            (not outcome.critical or policy.critical_waivable)
+            and w.approver_role in policy.waiver_roles
+            and w.granted <= as_of <= w.expires
+        ):
             return "waived"
     return status
 
@@ -145,17 +157,27 @@ def outcome_status(outcome: Outcome, rules: RulePack, pack: EvidencePack, as_of:
 def decide(rules: RulePack, pack: EvidencePack, gate: str, as_of: dt.date) -> tuple[str, dict[str, str]]:
     """(decision, statuses) for the gate, from first principles."""
     spec = rules.policy.gates[gate]
-    statuses = {o.id: outcome_status(o, rules, pack, as_of) for o in rules.outcomes.values() if o.phase in spec.evaluates}
+    statuses = {
+        o.id: outcome_status(o, rules, pack, as_of) for o in rules.outcomes.values() if o.phase in spec.evaluates
+    }
     fail = any(rules.outcomes[i].critical and s not in SETTLED for i, s in statuses.items())
     for cell in rules.cells.values():
         if cell.phase != spec.leaves:
             continue
-        counted = [i for i in cell.outcome_ids if i in statuses and not rules.outcomes[i].critical
-                   and statuses[i] not in ("waived", "not_applicable")]
+        counted = [
+            i
+            for i in cell.outcome_ids
+            if i in statuses and not rules.outcomes[i].critical and statuses[i] not in ("waived", "not_applicable")
+        ]
         met = sum(1 for i in counted if statuses[i] == "met")
         if counted and met < rules.policy.floor(cell.phase, cell.theme) * len(counted):
             fail = True
     for c in pack.conditions:
-        if c.outcome in statuses and statuses[c.outcome] not in SETTLED and c.due < as_of and rules.policy.overdue_conditions == "fail":
+        if (
+            c.outcome in statuses
+            and statuses[c.outcome] not in SETTLED
+            and c.due < as_of
+            and rules.policy.overdue_conditions == "fail"
+        ):
             fail = True
     return ("fail" if fail else "pass"), statuses

@@ -26,7 +26,9 @@ _counter = itertools.count()
     gate=st.sampled_from([None, "suitability", "creating", "delivering", "sustaining", "review"]),
     shift=st.integers(min_value=-500, max_value=200),
 )
-def test_engine_and_reference_agree_on_every_status_and_decision(rules, tmp_path_factory, seed, quality, phase, gate, shift) -> None:
+def test_engine_and_reference_agree_on_every_status_and_decision(
+    rules, tmp_path_factory, seed, quality, phase, gate, shift
+) -> None:
     """For generated packs, gates and as-of dates, the engine's statuses and decision equal the reference's."""
     made = dt.date(2026, 11, 1)
     as_of = made + dt.timedelta(days=shift)

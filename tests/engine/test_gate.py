@@ -35,9 +35,11 @@ def test_later_gates_evaluate_every_earlier_phase(maker) -> None:
 
 def test_evidence_of_the_wrong_kind_does_not_count(maker) -> None:
     """A critical outcome citing only a document of a kind its rule does not accept is unevidenced and blocks."""
+
     def edit(files, _):
         ref = claim(files, "DEC.LEA.01")["evidence"][0]
         item(files, ref)["kind"] = "communication"
+
     result = maker.evaluate("deciding", edit)
     outcome = result.outcome("DEC.LEA.01")
     assert outcome.status == "unevidenced" and outcome.blocking
@@ -48,20 +50,27 @@ def test_evidence_of_the_wrong_kind_does_not_count(maker) -> None:
 
 def test_evidence_without_the_required_approval_does_not_count(maker) -> None:
     """DEC.LEA.01's decision record must be approved by the Client Board or a Sponsor."""
+
     def edit(files, _):
         ref = claim(files, "DEC.LEA.01")["evidence"][0]
         item(files, ref)["approvals"] = [{"name": "Pat Lowe", "role": "Alliance Manager", "date": "2026-09-01"}]
+
     outcome = maker.evaluate("deciding", edit).outcome("DEC.LEA.01")
     assert outcome.status == "unevidenced"
-    assert outcome.requirements[0].evidence[0].reason == "not approved by Client Board or Sponsor (approved by Alliance Manager)"
+    assert (
+        outcome.requirements[0].evidence[0].reason
+        == "not approved by Client Board or Sponsor (approved by Alliance Manager)"
+    )
     assert "approved by Client Board or Sponsor" in (outcome.fix or "")
 
 
 def test_a_document_changed_after_registration_does_not_count(maker) -> None:
     """A document whose sha256 differs from the register is reported and its item does not count."""
+
     def edit(files, documents):
         ref = claim(files, "DEC.LEA.01")["evidence"][0]
         documents[item(files, ref)["path"]] += b"tampered\n"
+
     result = maker.evaluate("deciding", edit)
     outcome = result.outcome("DEC.LEA.01")
     assert outcome.status == "unevidenced"
@@ -71,9 +80,11 @@ def test_a_document_changed_after_registration_does_not_count(maker) -> None:
 
 def test_evidence_older_than_the_rule_allows_is_stale_and_as_of_replays_an_earlier_date(maker) -> None:
     """A plan dated 400 days before the as-of date is stale for a 365-day rule; as of 100 days earlier it was met."""
+
     def edit(files, _):
         ref = claim(files, "DEL.INT.08")["evidence"][0]
         item(files, ref)["date"] = str(AS_OF - dt.timedelta(days=400))
+
     result = maker.evaluate("delivering", edit)
     outcome = result.outcome("DEL.INT.08")
     assert outcome.status == "stale"
@@ -93,13 +104,17 @@ def test_evidence_dated_after_the_as_of_date_did_not_exist_then(maker) -> None:
 
 def test_evidence_that_must_predate_procurement_must_be_dated_before_it(maker) -> None:
     """DEC.COM.11's risk strategy dated after procurement started is not counted."""
+
     def edit(files, _):
         strategy = next(r for r in claim(files, "DEC.COM.11")["evidence"] if item(files, r)["kind"] == "strategy")
         item(files, strategy)["date"] = "2026-10-30"
         files["facts.yml"]["procurement"]["start_date"] = "2026-10-01"
+
     outcome = maker.evaluate("deciding", edit).outcome("DEC.COM.11")
     assert outcome.status == "unevidenced"
-    assert any("not before procurement.start_date (2026-10-01)" in u.reason for r in outcome.requirements for u in r.evidence)
+    assert any(
+        "not before procurement.start_date (2026-10-01)" in u.reason for r in outcome.requirements for u in r.evidence
+    )
 
 
 # --- fact, checklist, survey, commercial ------------------------------------------------------
@@ -107,8 +122,10 @@ def test_evidence_that_must_predate_procurement_must_be_dated_before_it(maker) -
 
 def test_a_missing_fact_leaves_the_outcome_unevidenced(maker) -> None:
     """Without governance.delegations, CRE.LEA.01 (decision-making authority) is unevidenced."""
+
     def edit(files, _):
         del files["facts.yml"]["governance"]["delegations"]
+
     outcome = maker.evaluate("creating", edit).outcome("CRE.LEA.01")
     assert outcome.status == "unevidenced"
     assert outcome.reasons[0] == "CRE.LEA.01#1: facts.yml has no `governance.delegations`"
@@ -116,19 +133,26 @@ def test_a_missing_fact_leaves_the_outcome_unevidenced(maker) -> None:
 
 def test_a_fact_that_fails_its_test_makes_the_outcome_not_met(maker) -> None:
     """A Board drawn from one organisation fails 'cross partner representation'."""
+
     def edit(files, _):
         for member in files["facts.yml"]["governance"]["board"]["members"]:
             member["organisation"] = "Client Co"
+
     outcome = maker.evaluate("creating", edit).outcome("CRE.INT.05")
     assert outcome.status == "not_met"
     assert outcome.requirements[0].status == "failed"
-    assert outcome.requirements[0].needs == "facts.yml `governance.board.members` lists entries from at least 2 different organisations"
+    assert (
+        outcome.requirements[0].needs
+        == "facts.yml `governance.board.members` lists entries from at least 2 different organisations"
+    )
 
 
 def test_a_checklist_with_an_uncovered_item_is_not_met(maker) -> None:
     """CRE.COM.13 needs all ten key principles of Figure 3.5; without KP04 it is not met and says which."""
+
     def edit(files, _):
         del files["facts.yml"]["checklists"]["agreement_key_principles"]["KP04"]
+
     outcome = maker.evaluate("creating", edit).outcome("CRE.COM.13")
     req = next(r for r in outcome.requirements if r.kind == "checklist")
     assert (outcome.status, req.status) == ("not_met", "failed")
@@ -138,17 +162,22 @@ def test_a_checklist_with_an_uncovered_item_is_not_met(maker) -> None:
 
 def test_a_checklist_with_nothing_covered_is_unevidenced(maker) -> None:
     """With no Figure 3.5 entries at all, CRE.COM.13 is unevidenced."""
+
     def edit(files, _):
         del files["facts.yml"]["checklists"]["agreement_key_principles"]
+
     assert maker.evaluate("creating", edit).outcome("CRE.COM.13").status == "unevidenced"
 
 
 def test_a_low_survey_score_is_not_met_and_an_old_one_is_stale(maker) -> None:
     """DEL.BEH.04's behaviour survey must score 60% or more within 365 days."""
+
     def low(files, _):
         next(s for s in files["facts.yml"]["surveys"] if s["survey"] == "behaviour")["score"] = 2.5
+
     def old(files, _):
         next(s for s in files["facts.yml"]["surveys"] if s["survey"] == "behaviour")["date"] = "2025-06-01"
+
     low_outcome = maker.evaluate("delivering", low).outcome("DEL.BEH.04")
     assert low_outcome.status == "not_met"
     assert ("score", "2.5 of 5 (50%)") in low_outcome.requirements[-1].numbers
@@ -157,8 +186,10 @@ def test_a_low_survey_score_is_not_met_and_an_old_one_is_stale(maker) -> None:
 
 def test_a_commercial_model_without_a_partner_cap_fails_downside_capped(maker) -> None:
     """DEL.COM.03 needs every partner's downside capped; a partner without a painshare cap fails it."""
+
     def edit(files, _):
         del files["commercial.yml"]["parties"][1]["painshare_cap"]
+
     result = maker.evaluate("sustaining", edit)
     req = next(r for r in result.outcome("DEL.COM.03").requirements if r.kind == "commercial")
     assert result.outcome("DEL.COM.03").status == "not_met" and req.status == "failed"
@@ -167,8 +198,10 @@ def test_a_commercial_model_without_a_partner_cap_fails_downside_capped(maker) -
 
 def test_without_a_commercial_model_commercial_outcomes_are_unevidenced(maker) -> None:
     """A pack with no commercial.yml cannot show the computed commercial properties."""
+
     def edit(files, _):
         del files["commercial.yml"]
+
     outcome = maker.evaluate("deciding", edit).outcome("DEC.COM.04")
     assert outcome.status == "unevidenced"
     assert "the pack has no commercial.yml" in outcome.reasons[0]
@@ -179,16 +212,20 @@ def test_without_a_commercial_model_commercial_outcomes_are_unevidenced(maker) -
 
 def test_an_outcome_without_a_claim_is_unevidenced(maker) -> None:
     """No claim, no evidence: unevidenced, with what to record."""
+
     def edit(files, _):
         files["claims.yml"]["claims"] = [c for c in files["claims.yml"]["claims"] if c["outcome"] != "DEC.INT.01"]
+
     outcome = maker.evaluate("deciding", edit).outcome("DEC.INT.01")
     assert outcome.status == "unevidenced" and outcome.reasons == ("no claim has been made for this outcome",)
 
 
 def test_a_claim_of_partly_met_is_not_met(maker) -> None:
     """The assessor's own finding of partly met makes the outcome not met."""
+
     def edit(files, _):
         claim(files, "DEC.INT.01")["status"] = "partly_met"
+
     outcome = maker.evaluate("deciding", edit).outcome("DEC.INT.01")
     assert outcome.status == "not_met"
     assert outcome.reasons[0].startswith("claimed partly met by Riley Quinn (interview,")
@@ -196,10 +233,12 @@ def test_a_claim_of_partly_met_is_not_met(maker) -> None:
 
 def test_not_applicable_stands_only_where_the_rule_allows_it(maker) -> None:
     """CRE.INT.02 ('Where appropriate') may be not applicable; CRE.INT.01 may not."""
+
     def edit(files, _):
         for oid in ("CRE.INT.02", "CRE.INT.01"):
             c = claim(files, oid)
             c["status"], c["justification"] = "not_applicable", "No key stakeholders outside the client."
+
     result = maker.evaluate("creating", edit)
     assert result.outcome("CRE.INT.02").status == "not_applicable"
     assert result.outcome("CRE.INT.01").status == "not_met"
@@ -207,9 +246,11 @@ def test_not_applicable_stands_only_where_the_rule_allows_it(maker) -> None:
 
 def test_a_self_assessed_critical_outcome_is_not_met_by_default(maker) -> None:
     """A critical claim assessed by someone on the roster cannot make the outcome met."""
+
     def edit(files, _):
         claim(files, "DEC.LEA.01")["assessed_by"] = "Alex Morgan"
         claim(files, "DEC.INT.01")["assessed_by"] = "Alex Morgan"
+
     result = maker.evaluate("deciding", edit)
     assert result.outcome("DEC.LEA.01").status == "not_met"
     assert "needs an assessor independent of the alliance" in result.outcome("DEC.LEA.01").reasons[0]
@@ -221,8 +262,10 @@ def test_a_self_assessed_critical_outcome_is_not_met_by_default(maker) -> None:
 def test_a_policy_may_let_self_assessment_meet_critical_outcomes(maker, rules) -> None:
     """With self_assessment_meets_critical, a self-assessed critical claim can be met."""
     relaxed = replace(rules, policy=replace(rules.policy, self_assessment_meets_critical=True))
+
     def edit(files, _):
         claim(files, "DEC.LEA.01")["assessed_by"] = "Alex Morgan"
+
     assert maker.evaluate("deciding", edit, rules=relaxed).outcome("DEC.LEA.01").status == "met"
 
 
@@ -232,9 +275,19 @@ def test_a_policy_may_let_self_assessment_meet_critical_outcomes(maker, rules) -
 def _waive(outcome_id: str, *, role: str = "Sponsor", expires: str = "2027-03-31"):
     def edit(files, _):
         files["claims.yml"]["claims"] = [c for c in files["claims.yml"]["claims"] if c["outcome"] != outcome_id]
-        files["waivers.yml"] = {"schema_version": 1, "waivers": [{
-            "outcome": outcome_id, "justification": "Co-location waits for the depot lease.",
-            "approver": {"name": "Dana Whitfield", "role": role}, "granted": "2026-10-01", "expires": expires}]}
+        files["waivers.yml"] = {
+            "schema_version": 1,
+            "waivers": [
+                {
+                    "outcome": outcome_id,
+                    "justification": "Co-location waits for the depot lease.",
+                    "approver": {"name": "Dana Whitfield", "role": role},
+                    "granted": "2026-10-01",
+                    "expires": expires,
+                }
+            ],
+        }
+
     return edit
 
 
@@ -242,7 +295,10 @@ def test_a_valid_waiver_waives_a_non_critical_outcome(maker) -> None:
     """Justification, an approver role the policy allows, not expired: waived."""
     outcome = maker.evaluate("deciding", _waive("DEC.INT.03")).outcome("DEC.INT.03")
     assert outcome.status == "waived"
-    assert outcome.reasons[0] == "waived by Dana Whitfield (Sponsor) until 2027-03-31: Co-location waits for the depot lease."
+    assert (
+        outcome.reasons[0]
+        == "waived by Dana Whitfield (Sponsor) until 2027-03-31: Co-location waits for the depot lease."
+    )
 
 
 def test_an_expired_waiver_does_not_count(maker) -> None:
@@ -272,13 +328,22 @@ def test_a_critical_outcome_cannot_be_waived_by_default(maker) -> None:
 
 def test_conditions_carried_from_the_last_gate_are_open_closed_or_overdue(maker) -> None:
     """A condition whose outcome is met is closed; an unmet one is open until due, then overdue and blocking."""
+
     def edit(files, _):
-        files["claims.yml"]["claims"] = [c for c in files["claims.yml"]["claims"] if c["outcome"] not in ("DEC.INT.02", "DEC.INT.03")]
-        files["conditions.yml"] = {"schema_version": 1, "gate": "creating", "decided": "2026-03-01", "conditions": [
-            {"outcome": "DEC.INT.01", "owner": "Alex Morgan", "due": "2026-06-30"},
-            {"outcome": "DEC.INT.02", "owner": "Alex Morgan", "due": "2026-12-31"},
-            {"outcome": "DEC.INT.03", "owner": "Jo Reid", "due": "2026-09-30"},
-        ]}
+        files["claims.yml"]["claims"] = [
+            c for c in files["claims.yml"]["claims"] if c["outcome"] not in ("DEC.INT.02", "DEC.INT.03")
+        ]
+        files["conditions.yml"] = {
+            "schema_version": 1,
+            "gate": "creating",
+            "decided": "2026-03-01",
+            "conditions": [
+                {"outcome": "DEC.INT.01", "owner": "Alex Morgan", "due": "2026-06-30"},
+                {"outcome": "DEC.INT.02", "owner": "Alex Morgan", "due": "2026-12-31"},
+                {"outcome": "DEC.INT.03", "owner": "Jo Reid", "due": "2026-09-30"},
+            ],
+        }
+
     result = maker.evaluate("creating", edit)
     states = {c.outcome: c.state for c in result.conditions_carried}
     assert states == {"DEC.INT.01": "closed", "DEC.INT.02": "open", "DEC.INT.03": "overdue"}
@@ -289,23 +354,29 @@ def test_conditions_carried_from_the_last_gate_are_open_closed_or_overdue(maker)
 
 def test_a_pass_turns_non_critical_gaps_into_conditions_with_owner_and_due_date(maker) -> None:
     """Owner and due date come from the claim's action, else the manifest owner and the policy's default."""
+
     def edit(files, _):
         c = claim(files, "DEC.BEH.03")
         c["status"] = "partly_met"
         c["actions"] = [{"action": "Finish the capability assessment.", "owner": "Jo Reid", "due": "2027-01-31"}]
         claim(files, "DEC.COM.03")["status"] = "not_met"
+
     result = maker.evaluate("deciding", edit)
     assert result.decision == "pass"
     conditions = {c.outcome: (c.owner, str(c.due), c.state) for c in result.conditions_set}
-    assert conditions == {"DEC.BEH.03": ("Jo Reid", "2027-01-31", "new"),
-                          "DEC.COM.03": ("Alex Morgan (Alliance Manager)", "2027-01-30", "new")}
+    assert conditions == {
+        "DEC.BEH.03": ("Jo Reid", "2027-01-31", "new"),
+        "DEC.COM.03": ("Alex Morgan (Alliance Manager)", "2027-01-30", "new"),
+    }
 
 
 def test_a_theme_below_its_floor_fails_the_gate(maker) -> None:
     """Deciding Integration has three non-critical outcomes: two not met is below the 50% floor."""
+
     def edit(files, _):
         claim(files, "DEC.INT.01")["status"] = "not_met"
         claim(files, "DEC.INT.02")["status"] = "not_met"
+
     result = maker.evaluate("deciding", edit)
     assert result.decision == "fail"
     assert "DEC.INT: 1 of 3 non-critical outcomes met, below the floor of 50%" in result.decision_reasons
@@ -317,10 +388,12 @@ def test_a_theme_below_its_floor_fails_the_gate(maker) -> None:
 def test_an_engine_failure_gives_status_error_and_fails_a_critical_gate(maker, monkeypatch) -> None:
     """When the engine refuses a ruleset, its outcomes get status error and the gate cannot pass."""
     original = engine._run_one
+
     def failing(ruleset, facts):
         if "DEC.LEA.01" in ruleset.outcome_ids:
             raise engine.EngineError("the engine failed: simulated")
         return original(ruleset, facts)
+
     monkeypatch.setattr(engine, "_run_one", failing)
     result = maker.evaluate("deciding")
     assert result.outcome("DEC.LEA.01").status == "error"
@@ -333,6 +406,7 @@ def test_a_gate_that_evaluates_nothing_is_an_error(maker, rules) -> None:
     empty = replace(rules, outcomes={o.id: o for o in rules.outcomes.values() if o.phase != "deciding"})
     root = maker.write(maker.pack("deciding"), lambda files, _: files["claims.yml"].update(claims=[]))
     from gatekeeper.loading.evidence import load_pack
+
     pack = load_pack(root, rules).pack
     with pytest.raises(InputError, match="has no outcomes in scope"):
         evaluate(empty, pack, gate="creating", as_of=AS_OF)
@@ -343,6 +417,7 @@ def test_evaluations_are_isolated_and_deterministic(maker, rules) -> None:
     good = maker.write(maker.pack("deciding"))
     bad = maker.write(maker.pack("deciding"), lambda files, _: files["claims.yml"].update(claims=[]))
     from gatekeeper.loading.evidence import load_pack
+
     first = evaluate(rules, load_pack(good, rules).pack, as_of=AS_OF)
     other = evaluate(rules, load_pack(bad, rules).pack, as_of=AS_OF)
     again = evaluate(rules, load_pack(good, rules).pack, as_of=AS_OF)
@@ -357,8 +432,10 @@ def test_without_a_gate_the_next_gate_after_the_phase_is_evaluated(maker) -> Non
 
 def test_the_suitability_pre_gate_fails_where_certainty_of_price_is_overriding(maker) -> None:
     """Table 1.2: where certainty of price or time is overriding, an alliance is not suitable."""
+
     def edit(files, _):
         files["facts.yml"]["suitability"]["certainty_of_price_or_time_overriding"] = {"applies": True}
+
     result = maker.evaluate("deciding", edit, gate="suitability")
     assert result.decision == "fail" and result.blocking == ("SUI.UNF.01",)
     assert maker.evaluate("deciding", gate="suitability").decision == "pass"

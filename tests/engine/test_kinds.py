@@ -25,8 +25,18 @@ MEMBERS = sorted({*RequirementKind.__annotations__, *(n for n in vars(Requiremen
 
 def test_the_protocol_names_every_step_of_a_kind() -> None:
     """What a kind provides: load checks, preparation, observations, rules, judging, words, audit, exhibits."""
-    assert MEMBERS == ["ID", "audit_item", "check", "compile", "describe", "describe_items", "exhibits", "judge",
-                       "observations", "prepare"]
+    assert MEMBERS == [
+        "ID",
+        "audit_item",
+        "check",
+        "compile",
+        "describe",
+        "describe_items",
+        "exhibits",
+        "judge",
+        "observations",
+        "prepare",
+    ]
 
 
 @pytest.mark.parametrize("kind_id", list(KINDS))
@@ -40,9 +50,17 @@ def test_every_registered_kind_provides_the_whole_protocol_under_its_own_id(kind
 
 def _item(date: dt.date, *approvals: tuple[str, dt.date]) -> EvidenceItem:
     return EvidenceItem(
-        id="E1", title="Plan", kind="plan", path="documents/plan.md", sha256="0" * 64, date=date, owner="A",
-        approvals=tuple(Approval("P", role, when) for role, when in approvals), source=Source("register.yml", 3, 5),
-        document_problem=None, actual_sha256=None,
+        id="E1",
+        title="Plan",
+        kind="plan",
+        path="documents/plan.md",
+        sha256="0" * 64,
+        date=date,
+        owner="A",
+        approvals=tuple(Approval("P", role, when) for role, when in approvals),
+        source=Source("register.yml", 3, 5),
+        document_problem=None,
+        actual_sha256=None,
     )
 
 
@@ -50,8 +68,10 @@ def test_evidence_freshness_is_one_judgement_for_the_gate_and_the_audit(maker, r
     """An item exactly max_age_days old counts as fresh for the gate and the audit; one day older is stale for both."""
     limit = rules.outcomes["DEL.INT.08"].requirements[0].spec["max_age_days"]
     for age, status, finding in ((limit, Status.MET, "evidence-expiring"), (limit + 1, Status.STALE, "evidence-stale")):
+
         def edit(files, _, age=age):
             item(files, claim(files, "DEL.INT.08")["evidence"][0])["date"] = str(AS_OF - dt.timedelta(days=age))
+
         root = maker.write(maker.pack("delivering"), edit)
         loaded = load_pack(root, rules)
         assert maker.evaluate("delivering", edit).outcome("DEL.INT.08").status == status
@@ -71,18 +91,34 @@ def test_the_evidence_kind_names_the_last_fresh_day_and_the_approvals_in_force()
     req = Requirement(outcome="DEL.INT.08", index=1, kind="evidence", spec=spec)
     found = list(evidence.audit_item(req, plan, as_of=dt.date(2026, 2, 1), horizon=dt.date(2026, 3, 1)))
     assert [(f.category, f.message) for f in found] == [
-        ("evidence-stale", "E1 cited for DEL.INT.08 is dated 2026-01-01, 31 days old at 2026-02-01; DEL.INT.08#1 allows 30 days"),
+        (
+            "evidence-stale",
+            "E1 cited for DEL.INT.08 is dated 2026-01-01, 31 days old at 2026-02-01; DEL.INT.08#1 allows 30 days",
+        ),
         ("wrong-approver", "E1 cited for DEL.INT.08 is approved by P (Engineer); DEL.INT.08#1 accepts only Sponsor"),
     ]
 
 
 def test_the_current_waiver_is_the_last_granted_and_of_one_day_the_last_to_expire() -> None:
     """The gate and the audit judge the same waiver: latest grant, then latest expiry; other outcomes' waivers ignored."""
+
     def waiver(outcome: str, granted: str, expires: str) -> Waiver:
-        return Waiver(outcome, "because", "Dana", "Sponsor", dt.date.fromisoformat(granted), dt.date.fromisoformat(expires),
-                      Source("waivers.yml"))
-    waivers = [waiver("A", "2026-01-01", "2026-12-31"), waiver("A", "2026-02-01", "2026-03-01"),
-               waiver("A", "2026-02-01", "2026-04-01"), waiver("B", "2026-05-01", "2026-06-01")]
+        return Waiver(
+            outcome,
+            "because",
+            "Dana",
+            "Sponsor",
+            dt.date.fromisoformat(granted),
+            dt.date.fromisoformat(expires),
+            Source("waivers.yml"),
+        )
+
+    waivers = [
+        waiver("A", "2026-01-01", "2026-12-31"),
+        waiver("A", "2026-02-01", "2026-03-01"),
+        waiver("A", "2026-02-01", "2026-04-01"),
+        waiver("B", "2026-05-01", "2026-06-01"),
+    ]
     assert current_waiver(waivers, "A") == waivers[2]
     assert current_waiver(waivers, "C") is None
 
@@ -115,6 +151,11 @@ def test_a_text_check_draws_no_chart_and_the_result_carries_the_simulation() -> 
         "render(r, 'text', options=RenderOptions(color=False)); "
         "print(type(r.commercial_simulation).__name__, 'gatekeeper.commercial.chart' in sys.modules)"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                         cwd=api.__file__.rsplit("/gatekeeper/", 1)[0])
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=api.__file__.rsplit("/gatekeeper/", 1)[0],
+    )
     assert out.stdout == "Simulation False\n"

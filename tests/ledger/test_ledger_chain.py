@@ -58,7 +58,9 @@ def test_entry_is_stored_as_canonical_json(backend: Backend) -> None:
     """The stored entry text has sorted keys, no spaces and non-ASCII kept as UTF-8."""
     with open_ledger(backend.url) as ledger:
         ledger.append({"z": [1, 2.5], "a": "Zoë", "m": {"y": None, "b": True}}, key="one")
-    assert backend.query("SELECT entry FROM gatekeeper_ledger") == [('{"a":"Zoë","m":{"b":true,"y":null},"z":[1,2.5]}',)]
+    assert backend.query("SELECT entry FROM gatekeeper_ledger") == [
+        ('{"a":"Zoë","m":{"b":true,"y":null},"z":[1,2.5]}',)
+    ]
 
 
 def test_recorded_at_is_utc_iso_8601(backend: Backend) -> None:

@@ -95,7 +95,7 @@ def test_verify_of_an_intact_ledger_exits_0_and_prints_the_head(backend: Backend
 def test_verify_names_tampering_and_exits_1(backend: Backend) -> None:
     """`ledger verify` prints each finding and exits 1."""
     record(backend.url, {"decision": "pass"}, {"decision": "fail"}, {"decision": "pass"})
-    backend.tamper("UPDATE gatekeeper_ledger SET entry = '{\"decision\":\"pass\"}' WHERE seq = 2")
+    backend.tamper('UPDATE gatekeeper_ledger SET entry = \'{"decision":"pass"}\' WHERE seq = 2')
     code, out, _err = run("ledger", "verify", "--ledger", backend.url)
     location = open_ledger(backend.url).location
     assert (code, out) == (1, f"{location}: row 2 was edited (its hash does not match its content)\n")
@@ -130,7 +130,10 @@ def test_a_corrupt_ledger_exits_3(tmp_path: Path) -> None:
     path.write_bytes(b"this is not a database, just some text long enough to be read" * 10)
     code, _out, err = run("ledger", "verify", "--ledger", str(path))
     assert code == 3
-    assert err == f"{path}: cannot read the ledger: the file is damaged or not an SQLite database (file is not a database)\n"
+    assert (
+        err
+        == f"{path}: cannot read the ledger: the file is damaged or not an SQLite database (file is not a database)\n"
+    )
 
 
 def test_an_unreachable_server_exits_3_without_the_password() -> None:

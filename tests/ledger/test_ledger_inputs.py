@@ -21,7 +21,9 @@ def test_a_nul_in_a_sqlite_url_is_refused() -> None:
     """sqlite:///a%00b names no possible file: exit 3 with the URL, no traceback."""
     code, out, err = run("ledger", "list", "--ledger", "sqlite:///tmp/a%00b")
     assert (code, out, err) == (
-        3, "", "sqlite:///tmp/a%00b: the ledger path contains a NUL character (%00); no file can have that name\n"
+        3,
+        "",
+        "sqlite:///tmp/a%00b: the ledger path contains a NUL character (%00); no file can have that name\n",
     )
 
 

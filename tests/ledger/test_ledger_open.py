@@ -57,7 +57,10 @@ def test_open_ledger_picks_the_backend_from_the_url(tmp_path: Path, monkeypatch:
             "mysql://root:pw@host/db",
             "mysql://...: unknown ledger URL scheme 'mysql' (use a file path, sqlite:///path or postgresql://...)",
         ),
-        ("sqlite://relative.db", "sqlite://relative.db: a SQLite ledger URL needs an absolute path: sqlite:///abs/path"),
+        (
+            "sqlite://relative.db",
+            "sqlite://relative.db: a SQLite ledger URL needs an absolute path: sqlite:///abs/path",
+        ),
     ],
 )
 def test_open_ledger_refuses_other_urls(url: str, message: str) -> None:

@@ -86,7 +86,9 @@ def test_concurrent_writers_build_one_unbroken_chain(backend: Backend, capsys: p
     for n in range(WRITERS):
         mine = [row.key for row in rows if row.key.startswith(f"w{n}-")]
         assert mine == [f"w{n}-{number}" for number in range(APPENDS_EACH)]
-    report(capsys, f"{backend.name}: {total} appends by {WRITERS} processes in {elapsed:.2f} s = {total / elapsed:.0f}/s")
+    report(
+        capsys, f"{backend.name}: {total} appends by {WRITERS} processes in {elapsed:.2f} s = {total / elapsed:.0f}/s"
+    )
 
 
 def test_kill_9_while_recording_never_damages_the_ledger(backend: Backend, capsys: pytest.CaptureFixture[str]) -> None:
@@ -123,7 +125,10 @@ def test_kill_9_while_recording_never_damages_the_ledger(backend: Backend, capsy
     with open_ledger(backend.url) as ledger:
         ledger.append({"decision": "pass"}, key="after the kills")
         assert ledger.verify() == []
-    report(capsys, f"{backend.name}: {killed} kill -9 during recording in {elapsed:.1f} s, {acknowledged} acknowledged rows")
+    report(
+        capsys,
+        f"{backend.name}: {killed} kill -9 during recording in {elapsed:.1f} s, {acknowledged} acknowledged rows",
+    )
 
 
 # --- full disk and read-only location -----------------------------------------------------------

@@ -35,7 +35,11 @@ def hostile_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     pack = root / STEER
     shutil.copytree(ROOT / "examples" / "fenland-water", pack)
     _replace(pack / "manifest.yml", "  name: Fenland Water Alliance", f"  name: {_quoted(FORMULA)}")
-    _replace(pack / "register.yml", '    title: "Fens Resilience Programme: Outline Business Case v1.2"', f"    title: {_quoted(FORMULA)}")
+    _replace(
+        pack / "register.yml",
+        '    title: "Fens Resilience Programme: Outline Business Case v1.2"',
+        f"    title: {_quoted(FORMULA)}",
+    )
     _replace(pack / "commercial.yml", "    name: Delivery partner (civils and MEICA)", f"    name: {_quoted(FORMULA)}")
     return root
 

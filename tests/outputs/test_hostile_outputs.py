@@ -21,8 +21,12 @@ _BIDI = set("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\
 def raw_controls(text: str) -> set[str]:
     """Every character in `text` that a terminal or a viewer would obey rather than show."""
     return {
-        ch for ch in text
-        if (ord(ch) < 0x20 and ch not in "\n\t") or 0x7F <= ord(ch) <= 0x9F or ch in _BIDI or 0xD800 <= ord(ch) <= 0xDFFF
+        ch
+        for ch in text
+        if (ord(ch) < 0x20 and ch not in "\n\t")
+        or 0x7F <= ord(ch) <= 0x9F
+        or ch in _BIDI
+        or 0xD800 <= ord(ch) <= 0xDFFF
     }
 
 
@@ -167,8 +171,24 @@ def test_record_and_ledger_show_what_was_typed_as_text(hostile_pack: Path, tmp_p
     ledger = str(tmp_path / "ledger.sqlite3")
     typed = "Dana\x1b[8m hidden\x1b[0m\r\x9b31m\u202eWhitfield\x07"
     shown = "Dana\\x1b[8m hidden\\x1b[0m\\x0d\\x9b31m\\u202eWhitfield\\x07"
-    recorded = run("record", str(hostile_pack), "--gate", "creating", "--decision", "fail", "--by", typed,
-                   "--role", typed, "--note", typed, "--as-of", AS_OF, "--ledger", ledger)
+    recorded = run(
+        "record",
+        str(hostile_pack),
+        "--gate",
+        "creating",
+        "--decision",
+        "fail",
+        "--by",
+        typed,
+        "--role",
+        typed,
+        "--note",
+        typed,
+        "--as-of",
+        AS_OF,
+        "--ledger",
+        ledger,
+    )
     assert_safe(recorded)
     assert recorded.exit_code == 0, recorded.stderr
     assert f"by {shown} ({shown});" in recorded.stdout

@@ -21,7 +21,9 @@ from tests.outputs.conftest import AS_OF, FORMULA
     ],
     ids=["check", "audit", "portfolio"],
 )
-def test_every_markdown_output_escapes_the_alliance_name_alike(args: list[str], hostile_root: Path, hostile_pack: Path) -> None:
+def test_every_markdown_output_escapes_the_alliance_name_alike(
+    args: list[str], hostile_root: Path, hostile_pack: Path
+) -> None:
     """The alliance name's <script> and table syntax reach every Markdown output escaped by the one shared function."""
     out = CliRunner().invoke(main, [a.format(pack=hostile_pack, root=hostile_root) for a in args]).stdout
     assert "<script>" not in out

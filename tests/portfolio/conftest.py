@@ -34,9 +34,18 @@ MakePack = Callable[..., Path]
 def make_pack(rules: RulePack) -> MakePack:
     """Write a complete (passing) synthetic pack; `drop` removes the claim for an outcome so the gate fails."""
 
-    def make(root: Path, alliance_id: str, *, phase: str = "creating", seed: int = 0, drop: str | None = None,
-             near_expiry: float = 0.3) -> Path:
-        pack = synthesize(rules, alliance_id=alliance_id, phase=phase, as_of=AS_OF, seed=seed, quality=1.0, near_expiry=near_expiry)
+    def make(
+        root: Path,
+        alliance_id: str,
+        *,
+        phase: str = "creating",
+        seed: int = 0,
+        drop: str | None = None,
+        near_expiry: float = 0.3,
+    ) -> Path:
+        pack = synthesize(
+            rules, alliance_id=alliance_id, phase=phase, as_of=AS_OF, seed=seed, quality=1.0, near_expiry=near_expiry
+        )
         files: dict[str, Any] = dict(pack.files)
         if drop is not None:
             claims = files["claims.yml"]

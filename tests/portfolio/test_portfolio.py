@@ -30,7 +30,9 @@ def cli(*args: str) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
-def test_discovery_finds_nested_packs_sorted_and_skips_documents_and_hidden(tmp_path: Path, make_pack: MakePack) -> None:
+def test_discovery_finds_nested_packs_sorted_and_skips_documents_and_hidden(
+    tmp_path: Path, make_pack: MakePack
+) -> None:
     """A pack is a folder with manifest.yml; nested folders are searched, a pack's own subfolders and hidden folders are not."""
     make_pack(tmp_path / "b", "zeta")
     make_pack(tmp_path / "a" / "deep", "alpha")
@@ -83,7 +85,9 @@ def test_unreadable_pack_is_reported_in_its_row_and_exits_3(passing: Path, make_
     assert [r.decision for r in result.rows] == ["error", "pass", "pass", "pass", "pass", "fail"]
     broken = result.rows[0]
     assert broken.alliance_id == "alliance-1"  # still named from its readable manifest
-    assert broken.problem_count == 1 and broken.problems[0].startswith(f"{passing.as_posix()}/north/alliance-1/claims.yml:2:")
+    assert broken.problem_count == 1 and broken.problems[0].startswith(
+        f"{passing.as_posix()}/north/alliance-1/claims.yml:2:"
+    )
     assert "invalid YAML" in broken.problems[0]
     assert result.exit_code == 3
     code, out, _ = cli(str(passing))
@@ -96,19 +100,27 @@ def test_summary_counts_conditions_expiry_and_self_assessment(tmp_path: Path) ->
     from gatekeeper import api
     from gatekeeper.synthetic import synthesize, write_pack
 
-    pack = synthesize(api.rules(), alliance_id="busy", phase="delivering", as_of=AS_OF, seed=1, quality=1.0, near_expiry=0.5)
+    pack = synthesize(
+        api.rules(), alliance_id="busy", phase="delivering", as_of=AS_OF, seed=1, quality=1.0, near_expiry=0.5
+    )
     files = dict(pack.files)
     outcome = next(o.id for o in api.rules().in_phases(("creating",)) if not o.critical)
-    files["conditions.yml"] = {"schema_version": 1, "gate": "delivering", "decided": "2025-01-01", "conditions": [
-        {"outcome": outcome, "owner": "Alex Morgan", "due": "2025-05-01"},
-    ]}
+    files["conditions.yml"] = {
+        "schema_version": 1,
+        "gate": "delivering",
+        "decided": "2025-01-01",
+        "conditions": [
+            {"outcome": outcome, "owner": "Alex Morgan", "due": "2025-05-01"},
+        ],
+    }
     folder = write_pack(type(pack)(pack.alliance_id, files, pack.documents, pack.defects), tmp_path / "busy")
     row = pf.review([tmp_path], as_of=AS_OF, jobs=1).rows[0]
     assert [(c.outcome, c.state) for c in row.conditions] == [(outcome, "closed")]  # met now, so closed
     assert (row.conditions_open, row.conditions_overdue) == (0, 0)
     assert row.expiring and all(0 <= e.days_left <= 90 for e in row.expiring)
     assert [row.expiring_within(d) for d in (30, 60, 90)] == [
-        sum(1 for e in row.expiring if e.days_left <= d) for d in (30, 60, 90)]
+        sum(1 for e in row.expiring if e.days_left <= d) for d in (30, 60, 90)
+    ]
     assert row.expiring_within(90) == len(row.expiring)
     first = row.expiring[0]
     assert (first.expires - first.dated).days in (180, 365)
@@ -147,12 +159,30 @@ def test_since_reports_a_flipped_decision_and_new_blockers(passing: Path, tmp_pa
     since = data["since"]
     assert since["file"] == previous.as_posix() and since["unchanged"] == 3
     assert since["changes"] == [
-        {"alliance": "alliance-1", "alliance_name": "Alliance 1 Alliance", "kind": "changed", "decision_before": "pass",
-         "decision_after": "fail", "flipped": True, "blockers_new": [blocker], "blockers_resolved": [],
-         "conditions_closed": [], "conditions_overdue": []},
-        {"alliance": "alliance-4", "alliance_name": "Alliance 4 Alliance", "kind": "gone", "decision_before": "pass",
-         "decision_after": None, "flipped": False, "blockers_new": [], "blockers_resolved": [],
-         "conditions_closed": [], "conditions_overdue": []},
+        {
+            "alliance": "alliance-1",
+            "alliance_name": "Alliance 1 Alliance",
+            "kind": "changed",
+            "decision_before": "pass",
+            "decision_after": "fail",
+            "flipped": True,
+            "blockers_new": [blocker],
+            "blockers_resolved": [],
+            "conditions_closed": [],
+            "conditions_overdue": [],
+        },
+        {
+            "alliance": "alliance-4",
+            "alliance_name": "Alliance 4 Alliance",
+            "kind": "gone",
+            "decision_before": "pass",
+            "decision_after": None,
+            "flipped": False,
+            "blockers_new": [],
+            "blockers_resolved": [],
+            "conditions_closed": [],
+            "conditions_overdue": [],
+        },
     ]
     code, out, _ = cli(str(passing), "--since", str(previous))
     assert code == 1
@@ -168,7 +198,9 @@ def test_since_rejects_a_file_that_is_not_a_portfolio_result(passing: Path, tmp_
     assert err.startswith(f"{bad.as_posix()}: not a portfolio result")
 
 
-def test_xlsx_has_filterable_sheets_with_the_rows(passing: Path, tmp_path: Path, make_pack: MakePack, rules: object) -> None:
+def test_xlsx_has_filterable_sheets_with_the_rows(
+    passing: Path, tmp_path: Path, make_pack: MakePack, rules: object
+) -> None:
     """The workbook has Summary, Blocking, Conditions and Expiring sheets, each with a header, an autofilter and the rows."""
     blocker = first_critical(rules)  # type: ignore[arg-type]
     make_pack(passing / "south", "alliance-9", drop=blocker)
@@ -186,8 +218,19 @@ def test_xlsx_has_filterable_sheets_with_the_rows(passing: Path, tmp_path: Path,
     assert [r[1] for r in summary[1:]] == [r.alliance_id for r in result.rows]
     assert [r[5] for r in summary[1:]] == [r.decision for r in result.rows]
     blocking = list(wb["Blocking"].iter_rows(values_only=True))
-    assert blocking[1:] == [("alliance-9", "Alliance 9 Alliance", "delivering", "fail", blocker, blocker[:7], "yes", "unevidenced",
-                             "no claim has been made for this outcome")]
+    assert blocking[1:] == [
+        (
+            "alliance-9",
+            "Alliance 9 Alliance",
+            "delivering",
+            "fail",
+            blocker,
+            blocker[:7],
+            "yes",
+            "unevidenced",
+            "no claim has been made for this outcome",
+        )
+    ]
     expiring = list(wb["Expiring"].iter_rows(values_only=True))
     assert len(expiring) - 1 == sum(len(r.expiring) for r in result.rows) > 0
     assert expiring[0] == ("Alliance", "Name", "Item", "Title", "Kind", "Dated", "Expires", "Days left", "Outcomes")
@@ -209,8 +252,13 @@ def test_pool_gives_the_same_rows_as_one_process(tmp_path: Path, make_pack: Make
     """With enough packs for a worker pool, rows are the same, in the same order, as evaluating in one process."""
     root = tmp_path / "many"
     for i in range(pf.POOL_THRESHOLD + 1):
-        make_pack(root, f"alliance-{i:02d}", phase=("deciding", "creating", "delivering")[i % 3], seed=i,
-                  drop=first_critical(rules) if i % 4 == 0 else None)  # type: ignore[arg-type]
+        make_pack(
+            root,
+            f"alliance-{i:02d}",
+            phase=("deciding", "creating", "delivering")[i % 3],
+            seed=i,
+            drop=first_critical(rules) if i % 4 == 0 else None,
+        )  # type: ignore[arg-type]
     break_yaml(root / "alliance-05")
     seen: list[int] = []
     pooled = pf.review([root], as_of=AS_OF, jobs=2, progress=lambda done, total, row: seen.append(done))
@@ -254,10 +302,22 @@ def test_benchmark_quick_prints_its_table() -> None:
     import sys
 
     repo = Path(__file__).resolve().parents[2]
-    done = subprocess.run([sys.executable, str(repo / "bench" / "benchmark.py"), "--quick"], capture_output=True, text=True,
-                          timeout=120, cwd=repo)
+    done = subprocess.run(
+        [sys.executable, str(repo / "bench" / "benchmark.py"), "--quick"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=repo,
+    )
     assert done.returncode == 0, done.stderr
-    for heading in ("start-up", "gatekeeper --help", "one pack:", "ratio", "alliances  gatekeeper   baseline", "targets"):
+    for heading in (
+        "start-up",
+        "gatekeeper --help",
+        "one pack:",
+        "ratio",
+        "alliances  gatekeeper   baseline",
+        "targets",
+    ):
         assert heading in done.stdout, heading
     assert any(line.split()[:1] == ["5"] for line in done.stdout.splitlines())
 

@@ -11,7 +11,6 @@ import yaml
 
 from gatekeeper.commercial.model import from_data
 from gatekeeper.commercial.simulate import Simulation, simulate
-
 from gatekeeper.model import PHASE_CODES, STATUSES, THEME_CODES
 from gatekeeper.result import (
     ConditionResult,
@@ -186,7 +185,9 @@ def passing() -> GateResult:
         outcome("DEC.BEH.02", "met"),
         outcome("DEC.LEA.01", "met", critical=True),
         outcome("CRE.BEH.01", "met"),
-        outcome("CRE.BEH.02", "unevidenced", reasons=["CRE.BEH.02#1: no evidence cited"], fix="Cite the selection process."),
+        outcome(
+            "CRE.BEH.02", "unevidenced", reasons=["CRE.BEH.02#1: no evidence cited"], fix="Cite the selection process."
+        ),
         outcome("CRE.INT.01", "met"),
         outcome("CRE.INT.02", "not_met", reasons=["claimed partly met"], fix="Complete the integration plan."),
         outcome("CRE.COM.01", "met", critical=True),
@@ -200,7 +201,9 @@ def passing() -> GateResult:
             ConditionResult("CRE.BEH.02", "Alliance Manager", dt.date(2025, 6, 29), "new"),
             ConditionResult("CRE.INT.02", "Integration Lead", dt.date(2025, 6, 29), "new"),
         ],
-        conditions_carried=[ConditionResult("DEC.BEH.02", "Alliance Manager", dt.date(2025, 1, 31), "closed", "met since")],
+        conditions_carried=[
+            ConditionResult("DEC.BEH.02", "Alliance Manager", dt.date(2025, 1, 31), "closed", "met since")
+        ],
         commercial_simulation=commercial(),
     )
 
@@ -209,14 +212,26 @@ def failing() -> GateResult:
     """A gate that fails on two critical outcomes and a theme below its floor, with every status present."""
     outcomes = [
         outcome("DEC.BEH.01", "met", critical=True),
-        outcome("DEC.LEA.01", "stale", critical=True, blocking=True,
-                reasons=["DEC.LEA.01#1: the leadership charter is 400 days old; the rule allows 365"],
-                fix="Re-approve the leadership charter."),
+        outcome(
+            "DEC.LEA.01",
+            "stale",
+            critical=True,
+            blocking=True,
+            reasons=["DEC.LEA.01#1: the leadership charter is 400 days old; the rule allows 365"],
+            fix="Re-approve the leadership charter.",
+        ),
         outcome("DEC.COM.01", "waived", reasons=["waived by J. Smith (Sponsor) until 2025-12-31"]),
         outcome("DEC.INT.01", "not_applicable", reasons=["not applicable: single-partner alliance"]),
-        outcome("CRE.BEH.01", "not_met", blocking=True, reasons=["CRE.BEH.01#1: no approval found"], fix="Approve the plan."),
-        outcome("CRE.BEH.02", "unevidenced", blocking=True, reasons=["no claim has been made for this outcome"],
-                fix="Make a claim with evidence."),
+        outcome(
+            "CRE.BEH.01", "not_met", blocking=True, reasons=["CRE.BEH.01#1: no approval found"], fix="Approve the plan."
+        ),
+        outcome(
+            "CRE.BEH.02",
+            "unevidenced",
+            blocking=True,
+            reasons=["no claim has been made for this outcome"],
+            fix="Make a claim with evidence.",
+        ),
         outcome("CRE.BEH.03", "met"),
         outcome("CRE.COM.01", "error", critical=True, blocking=True, reasons=["CRE.COM.01#1: the engine failed"]),
         outcome("CRE.LEA.01", "met", self_assessed=True),
@@ -236,13 +251,19 @@ def failing() -> GateResult:
 def hostile() -> GateResult:
     """A failing gate whose every free text carries markup, quotes, controls, a bidi override or 100 KB."""
     outcomes = [
-        outcome("DEC.BEH.01", "not_met", critical=True, blocking=True, text=HOSTILE, reasons=[HOSTILE, LONG],
-                fix=HOSTILE),
+        outcome(
+            "DEC.BEH.01", "not_met", critical=True, blocking=True, text=HOSTILE, reasons=[HOSTILE, LONG], fix=HOSTILE
+        ),
         outcome("DEC.LEA.01", "met", text=LONG),
     ]
     broken = outcomes[0]
     evil_req = RequirementResult(
-        ref="DEC.BEH.01#1", kind="evidence", needs=HOSTILE, status="failed", detail=HOSTILE, fix=HOSTILE,
+        ref="DEC.BEH.01#1",
+        kind="evidence",
+        needs=HOSTILE,
+        status="failed",
+        detail=HOSTILE,
+        fix=HOSTILE,
         evidence=(
             EvidenceUse("EV-<b>", HOSTILE, "plan", "javascript:alert(1)", False, HOSTILE),
             EvidenceUse("EV-2", "Remote", "plan", "//evil.example/x.pdf", False, "off-site"),
@@ -260,13 +281,15 @@ def hostile() -> GateResult:
         conditions_carried=[ConditionResult("DEC.BEH.01", HOSTILE, dt.date(2025, 1, 31), "overdue", HOSTILE)],
         document_problems=[HOSTILE],
         self_assessed_critical=["DEC.BEH.01"],
-        commercial_simulation=commercial(partner="<script>alert(1)</script> & \"q\""),
+        commercial_simulation=commercial(partner='<script>alert(1)</script> & "q"'),
     )
 
 
 def commercial(*, partner: str | None = None) -> Simulation:
     """The small commercial model of the commercial tests, simulated; the report draws its chart from this."""
-    data: Any = yaml.safe_load((Path(__file__).parents[1] / "commercial" / "models" / "small.yml").read_text(encoding="utf-8"))
+    data: Any = yaml.safe_load(
+        (Path(__file__).parents[1] / "commercial" / "models" / "small.yml").read_text(encoding="utf-8")
+    )
     if partner is not None:
         for party in data["parties"]:
             if party["role"] == "partner":

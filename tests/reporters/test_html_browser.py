@@ -25,9 +25,12 @@ TIMEOUT = 30.0
 
 if not (Path(CHROMIUM).is_file() or shutil.which(CHROMIUM)):
     if os.environ.get("CI"):
-        pytest.fail(f"CI is set but Chromium is missing at {CHROMIUM}; .ci/run installs Debian's chromium", pytrace=False)
-    pytest.skip(f"Chromium not found at {CHROMIUM} (apt-get install chromium); required when CI is set",
-                allow_module_level=True)
+        pytest.fail(
+            f"CI is set but Chromium is missing at {CHROMIUM}; .ci/run installs Debian's chromium", pytrace=False
+        )
+    pytest.skip(
+        f"Chromium not found at {CHROMIUM} (apt-get install chromium); required when CI is set", allow_module_level=True
+    )
 
 websocket = pytest.importorskip("websocket", reason="websocket-client is needed to drive Chromium")
 
@@ -79,10 +82,21 @@ def browser() -> Iterator[DevTools]:
     profile = Path(tempfile.mkdtemp(prefix="gatekeeper-chromium-"))
     process = subprocess.Popen(
         [
-            CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync",
-            "--disable-default-apps", "--disable-extensions", "--hide-scrollbars",
-            f"--user-data-dir={profile}", "--remote-debugging-port=0", "about:blank",
+            CHROMIUM,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--disable-default-apps",
+            "--disable-extensions",
+            "--hide-scrollbars",
+            f"--user-data-dir={profile}",
+            "--remote-debugging-port=0",
+            "about:blank",
         ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -121,8 +135,11 @@ def load(browser: DevTools, page: Path, artifacts: Path, name: str) -> tuple[str
     start = len(browser.events)
     for domain in ("Page", "Network", "Runtime", "Log"):
         browser.send(f"{domain}.enable", session=session)
-    browser.send("Emulation.setDeviceMetricsOverride",
-                 {"width": 1200, "height": 900, "deviceScaleFactor": 1, "mobile": False}, session=session)
+    browser.send(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": 1200, "height": 900, "deviceScaleFactor": 1, "mobile": False},
+        session=session,
+    )
     browser.send("Page.navigate", {"url": page.as_uri()}, session=session)
     browser.wait_for("Page.loadEventFired", session=session)
     facts = browser.send(
@@ -150,8 +167,11 @@ def load(browser: DevTools, page: Path, artifacts: Path, name: str) -> tuple[str
     dom = json.loads(facts)
     # A full-page screenshot: the viewport grows to the page's height.
     height = min(int(dom["height"]), 16000)
-    browser.send("Emulation.setDeviceMetricsOverride",
-                 {"width": 1200, "height": height, "deviceScaleFactor": 1, "mobile": False}, session=session)
+    browser.send(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": 1200, "height": height, "deviceScaleFactor": 1, "mobile": False},
+        session=session,
+    )
     shot = browser.send("Page.captureScreenshot", {"format": "png"}, session=session)
     (artifacts / f"report-{name}.png").write_bytes(base64.b64decode(shot["data"]))
     pdf = browser.send("Page.printToPDF", {"printBackground": True, "preferCSSPageSize": True}, session=session)

@@ -68,7 +68,11 @@ def test_banner_grid_chart_and_blockers_present() -> None:
     themes = [a["data-theme"] for t, a in parsed.tags if t == "g" and "data-theme" in a]
     assert themes == ["behaviour", "leadership", "commercial"]
     assert [a["data-outcome"] for t, a in parsed.tags if t == "article" and a.get("class") == "blocker"] == [
-        "DEC.LEA.01", "CRE.COM.01", "CRE.BEH.01", "CRE.BEH.02"]
+        "DEC.LEA.01",
+        "CRE.COM.01",
+        "CRE.BEH.01",
+        "CRE.BEH.02",
+    ]
 
 
 def test_every_outcome_with_text_status_and_evidence_links() -> None:

@@ -64,8 +64,11 @@ def test_decision_gate_and_rule_pack_are_recorded() -> None:
     assert doc["schema_version"] == 1
     assert doc["decision"] == "fail"
     assert doc["gate"] == "delivering"
-    assert doc["gate_detail"] == {"title": "Leave Creating, start Delivering", "leaves": "creating",
-                                  "evaluates": ["deciding", "creating"]}
+    assert doc["gate_detail"] == {
+        "title": "Leave Creating, start Delivering",
+        "leaves": "creating",
+        "evaluates": ["deciding", "creating"],
+    }
     assert doc["as_of"] == "2025-03-31"
     assert doc["rule_pack"] == {"name": "ice-alliancing-cop", "version": "1.0.0", "digest": reporter_cases.DIGEST}
     assert doc["blocking"] == ["DEC.LEA.01", "CRE.COM.01", "CRE.BEH.01", "CRE.BEH.02"]
@@ -75,14 +78,28 @@ def test_every_outcome_carries_its_explanation() -> None:
     """Each outcome has id, cell, critical, status, reasons, the evidence used and its requirement results."""
     doc = _doc("failing")
     assert [o["status"] for o in doc["outcomes"]] == [
-        "met", "stale", "waived", "not_applicable", "not_met", "unevidenced", "met", "error", "met"]
+        "met",
+        "stale",
+        "waived",
+        "not_applicable",
+        "not_met",
+        "unevidenced",
+        "met",
+        "error",
+        "met",
+    ]
     stale = doc["outcomes"][1]
     assert stale["id"] == "DEC.LEA.01" and stale["cell"] == "DEC.LEA" and stale["critical"] is True
     assert stale["reasons"] == ["DEC.LEA.01#1: the leadership charter is 400 days old; the rule allows 365"]
     assert stale["evidence_used"] == []
     assert stale["requirements"][0]["evidence"][0] == {
-        "item": "EV-001", "title": "Implementation plan", "kind": "plan", "path": "docs/plan.pdf",
-        "counted": False, "reason": "not approved"}
+        "item": "EV-001",
+        "title": "Implementation plan",
+        "kind": "plan",
+        "path": "docs/plan.pdf",
+        "counted": False,
+        "reason": "not approved",
+    }
     assert doc["outcomes"][0]["evidence_used"] == ["EV-001"]
     assert doc["outcomes"][0]["requirements"][0]["numbers"] == [{"name": "age in days", "value": "12"}]
 

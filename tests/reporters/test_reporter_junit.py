@@ -40,8 +40,14 @@ def test_statuses_map_to_failure_error_and_skipped() -> None:
     suites = list(junitparser.JUnitXml.fromstring(_xml("failing")))
     kinds = {tc.name: [type(r).__name__ for r in tc.result] for suite in suites for tc in suite}
     assert kinds == {
-        "DEC.BEH.01": [], "DEC.LEA.01": ["Failure"], "DEC.COM.01": ["Skipped"], "DEC.INT.01": ["Skipped"],
-        "CRE.BEH.01": ["Failure"], "CRE.BEH.02": ["Failure"], "CRE.BEH.03": [], "CRE.COM.01": ["Error"],
+        "DEC.BEH.01": [],
+        "DEC.LEA.01": ["Failure"],
+        "DEC.COM.01": ["Skipped"],
+        "DEC.INT.01": ["Skipped"],
+        "CRE.BEH.01": ["Failure"],
+        "CRE.BEH.02": ["Failure"],
+        "CRE.BEH.03": [],
+        "CRE.COM.01": ["Error"],
         "CRE.LEA.01": [],
     }
     root = ET.fromstring(_xml("failing"))
@@ -55,7 +61,8 @@ def test_failure_carries_the_explanation() -> None:
     assert failure is not None
     assert failure.get("type") == "stale"
     assert failure.get("message") == (
-        "stale (critical, blocks the gate): DEC.LEA.01#1: the leadership charter is 400 days old; the rule allows 365")
+        "stale (critical, blocks the gate): DEC.LEA.01#1: the leadership charter is 400 days old; the rule allows 365"
+    )
     assert "To pass: Re-approve the leadership charter.\n" in (failure.text or "")
     assert root.find(".//testcase[@name='DEC.LEA.01']").get("classname") == "gatekeeper.delivering.DEC.LEA"
 
@@ -67,6 +74,7 @@ def test_hostile_text_round_trips_as_text() -> None:
     failure = root.find(".//testcase[@name='DEC.BEH.01']/failure")
     assert failure is not None
     assert failure.get("message", "").startswith(
-        "not met (critical, blocks the gate): <script>alert(1)</script> ]]> \"double\" 'single' & \\x00\\x01")
+        "not met (critical, blocks the gate): <script>alert(1)</script> ]]> \"double\" 'single' & \\x00\\x01"
+    )
     assert "\\u202eevil\\u202c end" in failure.get("message", "")
     assert "<script>" not in text

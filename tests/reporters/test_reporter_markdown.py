@@ -59,7 +59,10 @@ def test_blockers_and_conditions() -> None:
     [
         ("<script>alert(1)</script>", "&lt;script&gt;alert(1)&lt;/script&gt;"),
         ("a | b", "a \\| b"),
-        ("*bold* _it_ `code` [link](x) ~~del~~ $x$", "\\*bold\\* \\_it\\_ \\`code\\` \\[link\\](x) \\~\\~del\\~\\~ \\$x\\$"),
+        (
+            "*bold* _it_ `code` [link](x) ~~del~~ $x$",
+            "\\*bold\\* \\_it\\_ \\`code\\` \\[link\\](x) \\~\\~del\\~\\~ \\$x\\$",
+        ),
         ("ping @all about #12, not a@b or C#", "ping \\@all about \\#12, not a@b or C#"),
         ("line one\nline two", "line one line two"),
         ("a & b", "a &amp; b"),

@@ -34,7 +34,9 @@ policy:
 def pack(tmp_path_factory: pytest.TempPathFactory) -> Path:
     made = dt.date.fromisoformat(AS_OF)
     root = tmp_path_factory.mktemp("gates")
-    return write_pack(synthesize(api.rules(), alliance_id="gates", phase="creating", as_of=made, seed=3, quality=1.0), root / "pack")
+    return write_pack(
+        synthesize(api.rules(), alliance_id="gates", phase="creating", as_of=made, seed=3, quality=1.0), root / "pack"
+    )
 
 
 @pytest.fixture
@@ -50,11 +52,17 @@ def run(*args: str):
 
 def test_a_profile_that_adds_a_gate_makes_it_usable_with_gate(pack: Path, profile: Path) -> None:
     """A gate defined only in a profile is evaluated with --gate: its title, phase left and scope come from the profile."""
-    result = run("check", str(pack), "--as-of", AS_OF, "--profile", str(profile), "--gate", "mobilising", "--format", "json")
+    result = run(
+        "check", str(pack), "--as-of", AS_OF, "--profile", str(profile), "--gate", "mobilising", "--format", "json"
+    )
     assert result.exit_code in (0, 1), result.output
     data = json.loads(result.stdout)
     assert data["gate"] == "mobilising"
-    assert data["gate_detail"] == {"title": "Mid-Creating mobilisation check", "leaves": "creating", "evaluates": ["creating"]}
+    assert data["gate_detail"] == {
+        "title": "Mid-Creating mobilisation check",
+        "leaves": "creating",
+        "evaluates": ["creating"],
+    }
     assert {o["id"][:3] for o in data["outcomes"]} == {"CRE"}
 
 
@@ -78,7 +86,10 @@ def test_the_next_gate_is_the_first_that_leaves_the_phase(profile: Path) -> None
     """A profile's extra gate leaving Creating does not displace `delivering` as a Creating pack's next gate."""
     policy = load_rule_pack(profile=profile).policy
     assert [policy.next_gate(p) for p in ("deciding", "creating", "delivering", "sustaining")] == [
-        "creating", "delivering", "sustaining", "review",
+        "creating",
+        "delivering",
+        "sustaining",
+        "review",
     ]
     assert policy.gates["suitability"].asked_in == "deciding" and policy.gates["mobilising"].asked_in == "creating"
 
@@ -100,7 +111,10 @@ def test_conditions_from_an_unknown_gate_are_a_located_load_error(pack: Path, tm
     )
     result = run("validate", str(copy))
     assert result.exit_code == 3
-    assert f"{copy}/conditions.yml:2:7: unknown gate 'launch' (the policy's gates: suitability, creating, delivering, sustaining, review) (at $.gate)\n" in result.output
+    assert (
+        f"{copy}/conditions.yml:2:7: unknown gate 'launch' (the policy's gates: suitability, creating, delivering, sustaining, review) (at $.gate)\n"
+        in result.output
+    )
 
 
 def test_a_policy_gate_name_is_checked_by_pattern_not_by_a_list(tmp_path: Path) -> None:

@@ -32,5 +32,14 @@ def describe_items(req: Requirement, checklists: Mapping[str, Checklist]) -> tup
     return KINDS[req.kind].describe_items(req.spec, checklists)
 
 
-__all__ = ["KINDS", "Context", "Firing", "ItemFinding", "References", "RequirementKind", "Rule", "describe",
-           "describe_items"]
+__all__ = [
+    "KINDS",
+    "Context",
+    "Firing",
+    "ItemFinding",
+    "References",
+    "RequirementKind",
+    "Rule",
+    "describe",
+    "describe_items",
+]

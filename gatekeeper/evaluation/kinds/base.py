@@ -94,8 +94,9 @@ class RequirementKind(Protocol):
         """Lines listed under the description in `rules show` (a checklist's items), or none."""
         ...
 
-    def audit_item(self, req: Requirement, item: EvidenceItem, *, as_of: dt.date,
-                   horizon: dt.date) -> Iterator[ItemFinding]:
+    def audit_item(
+        self, req: Requirement, item: EvidenceItem, *, as_of: dt.date, horizon: dt.date
+    ) -> Iterator[ItemFinding]:
         """What an auditor should hear about one item a met claim cites, judged by this requirement."""
         ...
 
@@ -119,7 +120,9 @@ def no_items(spec: Mapping[str, Any], checklists: Mapping[str, Checklist]) -> tu
     return ()
 
 
-def no_item_findings(req: Requirement, item: EvidenceItem, *, as_of: dt.date, horizon: dt.date) -> Iterator[ItemFinding]:
+def no_item_findings(
+    req: Requirement, item: EvidenceItem, *, as_of: dt.date, horizon: dt.date
+) -> Iterator[ItemFinding]:
     return iter(())
 
 

@@ -47,7 +47,11 @@ def _evidence_intact(pack: EvidencePack, ref: str | None, ctx: Context) -> bool:
 
 
 def compile(req: Requirement) -> dict[str, Rule]:
-    return {f"{req.ref}:covered": {"all": [{"m": all_of({"t": "check"}, {"checklist": req.spec["checklist"]}, {"covered": True})}]}}
+    return {
+        f"{req.ref}:covered": {
+            "all": [{"m": all_of({"t": "check"}, {"checklist": req.spec["checklist"]}, {"covered": True})}]
+        }
+    }
 
 
 def describe(spec: Mapping[str, Any], checklists: Mapping[str, Checklist]) -> str:
@@ -66,10 +70,27 @@ def judge(req: Requirement, firings: Sequence[Firing], ctx: Context) -> Requirem
     missing = [item for item in checklist.items if item.id not in covered]
     numbers = (("covered", f"{len(checklist.items) - len(missing)} of {len(checklist.items)}"),)
     if not missing:
-        return RequirementResult(req.ref, ID, needs, Verdict.SATISFIED, f"all {len(checklist.items)} items covered", None, numbers=numbers)
+        return RequirementResult(
+            req.ref, ID, needs, Verdict.SATISFIED, f"all {len(checklist.items)} items covered", None, numbers=numbers
+        )
     listed = "; ".join(f"{item.id} {item.text}" for item in missing)
     fix = f"Show where the alliance covers each missing item (facts.yml `checklists.{checklist.name}`), citing evidence: {listed}"
     if not covered:
-        return RequirementResult(req.ref, ID, needs, Verdict.MISSING, f"no item of {checklist.source} is shown as covered", fix, numbers=numbers)
-    return RequirementResult(req.ref, ID, needs, Verdict.FAILED,
-                             f"{len(missing)} of {len(checklist.items)} items not covered: {', '.join(i.id for i in missing)}", fix, numbers=numbers)
+        return RequirementResult(
+            req.ref,
+            ID,
+            needs,
+            Verdict.MISSING,
+            f"no item of {checklist.source} is shown as covered",
+            fix,
+            numbers=numbers,
+        )
+    return RequirementResult(
+        req.ref,
+        ID,
+        needs,
+        Verdict.FAILED,
+        f"{len(missing)} of {len(checklist.items)} items not covered: {', '.join(i.id for i in missing)}",
+        fix,
+        numbers=numbers,
+    )

@@ -66,7 +66,9 @@ def observations(requirements: Sequence[Requirement], ctx: Context) -> Iterator[
 
 
 def compile(req: Requirement) -> dict[str, Rule]:
-    return {f"{req.ref}:ok": {"all": [{"m": all_of({"t": "commercial"}, {"check": req.spec["check"]}, {"passed": True})}]}}
+    return {
+        f"{req.ref}:ok": {"all": [{"m": all_of({"t": "commercial"}, {"check": req.spec["check"]}, {"passed": True})}]}
+    }
 
 
 def describe(spec: Mapping[str, Any], checklists: Mapping[str, Checklist]) -> str:
@@ -79,10 +81,23 @@ def judge(req: Requirement, firings: Sequence[Firing], ctx: Context) -> Requirem
     needs = describe(req.spec, ctx.checklists)
     result = ctx.prepared[ID].checks.get(req.spec["check"])
     if result is None:
-        return RequirementResult(req.ref, ID, needs, Verdict.MISSING, "the pack has no commercial.yml",
-                                 "Describe the commercial model in commercial.yml so it can be simulated.")
+        return RequirementResult(
+            req.ref,
+            ID,
+            needs,
+            Verdict.MISSING,
+            "the pack has no commercial.yml",
+            "Describe the commercial model in commercial.yml so it can be simulated.",
+        )
     numbers = tuple(result.numbers)
     if firings:
         return RequirementResult(req.ref, ID, needs, Verdict.SATISFIED, result.summary, None, numbers=numbers)
-    return RequirementResult(req.ref, ID, needs, Verdict.FAILED, result.summary,
-                             "Change the commercial model so that it does; `gatekeeper commercial simulate` shows the numbers.", numbers=numbers)
+    return RequirementResult(
+        req.ref,
+        ID,
+        needs,
+        Verdict.FAILED,
+        result.summary,
+        "Change the commercial model so that it does; `gatekeeper commercial simulate` shows the numbers.",
+        numbers=numbers,
+    )

@@ -83,9 +83,13 @@ def observations(requirements: Sequence[Requirement], ctx: Context) -> Iterator[
             item = pack.register[ref]
             cited.add(ref)
             yield {
-                "t": "item", "outcome": outcome, "item": item.id, "kind": item.kind,
+                "t": "item",
+                "outcome": outcome,
+                "item": item.id,
+                "kind": item.kind,
                 "intact": item.document_problem is None,
-                "age": (as_of - item.date).days, "date_ord": item.date.toordinal(),
+                "age": (as_of - item.date).days,
+                "date_ord": item.date.toordinal(),
             }
     for ref in sorted(cited):
         for approval in approvals_in_force(pack.register[ref], as_of):
@@ -108,7 +112,9 @@ def compile(req: Requirement) -> dict[str, Rule]:
     fresh = [{"$lte": {"age": spec["max_age_days"]}}] if "max_age_days" in spec else []
     rules[f"{req.ref}:ok"] = {"all": [*before, {"m": all_of(*item, *fresh)}, *approval]}
     if "max_age_days" in spec:
-        rules[f"{req.ref}:stale"] = {"all": [*before, {"m": all_of(*item, {"$gt": {"age": spec["max_age_days"]}})}, *approval]}
+        rules[f"{req.ref}:stale"] = {
+            "all": [*before, {"m": all_of(*item, {"$gt": {"age": spec["max_age_days"]}})}, *approval]
+        }
     return rules
 
 
@@ -145,9 +151,13 @@ def judge(req: Requirement, firings: Sequence[Firing], ctx: Context) -> Requirem
         return RequirementResult(req.ref, ID, needs, Verdict.SATISFIED, f"counted: {', '.join(ok)}", None, uses)
     if len(ok) + len(stale) >= need:
         return RequirementResult(
-            req.ref, ID, needs, Verdict.STALE,
+            req.ref,
+            ID,
+            needs,
+            Verdict.STALE,
             f"out of date: {', '.join(stale)} (older than {spec['max_age_days']} days at {ctx.as_of})",
-            f"Refresh the evidence: cite a version dated within {spec['max_age_days']} days of {ctx.as_of}.", uses,
+            f"Refresh the evidence: cite a version dated within {spec['max_age_days']} days of {ctx.as_of}.",
+            uses,
         )
     found = f"counted {len(ok)} of {need} needed" + (f" ({', '.join(ok)})" if ok else "")
     refused = [f"{use.item}: {use.reason}" for use in uses if not use.counted]
@@ -156,11 +166,16 @@ def judge(req: Requirement, firings: Sequence[Firing], ctx: Context) -> Requirem
     if not cited:
         found = "the claim cites no evidence"
     return RequirementResult(
-        req.ref, ID, needs, Verdict.MISSING, found,
+        req.ref,
+        ID,
+        needs,
+        Verdict.MISSING,
+        found,
         f"Cite {plural(need - len(ok), 'more item')} of kind {' or '.join(spec['of'])}"
         + (f" approved by {_roles(spec)}" if "approved_by" in spec else "")
         + (f", dated within {spec['max_age_days']} days" if "max_age_days" in spec else "")
-        + (f", dated before {spec['before']}" if "before" in spec else "") + ", in register.yml and the claim.",
+        + (f", dated before {spec['before']}" if "before" in spec else "")
+        + ", in register.yml and the claim.",
         uses,
     )
 
@@ -208,15 +223,21 @@ def audit_item(req: Requirement, item: EvidenceItem, *, as_of: dt.date, horizon:
         limit = spec["max_age_days"]
         first_stale = last_fresh + dt.timedelta(days=1)
         if as_of > last_fresh:
-            yield ItemFinding("evidence-stale",
-                              f"{item.id} cited for {req.outcome} is dated {item.date}, {(as_of - item.date).days} days "
-                              f"old at {as_of}; {req.ref} allows {limit} days")
+            yield ItemFinding(
+                "evidence-stale",
+                f"{item.id} cited for {req.outcome} is dated {item.date}, {(as_of - item.date).days} days "
+                f"old at {as_of}; {req.ref} allows {limit} days",
+            )
         elif first_stale <= horizon:
-            yield ItemFinding("evidence-expiring",
-                              f"{item.id} cited for {req.outcome} is dated {item.date} and will be older than the "
-                              f"{limit} days {req.ref} allows from {first_stale} (in {_days((first_stale - as_of).days)})")
+            yield ItemFinding(
+                "evidence-expiring",
+                f"{item.id} cited for {req.outcome} is dated {item.date} and will be older than the "
+                f"{limit} days {req.ref} allows from {first_stale} (in {_days((first_stale - as_of).days)})",
+            )
     given = approvals_in_force(item, as_of)
     if given and not approved(spec, item, as_of):  # no approval at all is a missing requirement, not this
         by = ", ".join(f"{a.name} ({a.role})" for a in given)
-        yield ItemFinding("wrong-approver",
-                          f"{item.id} cited for {req.outcome} is approved by {by}; {req.ref} accepts only {_roles(spec)}")
+        yield ItemFinding(
+            "wrong-approver",
+            f"{item.id} cited for {req.outcome} is approved by {by}; {req.ref} accepts only {_roles(spec)}",
+        )

@@ -108,16 +108,38 @@ def judge(req: Requirement, firings: Sequence[Firing], ctx: Context) -> Requirem
     numbers = (("value", shown),)
     variants = {f.variant for f in firings}
     if "ok" in variants:
-        return RequirementResult(req.ref, ID, needs, Verdict.SATISFIED, f"`{spec['path']}` is {shown}", None, numbers=numbers)
+        return RequirementResult(
+            req.ref, ID, needs, Verdict.SATISFIED, f"`{spec['path']}` is {shown}", None, numbers=numbers
+        )
     if "stale" in variants:
-        return RequirementResult(req.ref, ID, needs, Verdict.STALE, f"`{spec['path']}` is older than {spec['max_age_days']} days",
-                                 f"Bring `{spec['path']}` up to date.", numbers=numbers)
+        return RequirementResult(
+            req.ref,
+            ID,
+            needs,
+            Verdict.STALE,
+            f"`{spec['path']}` is older than {spec['max_age_days']} days",
+            f"Bring `{spec['path']}` up to date.",
+            numbers=numbers,
+        )
     if not measure(value, as_of=ctx.as_of)["present"]:
         so = "" if spec["expect"] == "present" else f" so that it {_expect_words(spec['expect'])}"
-        return RequirementResult(req.ref, ID, needs, Verdict.MISSING, f"facts.yml has no `{spec['path']}`",
-                                 f"Record `{spec['path']}` in facts.yml{so}.")
-    return RequirementResult(req.ref, ID, needs, Verdict.FAILED, f"`{spec['path']}` is {shown}",
-                             f"Change it so that it {_expect_words(spec['expect'])}.", numbers=numbers)
+        return RequirementResult(
+            req.ref,
+            ID,
+            needs,
+            Verdict.MISSING,
+            f"facts.yml has no `{spec['path']}`",
+            f"Record `{spec['path']}` in facts.yml{so}.",
+        )
+    return RequirementResult(
+        req.ref,
+        ID,
+        needs,
+        Verdict.FAILED,
+        f"`{spec['path']}` is {shown}",
+        f"Change it so that it {_expect_words(spec['expect'])}.",
+        numbers=numbers,
+    )
 
 
 def _show(value: Any) -> str:

@@ -32,7 +32,9 @@ exhibits = no_exhibits
 
 def latest(pack: EvidencePack, name: str, as_of: dt.date) -> Mapping[str, Any] | None:
     """The latest survey of that name taken on or before the date (ties broken by its evidence id)."""
-    taken = [s for s in pack.facts.get("surveys", []) if s["survey"] == name and dt.date.fromisoformat(s["date"]) <= as_of]
+    taken = [
+        s for s in pack.facts.get("surveys", []) if s["survey"] == name and dt.date.fromisoformat(s["date"]) <= as_of
+    ]
     return max(taken, key=lambda s: (s["date"], s["evidence"]), default=None)
 
 
@@ -41,8 +43,11 @@ def observations(requirements: Sequence[Requirement], ctx: Context) -> Iterator[
         found = latest(ctx.pack, name, ctx.as_of)
         if found is not None:
             yield {
-                "t": "survey", "survey": name, "age": (ctx.as_of - dt.date.fromisoformat(found["date"])).days,
-                "score": round(SCALE * found["score"] / found["scale"]), "responses": found["responses"],
+                "t": "survey",
+                "survey": name,
+                "age": (ctx.as_of - dt.date.fromisoformat(found["date"])).days,
+                "score": round(SCALE * found["score"] / found["scale"]),
+                "responses": found["responses"],
             }
 
 
@@ -55,7 +60,9 @@ def compile(req: Requirement) -> dict[str, Rule]:
 
 
 def describe(spec: Mapping[str, Any], checklists: Mapping[str, Checklist]) -> str:
-    words = f"a {spec['survey'].replace('_', ' ')} survey scoring at least {round(spec['min_score'] * 100)}% of its scale"
+    words = (
+        f"a {spec['survey'].replace('_', ' ')} survey scoring at least {round(spec['min_score'] * 100)}% of its scale"
+    )
     if "min_responses" in spec:
         words += f" from at least {spec['min_responses']} responses"
     if "max_age_days" in spec:
@@ -68,18 +75,43 @@ def judge(req: Requirement, firings: Sequence[Firing], ctx: Context) -> Requirem
     needs = describe(spec, ctx.checklists)
     found = latest(ctx.pack, spec["survey"], ctx.as_of)
     if found is None:
-        return RequirementResult(req.ref, ID, needs, Verdict.MISSING, f"no {spec['survey']} survey on or before {ctx.as_of}",
-                                 f"Run a {spec['survey'].replace('_', ' ')} survey and record it in facts.yml `surveys`.")
+        return RequirementResult(
+            req.ref,
+            ID,
+            needs,
+            Verdict.MISSING,
+            f"no {spec['survey']} survey on or before {ctx.as_of}",
+            f"Run a {spec['survey'].replace('_', ' ')} survey and record it in facts.yml `surveys`.",
+        )
     ratio = found["score"] / found["scale"]
-    numbers = (("survey", f"{found['survey']} {found['date']}"), ("score", f"{found['score']} of {found['scale']} ({ratio:.0%})"),
-               ("responses", str(found["responses"])), ("evidence", found["evidence"]))
+    numbers = (
+        ("survey", f"{found['survey']} {found['date']}"),
+        ("score", f"{found['score']} of {found['scale']} ({ratio:.0%})"),
+        ("responses", str(found["responses"])),
+        ("evidence", found["evidence"]),
+    )
     words = f"latest {spec['survey']} survey {found['date']}: {found['score']} of {found['scale']} ({ratio:.0%}), {found['responses']} responses"
     variants = {f.variant for f in firings}
     if "ok" in variants:
         return RequirementResult(req.ref, ID, needs, Verdict.SATISFIED, words, None, numbers=numbers)
     if "stale" in variants:
-        return RequirementResult(req.ref, ID, needs, Verdict.STALE, words + f", older than {spec['max_age_days']} days",
-                                 f"Run the {spec['survey'].replace('_', ' ')} survey again.", numbers=numbers)
-    return RequirementResult(req.ref, ID, needs, Verdict.FAILED, words,
-                             f"Raise the {spec['survey'].replace('_', ' ')} survey result to at least {round(spec['min_score'] * 100)}%"
-                             + (f" with at least {spec['min_responses']} responses" if "min_responses" in spec else "") + ".", numbers=numbers)
+        return RequirementResult(
+            req.ref,
+            ID,
+            needs,
+            Verdict.STALE,
+            words + f", older than {spec['max_age_days']} days",
+            f"Run the {spec['survey'].replace('_', ' ')} survey again.",
+            numbers=numbers,
+        )
+    return RequirementResult(
+        req.ref,
+        ID,
+        needs,
+        Verdict.FAILED,
+        words,
+        f"Raise the {spec['survey'].replace('_', ' ')} survey result to at least {round(spec['min_score'] * 100)}%"
+        + (f" with at least {spec['min_responses']} responses" if "min_responses" in spec else "")
+        + ".",
+        numbers=numbers,
+    )

@@ -72,5 +72,3 @@ def clip(text: str, limit: int = CLIP_AT) -> str:
 def line(text: str | None) -> str:
     """One free text as one safe, bounded line: whitespace runs become one space."""
     return clip(flat(text))
-
-

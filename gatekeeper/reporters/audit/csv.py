@@ -12,8 +12,16 @@ COLUMNS: tuple[str, ...] = ("id", "title", "kind", "path", "date", "owner", "app
 def _values(row: RegisterRow) -> list[str]:
     used = [*row.used_by, *(f"facts:{p}" for p in row.facts)]
     return [
-        row.id, row.title, row.kind, row.path, row.date.isoformat(), row.owner, "; ".join(row.approvals),
-        "; ".join(used), row.status, "; ".join(row.notes),
+        row.id,
+        row.title,
+        row.kind,
+        row.path,
+        row.date.isoformat(),
+        row.owner,
+        "; ".join(row.approvals),
+        "; ".join(used),
+        row.status,
+        "; ".join(row.notes),
     ]
 
 

@@ -11,6 +11,8 @@ from gatekeeper.reporters.options import RenderOptions
 def render(result: AuditResult, options: RenderOptions) -> str:
     template = environment(html=True).get_template("audit.html.j2")
     return template.render(
-        result=result, headline=headline(result), categories=CATEGORIES,
+        result=result,
+        headline=headline(result),
+        categories=CATEGORIES,
         counts=[(name, n) for name, n in result.counts() if n],
     )

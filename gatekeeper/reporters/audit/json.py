@@ -13,16 +13,30 @@ SCHEMA_VERSION = 1
 
 def _finding(f: AuditFinding) -> dict[str, Any]:
     return {
-        "file": safe_text(f.file), "line": f.line, "col": f.col, "category": f.category, "severity": f.severity,
-        "outcome": safe_opt(f.outcome), "item": safe_opt(f.item), "message": safe_text(f.message),
+        "file": safe_text(f.file),
+        "line": f.line,
+        "col": f.col,
+        "category": f.category,
+        "severity": f.severity,
+        "outcome": safe_opt(f.outcome),
+        "item": safe_opt(f.item),
+        "message": safe_text(f.message),
     }
 
 
 def _row(r: RegisterRow) -> dict[str, Any]:
     return {
-        "id": safe_text(r.id), "title": safe_text(r.title), "kind": r.kind, "path": safe_text(r.path), "date": r.date.isoformat(),
-        "owner": safe_text(r.owner), "approvals": [safe_text(a) for a in r.approvals], "used_by": list(r.used_by),
-        "facts": [safe_text(p) for p in r.facts], "status": r.status, "notes": [safe_text(n) for n in r.notes],
+        "id": safe_text(r.id),
+        "title": safe_text(r.title),
+        "kind": r.kind,
+        "path": safe_text(r.path),
+        "date": r.date.isoformat(),
+        "owner": safe_text(r.owner),
+        "approvals": [safe_text(a) for a in r.approvals],
+        "used_by": list(r.used_by),
+        "facts": [safe_text(p) for p in r.facts],
+        "status": r.status,
+        "notes": [safe_text(n) for n in r.notes],
     }
 
 
@@ -30,8 +44,12 @@ def document(result: AuditResult) -> dict[str, Any]:
     """The JSON-ready mapping of an audit."""
     return {
         "schema_version": SCHEMA_VERSION,
-        "alliance": {"id": safe_text(result.alliance_id), "name": safe_text(result.alliance_name),
-                     "client": safe_text(result.client), "phase": result.phase},
+        "alliance": {
+            "id": safe_text(result.alliance_id),
+            "name": safe_text(result.alliance_name),
+            "client": safe_text(result.client),
+            "phase": result.phase,
+        },
         "pack": safe_text(result.pack),
         "as_of": result.as_of.isoformat(),
         "expiring_within_days": result.expiring_within,

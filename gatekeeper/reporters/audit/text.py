@@ -36,7 +36,9 @@ def render(result: AuditResult, options: RenderOptions) -> str:
     ]
     for f in result.findings:
         where = f"{v.line(f.file)}:{f.line}:{f.col}" if f.line else v.line(f.file)
-        out.append(f"{where}: {paint(f'[{f.severity}]', _SEVERITY_SGR.get(f.severity, ''))} {v.line(f.message)} ({f.category})")
+        out.append(
+            f"{where}: {paint(f'[{f.severity}]', _SEVERITY_SGR.get(f.severity, ''))} {v.line(f.message)} ({f.category})"
+        )
     if result.findings:
         out.append("")
     counted = [f"{name} {n}" for name, n in result.counts() if n]

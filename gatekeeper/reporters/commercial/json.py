@@ -19,7 +19,11 @@ def as_data(simulation: Simulation) -> dict[str, Any]:
         "baseline_cost": w.number(model.baseline_cost),
         "target_cost": w.number(model.target_cost),
         "kpi_modifier": w.number(simulation.modifier),
-        "range": {"from": w.number(simulation.start), "to": w.number(simulation.stop), "step": w.number(simulation.step)},
+        "range": {
+            "from": w.number(simulation.start),
+            "to": w.number(simulation.stop),
+            "step": w.number(simulation.step),
+        },
         "parties": [
             {
                 "id": p.id,

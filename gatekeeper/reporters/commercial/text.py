@@ -13,7 +13,9 @@ from gatekeeper.reporters.options import RenderOptions
 def render(simulation: Simulation, options: RenderOptions) -> str:
     """A fixed-width table, then each party's return threshold and each cap."""
     model = simulation.model
-    head = ["performance", "outturn"] + [f"{line(p.id)} ({'residual' if p.role == 'client' else 'partner'})" for p in model.parties]
+    head = ["performance", "outturn"] + [
+        f"{line(p.id)} ({'residual' if p.role == 'client' else 'partner'})" for p in model.parties
+    ]
     rows = [head]
     for run in simulation.scenarios:
         cells = [f"{fmt_number(run.saving_percent)} %", w.money(run.outturn)]
@@ -24,7 +26,9 @@ def render(simulation: Simulation, options: RenderOptions) -> str:
     widths = [max(len(row[i]) for row in rows) for i in range(len(head))]
     lines = w.header(model, simulation) + [""]
     for number, row in enumerate(rows):
-        lines.append("  ".join(cell.rjust(widths[i]) if number else cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip())
+        lines.append(
+            "  ".join(cell.rjust(widths[i]) if number else cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip()
+        )
     lines += ["", "Returns (partner: fee + gainshare - painshare; client: saving against the baseline):"]
     for party in model.parties:
         lines.append(f"  {line(party.name)}: {return_words(simulation.threshold(party.id).positive)}")

@@ -30,7 +30,7 @@ def render(explanation: Explanation, options: RenderOptions) -> str:
         f"{F(result.alliance_name)}, {result.gate} gate, as of {result.as_of}",
         "",
         f"The Code of Practice, section {F(outcome.section)} ({outcome.phase.title()} / {outcome.theme.title()}),",
-        f"\"{F(outcome.subheading)}\":",
+        f'"{F(outcome.subheading)}":',
         *_wrap(outcome.text, "  "),
         *[line for item in rule.sub_items for line in _wrap(f"• {item}", "    ")],
     ]
@@ -41,8 +41,11 @@ def render(explanation: Explanation, options: RenderOptions) -> str:
         lines.append("  none recorded")
     else:
         who = f"{outcome.assessed_by} ({(outcome.method or '').replace('_', ' ')})"
-        lines.append("  " + F(f"{outcome.claim_status.replace('_', ' ')}, assessed by {who}")
-                     + (", a self-assessment: the assessor is on the alliance roster" if outcome.self_assessed else ""))
+        lines.append(
+            "  "
+            + F(f"{outcome.claim_status.replace('_', ' ')}, assessed by {who}")
+            + (", a self-assessment: the assessor is on the alliance roster" if outcome.self_assessed else "")
+        )
     lines += ["", "Requirements:"]
     for req in outcome.requirements:
         lines += _wrap(f"{_MARK.get(req.status, '?')} {req.ref} [{req.status}] needs {req.needs}", "  ")
@@ -50,7 +53,10 @@ def render(explanation: Explanation, options: RenderOptions) -> str:
         for label, value in req.numbers:
             lines += _wrap(f"{label}: {value}", "      ")
         for use in req.evidence:
-            lines += _wrap(f"{'counted' if use.counted else 'not counted'}: {use.item} {use.title!r} ({use.kind}, {use.path}): {use.reason}", "      ")
+            lines += _wrap(
+                f"{'counted' if use.counted else 'not counted'}: {use.item} {use.title!r} ({use.kind}, {use.path}): {use.reason}",
+                "      ",
+            )
         if req.fix:
             lines += _wrap(f"to pass: {req.fix}", "      ")
     lines += ["", "Status reasons:"]

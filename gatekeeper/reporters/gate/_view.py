@@ -35,6 +35,7 @@ STATE_LABELS: dict[str, str] = {
     "overdue": "overdue",
 }
 
+
 def status_label(status: str) -> str:
     return STATUS_LABELS.get(status, line(status))
 
@@ -180,7 +181,7 @@ def conditions(result: GateResult) -> tuple[ConditionResult, ...]:
 
 
 def floor_text(cell: ThemeSummary) -> str:
-    """"3 of 5 non-critical met (floor 50 %)", with "below the floor" when it fails."""
+    """ "3 of 5 non-critical met (floor 50 %)", with "below the floor" when it fails."""
     text = f"{cell.noncritical_met} of {cell.noncritical_counted} non-critical met"
     if cell.floor is not None:
         text += f" (floor {percent(cell.floor)})"
@@ -196,7 +197,9 @@ def decision_headline(result: GateResult) -> str:
         with_conditions = f" with {n} condition{'s' if n != 1 else ''}" if n else ""
         return f"PASS{with_conditions}: the alliance may leave {phase_label(result.leaves)}."
     n = len(result.blocking)
-    return f"FAIL: {n} blocking outcome{'s' if n != 1 else ''}; the alliance may not leave {phase_label(result.leaves)}."
+    return (
+        f"FAIL: {n} blocking outcome{'s' if n != 1 else ''}; the alliance may not leave {phase_label(result.leaves)}."
+    )
 
 
 def short_digest(digest: str | None) -> str:

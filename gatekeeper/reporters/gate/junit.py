@@ -21,7 +21,8 @@ def _explanation(outcome: OutcomeResult) -> str:
     L = v.line
     kind = "critical" if outcome.critical else "non-critical"
     lines = [
-        f"{L(outcome.id)} ({kind}): {v.status_label(outcome.status)}" + (", blocks the gate" if outcome.blocking else ""),
+        f"{L(outcome.id)} ({kind}): {v.status_label(outcome.status)}"
+        + (", blocks the gate" if outcome.blocking else ""),
         f"Code of Practice {L(outcome.section)}, {L(outcome.subheading)}: {L(outcome.text)}",
         *(f"- {L(reason)}" for reason in outcome.reasons),
     ]
@@ -70,7 +71,9 @@ def render(result: GateResult, options: RenderOptions) -> str:
     root = ET.Element(
         "testsuites",
         {
-            "name": v.line(f"gatekeeper {result.gate} gate for {result.alliance_id} as of {result.as_of}: {result.decision}"),
+            "name": v.line(
+                f"gatekeeper {result.gate} gate for {result.alliance_id} as of {result.as_of}: {result.decision}"
+            ),
             "tests": "",
             "failures": "",
             "errors": "",

@@ -40,7 +40,9 @@ def render(result: GateResult, options: RenderOptions) -> str:
     out.append("")
     out.append(f"{v.line(result.alliance_name)} ({v.line(result.alliance_id)}), client {v.line(result.client)}")
     out.append(f"Gate {v.line(result.gate)}: {v.line(result.gate_title)}")
-    profile = f"{v.line(result.profile_name)} ({v.short_digest(result.profile_digest)})" if result.profile_name else "none"
+    profile = (
+        f"{v.line(result.profile_name)} ({v.short_digest(result.profile_digest)})" if result.profile_name else "none"
+    )
     out.append(
         f"As of {result.as_of.isoformat()}; rule pack {v.line(result.rule_pack_name)} {v.line(result.rule_pack_version)} "
         f"(sha256 {v.short_digest(result.rule_pack_digest)}); profile {profile}"

@@ -15,7 +15,12 @@ FORMATS: dict[str, str] = {
 }
 
 SUFFIXES: dict[str, str] = {
-    "text": ".txt", "json": ".json", "csv": ".csv", "markdown": ".md", "html": ".html", "xlsx": ".xlsx",
+    "text": ".txt",
+    "json": ".json",
+    "csv": ".csv",
+    "markdown": ".md",
+    "html": ".html",
+    "xlsx": ".xlsx",
 }
 
 PORTFOLIO = Family("portfolio", PortfolioResult, FORMATS, SUFFIXES, binary=frozenset({"xlsx"}))

@@ -7,8 +7,18 @@ from collections.abc import Sequence
 from gatekeeper.portfolio import HORIZONS, AllianceRow, Change
 
 SUMMARY_HEADERS: tuple[str, ...] = (
-    "Alliance", "Name", "Phase", "Gate", "Decision", "Blocking", "Blocking outcomes", "Conditions open",
-    "Conditions overdue", *(f"Expiring {d}d" for d in HORIZONS), "Self-assessed critical", "Problems",
+    "Alliance",
+    "Name",
+    "Phase",
+    "Gate",
+    "Decision",
+    "Blocking",
+    "Blocking outcomes",
+    "Conditions open",
+    "Conditions overdue",
+    *(f"Expiring {d}d" for d in HORIZONS),
+    "Self-assessed critical",
+    "Problems",
 )
 # Columns holding counts (right-aligned in tables).
 NUMERIC: frozenset[int] = frozenset(
@@ -29,11 +39,32 @@ def summary_values(row: AllianceRow) -> tuple[str | int, ...]:
     A pack that could not be read has empty counts, not zeros: nothing is known about it.
     """
     if row.decision == "error":
-        return (row.label, row.alliance_name or "", "", "", row.decision, "", "", "", "", *("" for _ in HORIZONS), "", _problems(row))
+        return (
+            row.label,
+            row.alliance_name or "",
+            "",
+            "",
+            row.decision,
+            "",
+            "",
+            "",
+            "",
+            *("" for _ in HORIZONS),
+            "",
+            _problems(row),
+        )
     return (
-        row.label, row.alliance_name or "", row.phase or "", row.gate or "", row.decision, len(row.blocking),
-        ids([b.outcome for b in row.blocking]), row.conditions_open, row.conditions_overdue,
-        *(row.expiring_within(d) for d in HORIZONS), ids(row.self_assessed_critical),
+        row.label,
+        row.alliance_name or "",
+        row.phase or "",
+        row.gate or "",
+        row.decision,
+        len(row.blocking),
+        ids([b.outcome for b in row.blocking]),
+        row.conditions_open,
+        row.conditions_overdue,
+        *(row.expiring_within(d) for d in HORIZONS),
+        ids(row.self_assessed_critical),
         _problems(row),
     )
 

@@ -60,12 +60,15 @@ Rule pack {{ r.rule_pack_name }} {{ r.rule_pack_version }}{% if r.profile_name %
 </html>
 """
 
+
 def _shown(value: object) -> object:
     # Every value printed on the page: text on one line with its control characters visible.
     return flat(value) if isinstance(value, str) else value
 
 
-_ENV = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True, finalize=_shown)
+_ENV = jinja2.Environment(
+    autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True, finalize=_shown
+)
 
 
 def render(result: PortfolioResult, options: RenderOptions) -> str:

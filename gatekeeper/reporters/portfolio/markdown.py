@@ -22,10 +22,13 @@ def render(result: PortfolioResult, options: RenderOptions) -> str:
     gate = f"gate `{result.gate}`" if result.gate else "each alliance's next gate"
     headers = SUMMARY_HEADERS[:-1]  # problems get their own section
     lines = [
-        f"# Portfolio review as of {result.as_of}", "",
+        f"# Portfolio review as of {result.as_of}",
+        "",
         f"{len(result.rows)} alliance(s) at {gate}: **{result.count('pass')} pass**, **{result.count('fail')} fail**, "
         f"**{result.count('error')} could not be evaluated**. Rule pack {_cell(result.rule_pack_name)} {_cell(result.rule_pack_version)}.",
-        "", "| " + " | ".join(headers) + " |", "|" + "|".join("---:" if i in NUMERIC else "---" for i in range(len(headers))) + "|",
+        "",
+        "| " + " | ".join(headers) + " |",
+        "|" + "|".join("---:" if i in NUMERIC else "---" for i in range(len(headers))) + "|",
     ]
     for row in result.rows:
         lines.append("| " + " | ".join(_cell(v) for v in summary_values(row)[:-1]) + " |")
@@ -37,6 +40,8 @@ def render(result: PortfolioResult, options: RenderOptions) -> str:
             lines += [f"  - {_cell(p)}" for p in row.problems]
     if result.since is not None:
         lines += ["", f"## Changes since {result.since.as_of}", ""]
-        lines += [f"- **{_cell(c.key)}**: {_cell('; '.join(change_words(c)))}" for c in result.since.changes] or ["- none"]
+        lines += [f"- **{_cell(c.key)}**: {_cell('; '.join(change_words(c)))}" for c in result.since.changes] or [
+            "- none"
+        ]
         lines.append(f"- {result.since.unchanged} alliance(s) unchanged")
     return "\n".join(lines) + "\n"

@@ -9,8 +9,17 @@ from gatekeeper.reporters._common.text import line
 from gatekeeper.reporters.options import RenderOptions
 from gatekeeper.reporters.portfolio._columns import change_words, ids
 
-HEADERS = ("Alliance", "Phase", "Gate", "Decision", "Blocking", "Cond. open", "Overdue",
-           "Expiring " + "/".join(str(d) for d in HORIZONS) + "d", "Self-assessed crit.")
+HEADERS = (
+    "Alliance",
+    "Phase",
+    "Gate",
+    "Decision",
+    "Blocking",
+    "Cond. open",
+    "Overdue",
+    "Expiring " + "/".join(str(d) for d in HORIZONS) + "d",
+    "Self-assessed crit.",
+)
 NUMERIC = {5, 6}
 
 
@@ -18,7 +27,9 @@ def _table(rows: Sequence[Sequence[str]]) -> list[str]:
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     lines = []
     for n, r in enumerate(rows):
-        cells = [c.rjust(w) if i in NUMERIC and n else c.ljust(w) for i, (c, w) in enumerate(zip(r, widths))]
+        cells = [
+            c.rjust(w) if i in NUMERIC and n else c.ljust(w) for i, (c, w) in enumerate(zip(r, widths, strict=False))
+        ]
         lines.append("  ".join(cells).rstrip())
         if n == 0:
             lines.append("  ".join("-" * w for w in widths))
@@ -27,22 +38,31 @@ def _table(rows: Sequence[Sequence[str]]) -> list[str]:
 
 def render(result: PortfolioResult, options: RenderOptions) -> str:
     gate = f"gate {result.gate}" if result.gate else "each alliance's next gate"
-    lines = [f"Portfolio review as of {result.as_of}: {len(result.rows)} alliance(s), {gate}",
-             f"Rule pack {line(result.rule_pack_name)} {line(result.rule_pack_version)}"
-             + (f", profile {line(result.profile_name)}" if result.profile_name else ""), ""]
+    lines = [
+        f"Portfolio review as of {result.as_of}: {len(result.rows)} alliance(s), {gate}",
+        f"Rule pack {line(result.rule_pack_name)} {line(result.rule_pack_version)}"
+        + (f", profile {line(result.profile_name)}" if result.profile_name else ""),
+        "",
+    ]
     table = [HEADERS]
     for row in result.rows:
         blocking = [b.outcome for b in row.blocking]
         if row.decision == "error":  # nothing is known about a pack that could not be read
             table.append((line(row.label), "-", "-", "ERROR", "-", "-", "-", "-", "-"))
             continue
-        table.append((
-            line(row.label), line(row.phase) or "-", line(row.gate) or "-", row.decision.upper(),
-            f"{len(blocking)}: {ids(blocking, limit=3)}" if blocking else "0",
-            str(row.conditions_open), str(row.conditions_overdue),
-            "/".join(str(row.expiring_within(d)) for d in HORIZONS),
-            ids(row.self_assessed_critical, limit=3) or "-",
-        ))
+        table.append(
+            (
+                line(row.label),
+                line(row.phase) or "-",
+                line(row.gate) or "-",
+                row.decision.upper(),
+                f"{len(blocking)}: {ids(blocking, limit=3)}" if blocking else "0",
+                str(row.conditions_open),
+                str(row.conditions_overdue),
+                "/".join(str(row.expiring_within(d)) for d in HORIZONS),
+                ids(row.self_assessed_critical, limit=3) or "-",
+            )
+        )
     lines += _table(table)
     errors = [r for r in result.rows if r.decision == "error"]
     if errors:
@@ -59,5 +79,8 @@ def render(result: PortfolioResult, options: RenderOptions) -> str:
         if not result.since.changes:
             lines.append("  none")
         lines.append(f"  {result.since.unchanged} alliance(s) unchanged")
-    lines += ["", f"{result.count('pass')} pass, {result.count('fail')} fail, {result.count('error')} could not be evaluated"]
+    lines += [
+        "",
+        f"{result.count('pass')} pass, {result.count('fail')} fail, {result.count('error')} could not be evaluated",
+    ]
     return "\n".join(lines) + "\n"

@@ -37,7 +37,7 @@ def _sheet(workbook: Any, title: str, headers: Sequence[str], rows: Iterable[Seq
     for values in rows:
         row = [spreadsheet_cell(value) for value in values]
         ws.append(row)
-        widths = [max(w, len(str(v)) if not isinstance(v, dt.date) else 10) for w, v in zip(widths, row)]
+        widths = [max(w, len(str(v)) if not isinstance(v, dt.date) else 10) for w, v in zip(widths, row, strict=False)]
     for i, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(i)].width = min(width + 2, MAX_WIDTH)
     for column in ws.iter_cols(min_row=2):
@@ -55,19 +55,73 @@ def workbook(result: PortfolioResult) -> Any:
     wb = Workbook()
     wb.remove(wb.active)
     _sheet(wb, "Summary", ("Pack", *SUMMARY_HEADERS), ((r.pack, *summary_values(r)) for r in result.rows))
-    _sheet(wb, "Blocking", ("Alliance", "Name", "Gate", "Decision", "Outcome", "Cell", "Critical", "Status", "Reason"),
-           ((r.label, r.alliance_name or "", r.gate or "", r.decision, b.outcome, b.cell, "yes" if b.critical else "no", b.status, b.reason)
-            for r in result.rows for b in r.blocking))
-    _sheet(wb, "Conditions", ("Alliance", "Name", "Gate", "Outcome", "Owner", "Due", "State", "Note"),
-           ((r.label, r.alliance_name or "", r.gate or "", c.outcome, c.owner, c.due, c.state, c.note or "")
-            for r in result.rows for c in r.conditions))
-    _sheet(wb, "Expiring", ("Alliance", "Name", "Item", "Title", "Kind", "Dated", "Expires", "Days left", "Outcomes"),
-           ((r.label, r.alliance_name or "", e.item, e.title, e.kind, e.dated, e.expires, e.days_left, ", ".join(e.outcomes))
-            for r in result.rows for e in r.expiring))
+    _sheet(
+        wb,
+        "Blocking",
+        ("Alliance", "Name", "Gate", "Decision", "Outcome", "Cell", "Critical", "Status", "Reason"),
+        (
+            (
+                r.label,
+                r.alliance_name or "",
+                r.gate or "",
+                r.decision,
+                b.outcome,
+                b.cell,
+                "yes" if b.critical else "no",
+                b.status,
+                b.reason,
+            )
+            for r in result.rows
+            for b in r.blocking
+        ),
+    )
+    _sheet(
+        wb,
+        "Conditions",
+        ("Alliance", "Name", "Gate", "Outcome", "Owner", "Due", "State", "Note"),
+        (
+            (r.label, r.alliance_name or "", r.gate or "", c.outcome, c.owner, c.due, c.state, c.note or "")
+            for r in result.rows
+            for c in r.conditions
+        ),
+    )
+    _sheet(
+        wb,
+        "Expiring",
+        ("Alliance", "Name", "Item", "Title", "Kind", "Dated", "Expires", "Days left", "Outcomes"),
+        (
+            (
+                r.label,
+                r.alliance_name or "",
+                e.item,
+                e.title,
+                e.kind,
+                e.dated,
+                e.expires,
+                e.days_left,
+                ", ".join(e.outcomes),
+            )
+            for r in result.rows
+            for e in r.expiring
+        ),
+    )
     if result.since is not None:
-        _sheet(wb, "Changes", ("Alliance", "Name", "Kind", "Decision before", "Decision after", "What changed"),
-               ((c.key, c.alliance_name or "", c.kind, c.decision_before or "", c.decision_after or "", "; ".join(change_words(c)))
-                for c in result.since.changes))
+        _sheet(
+            wb,
+            "Changes",
+            ("Alliance", "Name", "Kind", "Decision before", "Decision after", "What changed"),
+            (
+                (
+                    c.key,
+                    c.alliance_name or "",
+                    c.kind,
+                    c.decision_before or "",
+                    c.decision_after or "",
+                    "; ".join(change_words(c)),
+                )
+                for c in result.since.changes
+            ),
+        )
     stamp = dt.datetime.combine(result.as_of, dt.time())
     wb.properties.created = stamp
     wb.properties.modified = stamp
