@@ -405,8 +405,8 @@ def _conditions(rules: RulePack, pack: EvidencePack, results: Mapping[str, GateR
         statuses = {o.id: o.status for o in result.outcomes}
         judged += [(c, statuses[c.outcome]) for c in result.conditions_carried if c.outcome in statuses]
     sources: dict[tuple[str, str, dt.date], list[Source]] = {}
-    for c in pack.conditions:
-        sources.setdefault((c.outcome, c.owner, c.due), []).append(c.source)
+    for condition in pack.conditions:
+        sources.setdefault((condition.outcome, condition.owner, condition.due), []).append(condition.source)
     for c, status in judged:
         if c.state != ConditionState.OVERDUE:
             continue

@@ -230,11 +230,11 @@ def _first_fix(claim: Any, unmet: Sequence[RequirementResult]) -> str | None:
     return " ".join(fixes) if fixes else None
 
 
-def _waiver(outcome: Outcome, ctx: Context, policy: Policy) -> tuple[bool, str | None]:
-    """(valid, words): the outcome's current waiver, judged as of the evaluation date."""
+def _waiver(outcome: Outcome, ctx: Context, policy: Policy) -> tuple[bool, str]:
+    """(valid, words): the outcome's current waiver, judged as of the evaluation date ("" when none)."""
     w = current_waiver(ctx.pack.waivers, outcome.id)
     if w is None:
-        return False, None
+        return False, ""
     who = f"{w.approver_name} ({w.approver_role})"
     if outcome.critical and not policy.critical_waivable:
         return False, f"waiver by {who} not valid: the policy does not allow a critical outcome to be waived"

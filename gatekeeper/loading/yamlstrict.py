@@ -44,7 +44,7 @@ MAX_PROBLEMS = 50
 try:  # libyaml's event parser: fast, iterative (no recursion), lazy (stops when we stop asking)
     from yaml._yaml import CParser as _CParser
 except ImportError:  # pragma: no cover - PyYAML built without libyaml
-    _CParser = None
+    _CParser = None  # type: ignore[assignment,misc]
 
 # Location tree: (line, col, children); children is a dict (mapping), a list (sequence) or None.
 _Loc = tuple[int, int, Any]
@@ -351,19 +351,19 @@ def _number11(text: str) -> int | float | _NotNumber | _Unshown:
         return sign * int(value)
     if _FLOAT11.match(text):
         value = text.replace("_", "").lower()
-        sign = -1.0 if value[0] == "-" else 1.0
+        fsign = -1.0 if value[0] == "-" else 1.0
         if value[0] in "+-":
             value = value[1:]
         if value == ".inf":
-            return sign * math.inf
+            return fsign * math.inf
         if value == ".nan":
             return math.nan
         if len(text) > _SHOWN and (":" in value or "_" in text):
             return _UNSHOWN
         if ":" in value:
             whole, _, fraction = value.rpartition(":")
-            return sign * (_base60(whole) * 60 + float(fraction))
-        return sign * float(value)
+            return fsign * (_base60(whole) * 60 + float(fraction))
+        return fsign * float(value)
     return _NOT_NUMBER
 
 
@@ -400,7 +400,8 @@ def _check_timestamp(text: str) -> str | None:
     match = _TIMESTAMP.match(text)
     if match:
         try:
-            datetime.datetime(*(int(match[i]) for i in range(1, 7)))
+            year, month, day, hour, minute, second = (int(match[i]) for i in range(1, 7))
+            datetime.datetime(year, month, day, hour, minute, second)
         except ValueError:
             return f"invalid date-time {_shown(text)}"
     return None
@@ -583,6 +584,7 @@ class _Composer:
         event = get()
         if type(event) is DocumentStartEvent:
             mark = event.start_mark
+            assert mark is not None  # libyaml marks every event
             self.report(mark.line + 1, mark.column + 1, "several documents in one file")
         self.check_comments(complete=True)
         return root, tree
@@ -633,7 +635,8 @@ class _Composer:
                 report(line, col, f"too many values: more than {max_nodes} in one file")
                 raise _Fatal
             top = stack[-1] if stack else None
-            want_key = top is not None and top.is_map and top.key is _NO_KEY
+            # The mapping waiting for a key, if any: the next scalar is that key, not a value.
+            keyed = top if top is not None and top.is_map and top.key is _NO_KEY else None
             if flow_depth and mark.line in question_lines:
                 at = starts[mark.line] + mark.column
                 if at > 0 and text[at - 1] == "?":
@@ -678,13 +681,13 @@ class _Composer:
                         node = _FlowNode(mark.line, top.indent if top else -1)
                         node.quoted.update(range(mark.line + 1, event.end_mark.line + 1))
                         self._check_lines(node, event.end_mark.line)
-                if want_key:
+                if keyed is not None:
                     if why is None and not isinstance(value, str):
                         shown = event.value or "an empty key"
                         report(
                             line, col, f"keys must be strings: {shown} reads as {_KIND_NAMES[type(value)]}; quote it"
                         )
-                    self._take_key(top, value, line, col, refused=why is not None or not isinstance(value, str))
+                    self._take_key(keyed, value, line, col, refused=why is not None or not isinstance(value, str))
                     continue
                 loc: _Loc = (line, col, None)
             elif kind is MappingStartEvent or kind is SequenceStartEvent:
@@ -706,15 +709,15 @@ class _Composer:
                     stack.append(_Frame(value, children, is_map, -1))
                 else:
                     stack.append(_Frame(value, children, is_map, mark.column))
-                if want_key:
+                if keyed is not None:
                     # Composed so the event stream stays in step, then dropped with its value.
                     report(line, col, f"keys must be strings, not {'mappings' if is_map else 'sequences'}")
-                    top.key = _BAD_KEY
+                    keyed.key = _BAD_KEY
                     continue
             elif kind is AliasEvent:
                 report(line, col, f"anchors and aliases are not allowed (*{event.anchor})")
-                if want_key:
-                    top.key = _BAD_KEY
+                if keyed is not None:
+                    keyed.key = _BAD_KEY
                     continue
                 value, loc = None, (line, col, None)
             else:  # pragma: no cover - the parser yields no other event inside a document

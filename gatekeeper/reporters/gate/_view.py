@@ -10,7 +10,7 @@ from urllib.parse import quote
 
 from gatekeeper.model import PHASE_CODES, PHASES, STATUSES, THEME_CODES, THEMES
 from gatekeeper.reporters._common.text import CLIP_AT, clip, line, visible
-from gatekeeper.result import ConditionResult, GateResult, OutcomeResult, ThemeSummary
+from gatekeeper.result import ConditionResult, GateResult, OutcomeResult, Status, ThemeSummary
 
 __all__ = ["CLIP_AT", "clip", "line", "visible"]  # shared with every format, used here as v.line etc.
 
@@ -86,7 +86,7 @@ class GridCell:
 
     @property
     def met(self) -> int:
-        return dict(self.summary.counts).get("met", 0) if self.summary else 0
+        return dict(self.summary.counts).get(Status.MET, 0) if self.summary else 0
 
 
 @dataclass(frozen=True)

@@ -8,11 +8,19 @@ from dataclasses import dataclass
 from gatekeeper.reporters._common.templates import environment
 from gatekeeper.reporters.gate import _view as v
 from gatekeeper.reporters.options import RenderOptions
-from gatekeeper.result import GateResult, OutcomeResult, ThemeSummary
+from gatekeeper.result import GateResult, OutcomeResult, Status, ThemeSummary
 
 # Stacking order of the maturity bars: in place first (left), then the statuses that still need
 # work, worst last, so a bar reads as "how far along" from the left.
-CHART_ORDER: tuple[str, ...] = ("met", "waived", "not_applicable", "stale", "unevidenced", "not_met", "error")
+CHART_ORDER: tuple[Status, ...] = (
+    Status.MET,
+    Status.WAIVED,
+    Status.NOT_APPLICABLE,
+    Status.STALE,
+    Status.UNEVIDENCED,
+    Status.NOT_MET,
+    Status.ERROR,
+)
 
 # Geometry of the maturity chart, in SVG user units.
 _LABEL_W = 120
@@ -70,7 +78,7 @@ def chart(result: GateResult) -> Chart:
                 width = round(_BAR_W * n / total, 2)
                 segments.append(Segment(status, round(x, 2), width, n))
                 x += width
-        met = counts.get("met", 0)
+        met = counts.get(Status.MET, 0)
         rows.append(
             ChartRow(
                 theme=cell.theme,
