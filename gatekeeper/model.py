@@ -76,10 +76,17 @@ class Outcome:
     requirements: tuple[Requirement, ...]
     source: Source
     changes: tuple[str, ...] = ()  # what a profile changed, in words
+    # The pack's note on the Code's words (a likely misprint), kept apart so the text stays verbatim.
+    editorial_note: str | None = None
 
     @property
     def cell(self) -> str:
         return f"{PHASE_CODES[self.phase]}.{THEME_CODES[self.theme]}"
+
+    @property
+    def supplementary(self) -> bool:
+        """An X id: a rule the pack (or a profile) adds beside the Code's outcomes, not one of them."""
+        return self.id.rsplit(".", 1)[1].startswith("X")
 
 
 @dataclass(frozen=True)
@@ -92,6 +99,9 @@ class Cell:
     introduction: str | None
     guidance: tuple[str, ...]
     outcome_ids: tuple[str, ...]
+    editorial_note: str | None = None
+    # Ids the cell no longer uses (never reused), each with where its text went.
+    retired: tuple[tuple[str, str], ...] = ()
 
     @property
     def code(self) -> str:
@@ -110,6 +120,7 @@ class Checklist:
     title: str
     source: str
     items: tuple[ChecklistItem, ...]
+    editorial_note: str | None = None
 
 
 @dataclass(frozen=True)
