@@ -26,6 +26,7 @@ THEME_CODES: Mapping[str, str] = {
     "commercial": "COM",
     "favourable": "FAV",
     "unfavourable": "UNF",
+    "definition": "DEF",
 }
 # The phases an alliance can be in (manifest.yml); the suitability pre-gate is asked for before the first.
 ALLIANCE_PHASES: tuple[str, ...] = PHASES[1:]
@@ -100,6 +101,8 @@ class Cell:
     guidance: tuple[str, ...]
     outcome_ids: tuple[str, ...]
     editorial_note: str | None = None
+    # For a cell of an advisory gate: the words given for an outcome not in place, before its text.
+    advice: str | None = None
     # Ids the cell no longer uses (never reused), each with where its text went.
     retired: tuple[tuple[str, str], ...] = ()
 
@@ -131,6 +134,8 @@ class Gate:
     title: str
     leaves: str
     evaluates: tuple[str, ...]
+    # An advisory gate (the suitability pre-gate) sets no conditions: what is not met is advice.
+    advisory: bool = False
 
     @property
     def asked_in(self) -> str:

@@ -29,7 +29,9 @@ def rules() -> None:
 
 @rules.command("list")
 @click.option("--phase", type=click.Choice(["suitability", *GRID_PHASES]), help="Only this phase.")
-@click.option("--theme", type=click.Choice([*THEMES, "favourable", "unfavourable"]), help="Only this theme.")
+@click.option(
+    "--theme", type=click.Choice([*THEMES, "favourable", "unfavourable", "definition"]), help="Only this theme."
+)
 @click.option("--critical", is_flag=True, help="Only critical outcomes.")
 @profile_option
 @guarded

@@ -124,7 +124,13 @@ def _policy(data: Mapping[str, Any], override: Mapping[str, Any]) -> Policy:
     merged["floors"]["cells"] = {**data["floors"].get("cells", {}), **override.get("floors", {}).get("cells", {})}
     # A profile may add gates, or redefine one of the policy's, by name.
     gates = {
-        name: Gate(name=name, title=g["title"], leaves=g["leaves"], evaluates=tuple(g["evaluates"]))
+        name: Gate(
+            name=name,
+            title=g["title"],
+            leaves=g["leaves"],
+            evaluates=tuple(g["evaluates"]),
+            advisory=bool(g.get("advisory", False)),
+        )
         for name, g in {**data["gates"], **override.get("gates", {})}.items()
     }
     return Policy(
@@ -246,6 +252,7 @@ def _load_rule_pack(*, profile: Path | None, profile_raw: bytes | None, sources:
                 guidance=tuple(cell.get("guidance", ())),
                 outcome_ids=tuple(ids),
                 editorial_note=cell.get("editorial_note"),
+                advice=cell.get("advice"),
                 retired=retired,
             )
     if out.problems:

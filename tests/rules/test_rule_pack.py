@@ -128,11 +128,13 @@ def test_the_first_leadership_outcome_needs_a_board_or_sponsor_decision(pack) ->
     assert set(spec["approved_by"]) == {"Client Board", "Sponsor"}
 
 
-def test_the_suitability_pre_gate_is_tables_1_1_and_1_2(pack) -> None:
-    """The suitability gate evaluates favourable (Table 1.1) and critical unfavourable (Table 1.2) conditions."""
-    scope = pack.in_phases(pack.policy.gates["suitability"].evaluates)
-    assert {o.theme for o in scope} == {"favourable", "unfavourable"}
-    assert all(o.critical for o in scope if o.theme == "unfavourable")
+def test_the_suitability_pre_gate_is_section_1_and_advises(pack) -> None:
+    """The suitability gate evaluates the "An alliance is:" box and Tables 1.1 and 1.2, advisory and with no critical outcome."""
+    gate = pack.policy.gates["suitability"]
+    scope = pack.in_phases(gate.evaluates)
+    assert {o.theme for o in scope} == {"definition", "favourable", "unfavourable"}
+    assert gate.advisory and not any(o.critical for o in scope)
+    assert not any(g.advisory for name, g in pack.policy.gates.items() if name != "suitability")
 
 
 def _copy_rules(tmp_path: Path) -> Path:
