@@ -26,6 +26,7 @@ THEME_CODES: Mapping[str, str] = {
     "commercial": "COM",
     "favourable": "FAV",
     "unfavourable": "UNF",
+    "definition": "DEF",
 }
 # The phases an alliance can be in (manifest.yml); the suitability pre-gate is asked for before the first.
 ALLIANCE_PHASES: tuple[str, ...] = PHASES[1:]
@@ -76,10 +77,17 @@ class Outcome:
     requirements: tuple[Requirement, ...]
     source: Source
     changes: tuple[str, ...] = ()  # what a profile changed, in words
+    # The pack's note on the Code's words (a likely misprint), kept apart so the text stays verbatim.
+    editorial_note: str | None = None
 
     @property
     def cell(self) -> str:
         return f"{PHASE_CODES[self.phase]}.{THEME_CODES[self.theme]}"
+
+    @property
+    def supplementary(self) -> bool:
+        """An X id: a rule the pack (or a profile) adds beside the Code's outcomes, not one of them."""
+        return self.id.rsplit(".", 1)[1].startswith("X")
 
 
 @dataclass(frozen=True)
@@ -92,6 +100,11 @@ class Cell:
     introduction: str | None
     guidance: tuple[str, ...]
     outcome_ids: tuple[str, ...]
+    editorial_note: str | None = None
+    # For a cell of an advisory gate: the words given for an outcome not in place, before its text.
+    advice: str | None = None
+    # Ids the cell no longer uses (never reused), each with where its text went.
+    retired: tuple[tuple[str, str], ...] = ()
 
     @property
     def code(self) -> str:
@@ -110,6 +123,7 @@ class Checklist:
     title: str
     source: str
     items: tuple[ChecklistItem, ...]
+    editorial_note: str | None = None
 
 
 @dataclass(frozen=True)
@@ -120,6 +134,8 @@ class Gate:
     title: str
     leaves: str
     evaluates: tuple[str, ...]
+    # An advisory gate (the suitability pre-gate) sets no conditions: what is not met is advice.
+    advisory: bool = False
 
     @property
     def asked_in(self) -> str:

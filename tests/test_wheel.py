@@ -74,4 +74,4 @@ def test_the_installed_wheel_runs_rules_grid_outside_the_checkout(wheel: Path, t
         text=True,
     )
     assert "Deciding    6 (3 crit)" in grid.stdout
-    assert "145 outcomes, 35 critical" in grid.stdout
+    assert "145 outcomes (1 supplementary), 38 critical" in grid.stdout

@@ -29,7 +29,9 @@ def rules() -> None:
 
 @rules.command("list")
 @click.option("--phase", type=click.Choice(["suitability", *GRID_PHASES]), help="Only this phase.")
-@click.option("--theme", type=click.Choice([*THEMES, "favourable", "unfavourable"]), help="Only this theme.")
+@click.option(
+    "--theme", type=click.Choice([*THEMES, "favourable", "unfavourable", "definition"]), help="Only this theme."
+)
 @click.option("--critical", is_flag=True, help="Only critical outcomes.")
 @profile_option
 @guarded
@@ -57,25 +59,37 @@ def show(outcome_id: str, profile: Path | None) -> None:
     pack = api.rules(profile)
     outcome = pack.outcomes.get(outcome_id.upper())
     if outcome is None:
+        # A retired id is never reused: say where its text went rather than that it never existed.
+        note = next((n for c in pack.cells.values() for old, n in c.retired if old == outcome_id.upper()), None)
+        if note is not None:
+            click.echo(f"{outcome_id.upper()} is retired: {note}")
+            return
         raise click.BadParameter(f"no outcome {outcome_id!r}; see `gatekeeper rules list`", param_hint="OUTCOME_ID")
     cell = pack.cells[outcome.cell]
+    kind = " (a supplementary rule of the pack, not an outcome of the Code)" if outcome.supplementary else ""
     lines = [
-        f"{outcome.id}  ({outcome.phase.title()} / {outcome.theme.title()}, cell {outcome.cell}, section {outcome.section})",
+        f"{outcome.id}  ({outcome.phase.title()} / {outcome.theme.title()}, cell {outcome.cell}, section {outcome.section}){kind}",
         f"Sub-heading: {outcome.subheading}",
         "",
         outcome.text,
         *[f"  • {item}" for item in outcome.sub_items],
-        "",
-        f"Critical: {'yes' if outcome.critical else 'no'}",
     ]
+    if outcome.editorial_note:
+        lines += ["", f"Editorial note (the text above is the Code's, unchanged): {outcome.editorial_note}"]
+    lines += ["", f"Critical: {'yes' if outcome.critical else 'no'}"]
     if outcome.rationale:
         lines.append(f"Why: {outcome.rationale}")
     lines += ["", "What evidence satisfies it (all of):"]
     lines += [f"  {r.index}. {describe(r, pack.checklists)}" for r in outcome.requirements]
     for req in outcome.requirements:
         lines += [f"     {line}" for line in describe_items(req, pack.checklists)]
+        checklist = pack.checklists.get(req.spec["checklist"]) if req.kind == "checklist" else None
+        if checklist is not None and checklist.editorial_note:
+            lines.append(f"     Editorial note on {checklist.source}: {checklist.editorial_note}")
     if outcome.allow_not_applicable:
         lines.append("May be claimed not applicable, with a justification.")
+    if cell.editorial_note:
+        lines += ["", f"Editorial note on the {outcome.cell} cell: {cell.editorial_note}"]
     if cell.guidance:
         lines += ["", f"Guidance notes of the {outcome.cell} cell:"]
         lines += [f"  | {note}" for note in cell.guidance]
@@ -101,8 +115,10 @@ def grid(profile: Path | None) -> None:
             row += f"{f'{len(ids)} ({crit} crit)':<{width}}"
         click.echo(row.rstrip())
     in_grid = [o for o in pack.outcomes.values() if o.phase in GRID_PHASES]
+    extra = sum(o.supplementary for o in in_grid)
+    of_which = f" ({extra} supplementary)" if extra else ""
     click.echo(
-        f"{len(in_grid)} outcomes, {sum(o.critical for o in in_grid)} critical; rule pack {pack.version} ({pack.digest[:12]})"
+        f"{len(in_grid)} outcomes{of_which}, {sum(o.critical for o in in_grid)} critical; rule pack {pack.version} ({pack.digest[:12]})"
     )
 
 

@@ -8,6 +8,7 @@ from dataclasses import replace
 from typing import Any
 
 from gatekeeper.evaluation import engine
+from gatekeeper.evaluation.advice import advise
 from gatekeeper.evaluation.kinds import KINDS, Context, Firing
 from gatekeeper.evaluation.waivers import current_waiver
 from gatekeeper.model import ClaimStatus, EvidencePack, Gate, Outcome, Policy, Requirement, RulePack
@@ -94,7 +95,7 @@ def evaluate(
     exhibits: dict[str, Any] = {}
     for kind, data in prepared.items():
         exhibits.update(KINDS[kind].exhibits(data))
-    return GateResult(
+    result = GateResult(
         alliance_id=pack.alliance_id,
         alliance_name=pack.alliance_name,
         client=pack.client,
@@ -121,6 +122,7 @@ def evaluate(
         document_problems=tuple(str(p) for p in document_problems),
         **exhibits,
     )
+    return advise(result, rules, spec)
 
 
 def _judge_outcome(

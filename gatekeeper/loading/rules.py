@@ -98,6 +98,24 @@ def _requirements(outcome_id: str, specs: Sequence[Mapping[str, Any]]) -> tuple[
     )
 
 
+def _expected_ids(prefix: str, items: Sequence[Mapping[str, Any]], retired: set[str]) -> list[str]:
+    """The id each outcome of a cell must have: the Code's outcomes numbered 01, 02, ... in document
+    order, skipping retired ids (an id is never reused); the pack's supplementary rules (X ids)
+    numbered X01, X02, ... apart, so adding or retiring one never renumbers an outcome."""
+    numbered = supplementary = 0
+    expected = []
+    for item in items:
+        if str(item["id"]).removeprefix(prefix).startswith("X"):
+            supplementary += 1
+            expected.append(f"{prefix}X{supplementary:02d}")
+            continue
+        numbered += 1
+        while f"{prefix}{numbered:02d}" in retired:
+            numbered += 1
+        expected.append(f"{prefix}{numbered:02d}")
+    return expected
+
+
 def _policy(data: Mapping[str, Any], override: Mapping[str, Any]) -> Policy:
     merged = {
         key: {**data.get(key, {}), **override.get(key, {})}
@@ -106,7 +124,13 @@ def _policy(data: Mapping[str, Any], override: Mapping[str, Any]) -> Policy:
     merged["floors"]["cells"] = {**data["floors"].get("cells", {}), **override.get("floors", {}).get("cells", {})}
     # A profile may add gates, or redefine one of the policy's, by name.
     gates = {
-        name: Gate(name=name, title=g["title"], leaves=g["leaves"], evaluates=tuple(g["evaluates"]))
+        name: Gate(
+            name=name,
+            title=g["title"],
+            leaves=g["leaves"],
+            evaluates=tuple(g["evaluates"]),
+            advisory=bool(g.get("advisory", False)),
+        )
         for name, g in {**data["gates"], **override.get("gates", {})}.items()
     }
     return Policy(
@@ -168,6 +192,7 @@ def _load_rule_pack(*, profile: Path | None, profile_raw: bytes | None, sources:
             title=c["title"],
             source=c["source"],
             items=tuple(ChecklistItem(id=i["id"], text=i["text"]) for i in c["items"]),
+            editorial_note=c.get("editorial_note"),
         )
         for name, c in checklist_doc.data["checklists"].items()
     }
@@ -180,15 +205,20 @@ def _load_rule_pack(*, profile: Path | None, profile_raw: bytes | None, sources:
         for ci, cell in enumerate(doc.data["cells"]):
             theme = cell["theme"]
             prefix = f"{PHASE_CODES[phase]}.{THEME_CODES[theme]}."
+            retired = tuple((r["id"], r["note"]) for r in cell.get("retired", ()))
+            for ri, (old_id, _) in enumerate(retired):
+                if not old_id.startswith(prefix):
+                    out.at(doc, ["cells", ci, "retired", ri, "id"], f"retired id {old_id} is not of cell {prefix[:-1]}")
+            expected_ids = _expected_ids(prefix, cell["outcomes"], {old_id for old_id, _ in retired})
             ids = []
             for oi, item in enumerate(cell["outcomes"]):
                 path: list[str | int] = ["cells", ci, "outcomes", oi]
-                expected = f"{prefix}{oi + 1:02d}"
+                expected = expected_ids[oi]
                 if item["id"] != expected:
                     out.at(
                         doc,
                         [*path, "id"],
-                        f"outcome id {item['id']} out of place: expected {expected} (ids are dense and in document order within their cell)",
+                        f"outcome id {item['id']} out of place: expected {expected} (ids are dense and in document order within their cell, retired ids skipped, X ids numbered apart)",
                     )
                 if item["id"] in outcomes:
                     out.at(doc, [*path, "id"], f"duplicate outcome id {item['id']}")
@@ -208,6 +238,7 @@ def _load_rule_pack(*, profile: Path | None, profile_raw: bytes | None, sources:
                     allow_not_applicable=item.get("allow_not_applicable", False),
                     requirements=_requirements(item["id"], item["requirements"]),
                     source=Source(doc.path, line, col),
+                    editorial_note=item.get("editorial_note"),
                 )
                 ids.append(item["id"])
             code = prefix[:-1]
@@ -220,6 +251,9 @@ def _load_rule_pack(*, profile: Path | None, profile_raw: bytes | None, sources:
                 introduction=cell.get("introduction"),
                 guidance=tuple(cell.get("guidance", ())),
                 outcome_ids=tuple(ids),
+                editorial_note=cell.get("editorial_note"),
+                advice=cell.get("advice"),
+                retired=retired,
             )
     if out.problems:
         raise InputError(out.problems)

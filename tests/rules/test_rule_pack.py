@@ -36,14 +36,59 @@ def test_every_cell_of_the_grid_has_outcomes(pack) -> None:
 
 
 def test_the_grid_holds_every_bulleted_outcome_of_sections_2_to_5(pack) -> None:
-    """145 outcomes: the 144 bulleted outcomes of the text plus the web grid's Sustaining Integration bullet."""
-    assert len([o for o in pack.outcomes.values() if o.phase in GRID_PHASES]) == 145
+    """144 outcomes, the bulleted outcomes of the text, plus one supplementary rule (the boxed note on competition)."""
+    in_grid = [o for o in pack.outcomes.values() if o.phase in GRID_PHASES]
+    assert len([o for o in in_grid if not o.supplementary]) == 144
+    assert [o.id for o in in_grid if o.supplementary] == ["SUS.INT.X01"]
 
 
 def test_ids_are_dense_and_in_order_within_each_cell(pack) -> None:
-    """Ids run PHASE.THEME.01, .02, ... in each cell's order."""
+    """Ids run PHASE.THEME.01, .02, ... in each cell's order, skipping only retired ids, then X01, X02, ..."""
     for code, cell in pack.cells.items():
-        assert list(cell.outcome_ids) == [f"{code}.{n:02d}" for n in range(1, len(cell.outcome_ids) + 1)]
+        retired = {old for old, _ in cell.retired}
+        numbered = [i for i in cell.outcome_ids if ".X" not in i]
+        supplementary = [i for i in cell.outcome_ids if ".X" in i]
+        everything = [f"{code}.{n:02d}" for n in range(1, len(numbered) + len(retired) + 1)]
+        assert numbered == [i for i in everything if i not in retired], code
+        assert supplementary == [f"{code}.X{n:02d}" for n in range(1, len(supplementary) + 1)], code
+        assert cell.outcome_ids == (*numbered, *supplementary), code
+
+
+def test_the_competition_note_is_guidance_and_a_supplementary_rule_under_a_new_id(pack) -> None:
+    """SUS.INT.02 is retired (never reused); its sentence is SUS.INT's guidance and the critical rule SUS.INT.X01."""
+    cell = pack.cells["SUS.INT"]
+    sentence = "Direct competition between teams, such as being required to price or bid for elements of"
+    assert "SUS.INT.02" not in pack.outcomes and [old for old, _ in cell.retired] == ["SUS.INT.02"]
+    assert any(note.startswith(sentence) for note in cell.guidance)
+    assert pack.outcomes["SUS.INT.X01"].text.startswith(sentence) and pack.outcomes["SUS.INT.X01"].critical
+    assert pack.outcomes["SUS.INT.03"].text.startswith("The advantages of a longer term relationship")
+    shown = CliRunner().invoke(main, ["rules", "show", "SUS.INT.02"])
+    assert shown.exit_code == 0 and shown.output.startswith("SUS.INT.02 is retired: ")
+    assert "SUS.INT.X01" in shown.output
+
+
+def test_editorial_notes_leave_the_code_s_words_unchanged_and_rules_show_prints_them(pack) -> None:
+    """ "early earning" stays in DEL.COM.01 and SUS.COM.01, each with a note; Table 4.1's caption keeps "Role"."""
+    for outcome_id in ("DEL.COM.01", "SUS.COM.01"):
+        outcome = pack.outcomes[outcome_id]
+        assert "An effective early earning process" in outcome.text
+        assert outcome.editorial_note and '"early warning"' in outcome.editorial_note
+        shown = CliRunner().invoke(main, ["rules", "show", outcome_id])
+        assert "Editorial note (the text above is the Code's, unchanged): " in shown.output
+    table = pack.checklists["risk_reward_mechanisms"]
+    assert table.title == "Role and reward mechanisms in an alliance"
+    assert table.editorial_note and '"Risk"' in table.editorial_note
+    shown = CliRunner().invoke(main, ["rules", "show", "DEL.COM.03"])
+    assert '     Editorial note on Table 4.1: Table 4.1\'s caption reads "Role and reward"' in shown.output
+
+
+def test_a_cell_introduction_that_calls_a_phase_critical_does_not_flag_its_outcomes(pack) -> None:
+    """The re-judged outcomes have the criticality rules/README.md gives them, each critical one with its quote."""
+    critical = {"DEL.LEA.04", "CRE.LEA.06", "DEC.COM.07", "CRE.COM.02", "DEC.LEA.05", "DEC.COM.03"}
+    not_critical = {"DEL.BEH.04", "SUS.BEH.03", "DEL.LEA.07"}
+    assert {i for i in critical | not_critical if pack.outcomes[i].critical} == critical
+    assert "critical during the early delivery phase" in (pack.outcomes["DEL.LEA.04"].rationale or "")
+    assert "inconsistent with an outcome based approach" in (pack.outcomes["CRE.COM.02"].rationale or "")
 
 
 def test_every_critical_flag_has_a_rationale_quoting_the_document(pack) -> None:
@@ -83,11 +128,13 @@ def test_the_first_leadership_outcome_needs_a_board_or_sponsor_decision(pack) ->
     assert set(spec["approved_by"]) == {"Client Board", "Sponsor"}
 
 
-def test_the_suitability_pre_gate_is_tables_1_1_and_1_2(pack) -> None:
-    """The suitability gate evaluates favourable (Table 1.1) and critical unfavourable (Table 1.2) conditions."""
-    scope = pack.in_phases(pack.policy.gates["suitability"].evaluates)
-    assert {o.theme for o in scope} == {"favourable", "unfavourable"}
-    assert all(o.critical for o in scope if o.theme == "unfavourable")
+def test_the_suitability_pre_gate_is_section_1_and_advises(pack) -> None:
+    """The suitability gate evaluates the "An alliance is:" box and Tables 1.1 and 1.2, advisory and with no critical outcome."""
+    gate = pack.policy.gates["suitability"]
+    scope = pack.in_phases(gate.evaluates)
+    assert {o.theme for o in scope} == {"definition", "favourable", "unfavourable"}
+    assert gate.advisory and not any(o.critical for o in scope)
+    assert not any(g.advisory for name, g in pack.policy.gates.items() if name != "suitability")
 
 
 def _copy_rules(tmp_path: Path) -> Path:
@@ -186,7 +233,7 @@ def test_rules_list_filters_by_phase_theme_and_criticality() -> None:
     result = CliRunner().invoke(main, ["rules", "list", "--phase", "deciding", "--theme", "leadership", "--critical"])
     assert result.exit_code == 0
     ids = [line.split()[0] for line in result.stdout.splitlines()[1:]]
-    assert ids == ["DEC.LEA.01", "DEC.LEA.02"]
+    assert ids == ["DEC.LEA.01", "DEC.LEA.02", "DEC.LEA.05"]
 
 
 def test_rules_show_names_what_evidence_satisfies_an_outcome() -> None:
