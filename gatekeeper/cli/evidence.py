@@ -15,7 +15,8 @@ from gatekeeper.cli.presentation import current, presentation_options
 from gatekeeper.problems import InputError, UsageError
 from gatekeeper.reporters._common.text import terminal
 from gatekeeper.reporters.validation import VALIDATION, Validation
-from gatekeeper.scaffold import scaffold, write_scaffold
+from gatekeeper.resources import data_dir
+from gatekeeper.scaffold import for_editors, scaffold, write_scaffold
 
 
 @click.command()
@@ -80,7 +81,7 @@ def init(pack: Path, alliance: str, gate: str) -> None:
     rules = api.rules()
     api.require_gate(rules, gate)
     files = scaffold(rules, alliance=alliance, gate=gate)
-    write_scaffold(files, pack)
+    write_scaffold(for_editors(files, pack, data_dir("evidence_schema")), pack)
     _, loaded = api.load(pack)  # the scaffold validates as soon as it is written
     click.echo(
         f"created {terminal(pack)}: {len(loaded.pack.claims)} claim stubs for the {gate} gate; next, fill in manifest.yml"
