@@ -128,10 +128,11 @@ def for_editors(files: Mapping[str, str], pack: Path, schemas: Path) -> dict[str
     out: dict[str, str] = {}
     for name, text in files.items():
         schema = schemas / f"{Path(name).stem}.schema.json"
-        lines = ["# yamllint disable-line rule:line-length"] if schema.is_file() else []
+        # The document start first: comments above it are lost when register add rewrites the file.
+        lines = ["---"]
         if schema.is_file():
+            lines.append("# yamllint disable-line rule:line-length")
             lines.append(f"# yaml-language-server: $schema={os.path.relpath(schema, pack.resolve())}")
-        lines.append("---")
         for line in text.splitlines():
             stripped = line.lstrip(" ")
             indent = line[: len(line) - len(stripped)]
