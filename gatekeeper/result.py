@@ -109,6 +109,9 @@ class OutcomeResult:
     method: str | None
     self_assessed: bool
     blocking: bool
+    # Where the claim is written (file as the pack was named, 1-based line and column): for
+    # annotations in a code review. None when no claim was made.
+    claim_at: tuple[str, int, int] | None = None
 
 
 @dataclass(frozen=True)

@@ -116,6 +116,43 @@ def scaffold(rules: RulePack, *, alliance: str, gate: str, today: dt.date | None
     }
 
 
+def for_editors(files: Mapping[str, str], pack: Path, schemas: Path) -> dict[str, str]:
+    """The files with what editors and linters expect: a schema modeline, a document start, lines of 80 or less.
+
+    The `yaml-language-server` modeline points at the schema of each file among the installed
+    schemas in `schemas`, relative to the pack, so VS Code's YAML extension (and every editor
+    using the YAML language server) completes keys and flags errors as the user types. Comment
+    lines are re-wrapped to yamllint's default 80 columns; the modeline itself may be longer
+    (a path cannot be wrapped), and tells yamllint so.
+    """
+    out: dict[str, str] = {}
+    for name, text in files.items():
+        schema = schemas / f"{Path(name).stem}.schema.json"
+        # The document start first: comments above it are lost when register add rewrites the file.
+        lines = ["---"]
+        if schema.is_file():
+            lines.append("# yamllint disable-line rule:line-length")
+            lines.append(f"# yaml-language-server: $schema={os.path.relpath(schema, pack.resolve())}")
+        for line in text.splitlines():
+            stripped = line.lstrip(" ")
+            indent = line[: len(line) - len(stripped)]
+            flow = re.fullmatch(r"(- |[a-z_]+: )(\{.*\})", stripped)
+            if len(line) > 80 and stripped.startswith("# "):
+                prefix = indent + "# "
+                lines += textwrap.wrap(stripped[2:], width=80, initial_indent=prefix, subsequent_indent=prefix)
+            elif len(line) > 80 and flow is not None and isinstance(yaml.safe_load(flow.group(2)), dict):
+                # A flow mapping too long for one line, as the same mapping in block style.
+                head, mapping = flow.group(1), yaml.safe_load(flow.group(2))
+                inner = indent + "  "
+                pairs = [f"{key}: {_scalar(str(value))}" for key, value in mapping.items()]
+                lines.append(f"{indent}- {pairs[0]}" if head == "- " else f"{indent}{head.rstrip()}")
+                lines += [f"{inner}{pair}" for pair in (pairs[1:] if head == "- " else pairs)]
+            else:
+                lines.append(line)
+        out[name] = "\n".join(lines) + "\n"
+    return out
+
+
 def write_scaffold(files: Mapping[str, str], pack: Path) -> None:
     """Write the files into a fresh folder, atomically: the pack appears whole or not at all."""
     parent = pack.resolve().parent

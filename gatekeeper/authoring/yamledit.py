@@ -56,6 +56,7 @@ def load_editable(raw: bytes, *, name: str, display: str) -> Editable:
     sequence = guessed if isinstance(guessed, int) and guessed > 0 else 4
     offset = guessed_offset if isinstance(guessed_offset, int) and guessed_offset >= 0 else 2
     yaml = _yaml(mapping=mapping, sequence=sequence, offset=offset)
+    yaml.explicit_start = text.startswith("---")  # a document start (as init writes) is kept
     try:
         tree = yaml.load(text)
     except YAMLError as error:  # the strict loader accepted it, so this is unexpected, but stay located

@@ -14,7 +14,10 @@ from gatekeeper.audit import audit as run_audit
 from gatekeeper.bounds import MAX_EXPIRING_WITHIN
 from gatekeeper.cli.check import as_of_option, pack_argument, profile_option
 from gatekeeper.cli.common import EXIT_FAIL, EXIT_PASS, guarded
+from gatekeeper.cli.defaults import settle
 from gatekeeper.cli.outputs import emit, format_option, targets
+from gatekeeper.cli.presentation import presentation_options
+from gatekeeper.reporters._common.text import terminal
 from gatekeeper.reporters.audit import AUDIT
 
 
@@ -32,6 +35,7 @@ from gatekeeper.reporters.audit import AUDIT
 )
 @profile_option
 @format_option(AUDIT, more_help=" csv is the evidence register with each item's audit status.")
+@presentation_options
 @guarded
 def audit(
     pack: Path, as_of: dt.datetime | None, expiring_within: int, profile: Path | None, formats: tuple[str, ...]
@@ -47,8 +51,13 @@ def audit(
     Exit 0 when the audit is clean (warnings about the window and unused evidence allowed), 1 when
     it finds errors, 3 when the pack cannot be read.
     """
-    wanted = targets(AUDIT, formats)
-    rules, loaded = api.load(pack, profile=profile)
+    settings = settle(pack, "audit", profile=profile, formats=formats)
+    wanted = targets(AUDIT, settings.formats)
+    rules, loaded = api.load(pack, profile=settings.profile)
     result = run_audit(rules, loaded, as_of=as_of.date() if as_of else dt.date.today(), expiring_within=expiring_within)
-    emit(AUDIT, result, wanted)
+    verdict = (
+        f"audit {'clean' if result.clean else 'FAILS'}: {result.errors} error(s), {result.warnings} warning(s) "
+        f"in {terminal(pack)}"
+    )
+    emit(AUDIT, result, wanted, verdict=verdict)
     sys.exit(EXIT_PASS if result.clean else EXIT_FAIL)

@@ -7,7 +7,9 @@ from pathlib import Path
 import click
 
 from gatekeeper.cli.common import guarded
-from gatekeeper.cli.outputs import emit
+from gatekeeper.cli.defaults import settle
+from gatekeeper.cli.outputs import emit, format_option, targets
+from gatekeeper.cli.presentation import presentation_options
 from gatekeeper.commercial.load import load_model
 from gatekeeper.commercial.simulate import simulate
 from gatekeeper.problems import UsageError
@@ -40,12 +42,16 @@ def commercial() -> None:
     type=float,
     help="KPI modifier of the partners' gain to assume, per cent (default: the model's).",
 )
-@click.option(
-    "--format", "fmt", type=click.Choice(COMMERCIAL.choices), default="text", show_default=True, help="Output format."
-)
+@format_option(COMMERCIAL)
+@presentation_options
 @guarded
 def simulate_command(
-    pack: Path, start: float | None, stop: float | None, step: float | None, modifier: float | None, fmt: str
+    pack: Path,
+    start: float | None,
+    stop: float | None,
+    step: float | None,
+    modifier: float | None,
+    formats: tuple[str, ...],
 ) -> None:
     """Each party's pain or gain at each outturn, caps applied, the client's residual, and where each
     party starts and stops generating a return.
@@ -53,9 +59,11 @@ def simulate_command(
     PACK is an evidence pack folder (its commercial.yml is read) or a commercial.yml file.
     Exit 0 with the report on standard output; 3 if the model is invalid.
     """
+    settings = settle(pack, "commercial", formats=formats)
+    wanted = targets(COMMERCIAL, settings.formats)
     model = load_model(pack)
     try:
         simulation = simulate(model, start=start, stop=stop, step=step, modifier=modifier)
     except ValueError as error:
         raise UsageError(str(error)) from None
-    emit(COMMERCIAL, simulation, [(fmt, None)])
+    emit(COMMERCIAL, simulation, wanted)

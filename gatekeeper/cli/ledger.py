@@ -8,7 +8,10 @@ from pathlib import Path
 import click
 
 from gatekeeper.cli.common import EXIT_FAIL, EXIT_PASS, guarded
-from gatekeeper.cli.outputs import emit
+from gatekeeper.cli.defaults import settle
+from gatekeeper.cli.outputs import emit, targets
+from gatekeeper.cli.outputs import format_option as family_format_option
+from gatekeeper.cli.presentation import presentation_options
 from gatekeeper.ledger import (
     LEDGER_ENV,
     Ledger,
@@ -30,14 +33,7 @@ ledger_option = click.option(
     default=None,
     help=f"Ledger: a file path, sqlite:///path or postgresql://... [default: {default_location()}]",
 )
-format_option = click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(LEDGER.choices),
-    default="text",
-    show_default=True,
-    help="Output format.",
-)
+format_option = family_format_option(LEDGER)
 
 
 @click.group()
@@ -53,30 +49,36 @@ def ledger() -> None:
 @ledger.command("list")
 @ledger_option
 @format_option
+@presentation_options
 @guarded
-def list_rows(*, ledger_url: str | None, output_format: str) -> None:
+def list_rows(*, ledger_url: str | None, formats: tuple[str, ...]) -> None:
     """List every recorded decision, oldest first."""
-    opened = open_ledger(ledger_url)
+    settings = settle(Path.cwd(), "ledger", ledger=ledger_url, formats=formats)
+    wanted = targets(LEDGER, settings.formats)
+    opened = open_ledger(settings.ledger)
     try:
         rows = opened.rows()
     finally:
         opened.close()
-    emit(LEDGER, Listing(rows=tuple(rows)), [(output_format, None)])
+    emit(LEDGER, Listing(rows=tuple(rows)), wanted)
 
 
 @ledger.command("show")
 @click.argument("seq", metavar="ID", type=click.IntRange(min=1))
 @ledger_option
 @format_option
+@presentation_options
 @guarded
-def show(seq: int, *, ledger_url: str | None, output_format: str) -> None:
+def show(seq: int, *, ledger_url: str | None, formats: tuple[str, ...]) -> None:
     """Show one recorded decision in full (ID is its row number from `ledger list`)."""
-    opened = open_ledger(ledger_url)
+    settings = settle(Path.cwd(), "ledger", ledger=ledger_url, formats=formats)
+    wanted = targets(LEDGER, settings.formats)
+    opened = open_ledger(settings.ledger)
     try:
         row = opened.get(seq)
     finally:
         opened.close()
-    emit(LEDGER, Entry(row=row), [(output_format, None)])
+    emit(LEDGER, Entry(row=row), wanted)
 
 
 def _alliance_id(pack: Path) -> object:
@@ -117,10 +119,13 @@ def _decision_for(rows: list[Row], pack: Path, seq: int | None, location: str) -
 )
 @ledger_option
 @format_option
+@presentation_options
 @guarded
-def verify(*, pack: Path | None, seq: int | None, ledger_url: str | None, output_format: str) -> None:
+def verify(*, pack: Path | None, seq: int | None, ledger_url: str | None, formats: tuple[str, ...]) -> None:
     """Check the ledger's hash chain (and MACs); exit 1 if anything was tampered with."""
-    opened: Ledger = open_ledger(ledger_url)
+    settings = settle(pack if pack is not None else Path.cwd(), "ledger", ledger=ledger_url, formats=formats)
+    wanted = targets(LEDGER, settings.formats)
+    opened: Ledger = open_ledger(settings.ledger)
     try:
         findings = opened.verify()
         try:
@@ -141,5 +146,7 @@ def verify(*, pack: Path | None, seq: int | None, ledger_url: str | None, output
         pack=None if pack is None else str(pack),
         documents=tuple(documents),
     )
-    emit(LEDGER, verification, [(output_format, None)])
-    sys.exit(EXIT_FAIL if findings or documents else EXIT_PASS)
+    tampered = bool(findings or documents)
+    verdict = f"ledger {'FAILS' if tampered else 'verifies'}: {len(findings)} finding(s), {len(documents)} document(s) changed"
+    emit(LEDGER, verification, wanted, verdict=verdict)
+    sys.exit(EXIT_FAIL if tampered else EXIT_PASS)

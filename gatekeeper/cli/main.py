@@ -10,6 +10,7 @@ import click
 
 from gatekeeper import __version__
 from gatekeeper.cli.common import debug_wanted, internal_error, interrupted
+from gatekeeper.cli.presentation import presentation_options
 
 # Name -> "module:attribute". Subcommands are imported on demand so `gatekeeper --help` and each
 # command pay only for what they use.
@@ -82,9 +83,39 @@ class LazyGroup(click.Group):
             formatter.write_dl([(name, HELP[name]) for name in sorted(COMMANDS)])
 
 
+def version_text() -> str:
+    """The tool's version and the bundled rule pack's name, version and digest: what a decision depends on.
+
+    A bug report or a recorded decision needs both. The rule pack comes from the cache, and only
+    its loader is imported (not the evidence loader, the engine or the reporters).
+    """
+    from gatekeeper.loading.rules import load_rule_pack
+
+    pack = load_rule_pack()
+    return f"gatekeeper {__version__}\nrule pack {pack.name} {pack.version} (sha256 {pack.digest})"
+
+
+def _print_version(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    if not value or ctx.resilient_parsing:
+        return
+    from gatekeeper.cli.common import guarded
+
+    guarded(lambda: click.echo(version_text()))()
+    ctx.exit(0)
+
+
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="gatekeeper")
+@click.option(
+    "-V",
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_print_version,
+    help="Print the version of gatekeeper and of its rule pack (name, version, sha256), and exit.",
+)
 @click.option("--debug", is_flag=True, help="On an internal error, print the traceback (also GATEKEEPER_DEBUG=1).")
+@presentation_options
 def main(debug: bool) -> None:
     """Readiness gates for infrastructure alliances, from the ICE Alliancing Code of Practice.
 
@@ -96,4 +127,9 @@ def main(debug: bool) -> None:
       3    the input could not be evaluated (evidence or rules invalid or unreadable)
       70   internal error: a bug in gatekeeper (run with --debug for the traceback)
       130  interrupted (Ctrl-C)
+
+    \b
+    Defaults for --profile, --ledger, --format and --jobs come from the first
+    gatekeeper.toml (or pyproject.toml with [tool.gatekeeper]) found from the
+    pack's folder upwards. Shell completion: eval "$(_GATEKEEPER_COMPLETE=bash_source gatekeeper)".
     """

@@ -11,7 +11,9 @@ import click
 
 from gatekeeper.cli.as_of import AS_OF
 from gatekeeper.cli.common import guarded
+from gatekeeper.cli.defaults import settle
 from gatekeeper.cli.outputs import emit, format_option, targets
+from gatekeeper.cli.presentation import current, presentation_options
 from gatekeeper.reporters.portfolio import PORTFOLIO
 
 
@@ -41,6 +43,7 @@ from gatekeeper.reporters.portfolio import PORTFOLIO
 )
 @format_option(PORTFOLIO)
 @click.option("--jobs", type=click.IntRange(min=1), default=None, help="Worker processes (default: one per CPU).")
+@presentation_options
 @guarded
 def portfolio(
     folders: tuple[Path, ...],
@@ -61,13 +64,15 @@ def portfolio(
     """
     from gatekeeper.portfolio import review
 
-    wanted = targets(PORTFOLIO, formats)
+    settings = settle(folders[0], "portfolio", profile=profile, jobs=jobs, formats=formats)
+    profile, jobs = settings.profile, settings.jobs
+    wanted = targets(PORTFOLIO, settings.formats)
     if gate is not None:
         from gatekeeper import api
 
         api.require_gate(api.rules(profile), gate)
     started = time.monotonic()
-    interactive = sys.stderr.isatty()
+    interactive = sys.stderr.isatty() and not current().quiet
     bar = None
 
     def progress(done: int, total: int, row: object) -> None:
@@ -92,10 +97,11 @@ def portfolio(
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
-    click.echo(
+    verdict = (
         f"portfolio: {len(result.rows)} alliance(s) in {time.monotonic() - started:.1f} s: {result.count('pass')} pass, "
-        f"{result.count('fail')} fail, {result.count('error')} could not be evaluated",
-        err=True,
+        f"{result.count('fail')} fail, {result.count('error')} could not be evaluated"
     )
-    emit(PORTFOLIO, result, wanted)
+    if any(path is None for _, path in wanted) and not current().quiet:
+        click.echo(verdict, err=True)  # emit says it itself when every output goes to a file
+    emit(PORTFOLIO, result, wanted, verdict=verdict)
     sys.exit(result.exit_code)

@@ -10,6 +10,8 @@ import click
 from gatekeeper import api
 from gatekeeper.cli.check import as_of_option, pack_argument, profile_option
 from gatekeeper.cli.common import guarded
+from gatekeeper.cli.defaults import settle
+from gatekeeper.cli.presentation import presentation_options
 from gatekeeper.ledger import open_ledger
 from gatekeeper.ledger.entry import decision_entry, entry_key
 from gatekeeper.problems import UsageError
@@ -30,6 +32,7 @@ from gatekeeper.reporters._common.text import terminal
     "ledger_url",
     help="Ledger file or postgresql:// URL (default $GATEKEEPER_LEDGER, else the local SQLite file).",
 )
+@presentation_options
 @guarded
 def record(
     pack: Path,
@@ -43,6 +46,8 @@ def record(
     ledger_url: str | None,
 ) -> None:
     """Evaluate GATE for PACK and record the decision: nothing is written if the evaluation fails."""
+    settings = settle(pack, "record", profile=profile, ledger=ledger_url)
+    profile, ledger_url = settings.profile, settings.ledger
     result = api.check(pack, gate=gate, as_of=as_of.date() if as_of else None, profile=profile)
     if decision != result.decision and not (note and note.strip()):
         raise UsageError(f"the computed result is {result.decision}; recording {decision} needs --note with the reason")

@@ -8,11 +8,15 @@ import click
 
 from gatekeeper import api
 from gatekeeper.cli.common import EXIT_INVALID, guarded
+from gatekeeper.cli.defaults import settle
+from gatekeeper.cli.outputs import emit, format_option, note, targets
+from gatekeeper.cli.presentation import presentation_options
 from gatekeeper.evaluation.kinds import describe, describe_items
 from gatekeeper.loading.rules import load_rule_pack
 from gatekeeper.model import PHASE_CODES, THEME_CODES, THEMES
 from gatekeeper.problems import InputError
 from gatekeeper.reporters._common.text import terminal
+from gatekeeper.reporters.rules import RULES, OutcomeListing
 
 GRID_PHASES = ("deciding", "creating", "delivering", "sustaining")
 profile_option = click.option(
@@ -34,25 +38,34 @@ def rules() -> None:
 )
 @click.option("--critical", is_flag=True, help="Only critical outcomes.")
 @profile_option
+@format_option(RULES)
+@presentation_options
 @guarded
-def list_(phase: str | None, theme: str | None, critical: bool, profile: Path | None) -> None:
-    """The outcomes as a table: id, cell, critical, the first words of the text."""
-    pack = api.rules(profile)
-    rows = [
+def list_(phase: str | None, theme: str | None, critical: bool, profile: Path | None, formats: tuple[str, ...]) -> None:
+    """The outcomes as a table: id, cell, critical, the first words of the text (json: the whole text)."""
+    settings = settle(Path.cwd(), "rules", profile=profile, formats=formats)
+    wanted = targets(RULES, settings.formats)
+    pack = api.rules(settings.profile)
+    rows = tuple(
         o
         for o in pack.outcomes.values()
         if (phase is None or o.phase == phase) and (theme is None or o.theme == theme) and (not critical or o.critical)
-    ]
-    click.echo(f"{'ID':<11} {'CELL':<8} {'CRIT':<4} TEXT")
-    for o in rows:
-        words = o.text if len(o.text) <= 72 else o.text[:71].rstrip() + "…"
-        click.echo(f"{o.id:<11} {o.cell:<8} {'yes' if o.critical else '':<4} {words}")
-    click.echo(f"{len(rows)} outcome(s), {sum(o.critical for o in rows)} critical", err=True)
+    )
+    listing = OutcomeListing(
+        rule_pack_name=pack.name,
+        rule_pack_version=pack.version,
+        rule_pack_digest=pack.digest,
+        profile_name=pack.profile_name,
+        outcomes=rows,
+    )
+    emit(RULES, listing, wanted)
+    note(f"{len(rows)} outcome(s), {sum(o.critical for o in rows)} critical")
 
 
 @rules.command()
 @click.argument("outcome_id")
 @profile_option
+@presentation_options
 @guarded
 def show(outcome_id: str, profile: Path | None) -> None:
     """One outcome in full: cell, section, text, sub-items, criticality, guidance and evidence needed."""
@@ -101,6 +114,7 @@ def show(outcome_id: str, profile: Path | None) -> None:
 
 @rules.command()
 @profile_option
+@presentation_options
 @guarded
 def grid(profile: Path | None) -> None:
     """The 4 x 4 grid, phases by themes, with outcome and critical counts per cell."""

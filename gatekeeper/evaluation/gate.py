@@ -165,6 +165,7 @@ def _judge_outcome(
         method=claim.method if claim else None,
         self_assessed=bool(claim and claim.self_assessed),
         blocking=False,
+        claim_at=(claim.source.file, claim.source.line, claim.source.col) if claim else None,
     )
 
 

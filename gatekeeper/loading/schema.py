@@ -15,6 +15,7 @@ rewrites `$` itself, but only in `pattern`), and a digit class accepts any Unico
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import functools
 import json
 import marshal
@@ -210,8 +211,105 @@ class ProblemCollector:
         self.problems.append(Problem(doc.path, line, col, message, json_path(path)))
 
 
+# The forms the schemas' patterns stand for, in words: a message shows the form and an example,
+# never the regular expression. Keyed by the pattern as the schema file writes it.
+PATTERN_FORMS: dict[str, str] = {
+    "^(DEC|CRE|DEL|SUS|SUI)\\.[A-Z]{3}\\.X?[0-9]{2}$": (
+        "an outcome id PHASE.THEME.NN such as DEC.LEA.01 (PHASE: DEC, CRE, DEL, SUS or SUI; "
+        "X before NN for a profile's own outcome)"
+    ),
+    "^\\d{4}-\\d{2}-\\d{2}$": "a date YYYY-MM-DD, e.g. 2026-10-01",
+    "^[A-Za-z][A-Za-z0-9_.-]{0,63}$": "an id: a letter, then up to 63 letters, digits, '_', '.' or '-', e.g. E01",
+    "^[a-z][a-z0-9_-]{0,39}$": "a name: a lower-case letter, then up to 39 lower-case letters, digits, '_' or '-'",
+    "^[a-z0-9][a-z0-9-]{1,62}$": "an alliance id: 2 to 63 lower-case letters, digits or '-', e.g. fenland-water",
+    "^[A-Z]{3}$": "a currency code of three capitals, e.g. GBP",
+}
+# How many locations of a repeated mistake are named.
+_FIRST_LOCATIONS = 3
+
+
+def _shown(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 80 else text[:79] + "…"
+
+
+def _nearest(word: object, choices: Sequence[object]) -> str:
+    """ " (did you mean X?)" for the closest choice to a mistyped word, or nothing."""
+    if not isinstance(word, str):
+        return ""
+    words = [c for c in choices if isinstance(c, str)]
+    folded = {c.casefold(): c for c in words}
+    if word.casefold() in folded:
+        return f" (did you mean {folded[word.casefold()]}?)"
+    near = difflib.get_close_matches(word, words, n=1, cutoff=0.6)
+    return f" (did you mean {near[0]}?)" if near else ""
+
+
+def _message(error: Any) -> str:
+    """One jsonschema error in words that guide the fix: every allowed value, the nearest one, the expected form."""
+    schema = error.schema if isinstance(error.schema, dict) else {}
+    if error.validator == "enum" and isinstance(error.validator_value, list):
+        allowed = error.validator_value
+        where = error.absolute_path[-1] if error.absolute_path else None
+        what = f"an allowed {where}" if isinstance(where, str) else "an allowed value"
+        return (
+            f"{_shown(error.instance)} is not {what}{_nearest(error.instance, allowed)}; "
+            f"allowed: {', '.join(str(a) for a in allowed)}"
+        )
+    if error.validator == "pattern" and isinstance(error.validator_value, str):
+        written = _WRITTEN.get(error.validator_value, error.validator_value)
+        form = PATTERN_FORMS.get(written)
+        if form is not None and isinstance(error.instance, str):
+            upper = error.instance.upper()
+            hint = (
+                f" (did you mean {upper}?)"
+                if upper != error.instance and re.match(error.validator_value, upper)
+                else ""
+            )
+            return f"{_shown(error.instance)} is not {form}{hint}"
+    if error.validator == "additionalProperties" and isinstance(schema.get("properties"), dict):
+        known = sorted(schema["properties"])
+        extra = [k for k in error.instance if k not in known] if isinstance(error.instance, dict) else []
+        patterns = schema.get("patternProperties") or {}
+        extra = [k for k in extra if not any(re.search(p, str(k)) for p in patterns)]
+        if extra:
+            first = extra[0]
+            more = f" (and {len(extra) - 1} more)" if len(extra) > 1 else ""
+            return f"unknown key {_shown(first)}{_nearest(first, known)}{more}; allowed: {', '.join(known)}"
+    message = _as_written(error.message)
+    # jsonschema's own wording can quote a whole value: bounded. Ours above never cut a list.
+    return message if len(message) <= _MAX_MESSAGE else message[: _MAX_MESSAGE - 1] + "…"
+
+
+def _grouped(found: list[tuple[Problem, tuple[Any, ...]]]) -> list[Problem]:
+    """One mistake repeated in many places reported once, at its first place, with the count and the first lines.
+
+    A mistake is the same when the same value breaks the same rule of the schema (a misspelt
+    method on forty claims is one fix, not forty).
+    """
+    groups: dict[tuple[Any, ...], list[Problem]] = {}
+    for problem, key in found:
+        groups.setdefault(key, []).append(problem)
+    out = []
+    for problems in groups.values():
+        problems.sort()
+        first = problems[0]
+        if len(problems) == 1:
+            out.append(first)
+            continue
+        lines = ", ".join(str(p.line) for p in problems[:_FIRST_LOCATIONS])
+        more = ", ..." if len(problems) > _FIRST_LOCATIONS else ""
+        message = f"{first.message} [{len(problems)} times, at lines {lines}{more}]"
+        out.append(Problem(first.file, first.line, first.col, message, first.json_path))
+    return sorted(out)
+
+
 def schema_problems(document: Document, folder: str, name: str) -> list[Problem]:
-    """Every schema error of `document`, located at the value that broke the rule."""
+    """Every schema error of `document`, located at the value that broke the rule.
+
+    Messages name every allowed value and the nearest one, and a pattern's form in words; the
+    same mistake made in many places is one problem with its count.
+    """
     fast = fast_validator(folder, name)
     if fast is not None:
         from fastjsonschema import JsonSchemaValueException
@@ -222,18 +320,17 @@ def schema_problems(document: Document, folder: str, name: str) -> list[Problem]
             pass  # invalid: ask jsonschema for every error, with its path
         else:
             return []
-    problems = []
+    found: list[tuple[Problem, tuple[Any, ...]]] = []
     for error in validator(folder, name).iter_errors(document.data):
         parts = list(error.absolute_path)
         line, col = document.locate(parts)
-        message = _as_written(error.message)
+        message = _message(error)
         if error.validator in ("oneOf", "anyOf") and error.context:
             best = min(error.context, key=lambda e: len(e.message))
-            message = f"not one of the accepted forms ({_as_written(best.message)})"
+            message = f"not one of the accepted forms ({_message(best)})"
         elif isinstance(error.schema, dict) and isinstance(error.schema.get("errorMessage"), str):
             # A one-rule subschema (the date window) says in words what its rule means.
             message = f"{error.instance!r} {error.schema['errorMessage']}"
-        if len(message) > _MAX_MESSAGE:
-            message = message[: _MAX_MESSAGE - 1] + "…"
-        problems.append(Problem(document.path, line, col, message, json_path(parts)))
-    return sorted(problems)
+        key = (message, tuple(str(p) for p in error.relative_schema_path))
+        found.append((Problem(document.path, line, col, message, json_path(parts)), key))
+    return _grouped(found)

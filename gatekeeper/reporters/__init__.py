@@ -29,6 +29,8 @@ FAMILIES: dict[str, str] = {
     "portfolio": "gatekeeper.reporters.portfolio:PORTFOLIO",
     "commercial": "gatekeeper.reporters.commercial:COMMERCIAL",
     "ledger": "gatekeeper.reporters.ledger:LEDGER",
+    "validation": "gatekeeper.reporters.validation:VALIDATION",
+    "rules": "gatekeeper.reporters.rules:RULES",
 }
 
 

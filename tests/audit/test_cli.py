@@ -136,14 +136,14 @@ def _problem_pack(tiny: TinyPack, root: Path) -> Path:
 
 @pytest.mark.parametrize("fmt", list(AUDIT_REPORTERS))
 def test_every_format_is_byte_stable(tiny: TinyPack, tmp_path: Path, fmt: str) -> None:
-    """The same pack and date give the same bytes, to standard output and to a file."""
+    """The same pack and date give the same bytes, to standard output and to a file (then the verdict on stderr)."""
     root = _problem_pack(tiny, tmp_path / "pack")
     first = invoke(str(root), *AS_OF, "--format", fmt)
     second = invoke(str(root), *AS_OF, "--format", fmt)
     target = tmp_path / "out" / f"audit.{fmt}"
     code, out, err = invoke(str(root), *AS_OF, "--format", f"{fmt}:{target}")
     assert first == second
-    assert (code, out, err) == (1, "", f"wrote {target}\n")
+    assert (code, out, err) == (1, "", f"wrote {target}\naudit FAILS: 4 error(s), 1 warning(s) in {root}\n")
     assert target.read_bytes() == first[1].encode("utf-8")
 
 

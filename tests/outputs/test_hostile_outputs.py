@@ -82,11 +82,12 @@ def test_check_every_format(hostile_pack: Path, fmt: str) -> None:
 
 
 def test_check_to_a_file_says_where_safely(hostile_pack: Path, tmp_path: Path) -> None:
-    """The "wrote PATH" line names a hostile output path with visible escapes."""
+    """The "wrote PATH" line names a hostile output path with visible escapes; the verdict follows it."""
     target = tmp_path / STEER / "report.json"
     result = run("check", str(hostile_pack), "--as-of", AS_OF, "--format", f"json:{target}")
     assert_safe(result)
-    assert result.stderr == f"wrote {tmp_path}/{_shown_path()}/report.json\n"
+    assert result.stderr.splitlines()[0] == f"wrote {tmp_path}/{_shown_path()}/report.json"
+    assert len(result.stderr.splitlines()) == 2
     assert target.is_file()
 
 

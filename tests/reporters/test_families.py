@@ -20,6 +20,9 @@ COMMANDS_OF: dict[str, tuple[str, ...]] = {
     "portfolio": ("portfolio",),
     "commercial": ("commercial", "simulate"),
     "ledger": ("ledger", "list"),
+    "explain": ("explain",),
+    "validation": ("validate",),
+    "rules": ("rules", "list"),
 }
 
 
@@ -32,9 +35,9 @@ def _command(path: tuple[str, ...]) -> click.Command:
     return command
 
 
-def test_the_families_are_the_six_outputs() -> None:
-    """Every output gatekeeper writes belongs to one of six families, each found through FAMILIES."""
-    assert list(FAMILIES) == ["gate", "explain", "audit", "portfolio", "commercial", "ledger"]
+def test_the_families_are_the_eight_outputs() -> None:
+    """Every output gatekeeper writes belongs to one of eight families, each found through FAMILIES."""
+    assert list(FAMILIES) == ["gate", "explain", "audit", "portfolio", "commercial", "ledger", "validation", "rules"]
     assert all(isinstance(family(name), Family) and family(name).name == name for name in FAMILIES)
 
 

@@ -27,19 +27,20 @@ def test_valid_against_junit_schema(case: str) -> None:
 
 @pytest.mark.parametrize("case", sorted(reporter_cases.CASES))
 def test_junitparser_reads_one_case_per_outcome(case: str) -> None:
-    """junitparser loads the report with one test case per outcome in scope, in one suite per cell."""
+    """junitparser loads the decision's own case first, then one test case per outcome in scope, in one suite per cell."""
     result = reporter_cases.CASES[case]()
     suites = list(junitparser.JUnitXml.fromstring(_xml(case)))
     cases = [(suite.name.split(" ")[0], tc.name) for suite in suites for tc in suite]
-    assert cases == [(o.cell, o.id) for o in result.outcomes]
-    assert sum(suite.tests for suite in suites) == len(result.outcomes)
+    assert cases == [("gate", "decision"), *((o.cell, o.id) for o in result.outcomes)]
+    assert sum(suite.tests for suite in suites) == len(result.outcomes) + 1
 
 
 def test_statuses_map_to_failure_error_and_skipped() -> None:
-    """Not in place is a failure, an evaluation error an error, waived and not applicable are skipped, met passes."""
+    """A blocker not in place is a failure, a blocking error an error, waived and not applicable skipped, met passes."""
     suites = list(junitparser.JUnitXml.fromstring(_xml("failing")))
     kinds = {tc.name: [type(r).__name__ for r in tc.result] for suite in suites for tc in suite}
     assert kinds == {
+        "decision": ["Failure"],
         "DEC.BEH.01": [],
         "DEC.LEA.01": ["Failure"],
         "DEC.COM.01": ["Skipped"],
@@ -51,7 +52,7 @@ def test_statuses_map_to_failure_error_and_skipped() -> None:
         "CRE.LEA.01": [],
     }
     root = ET.fromstring(_xml("failing"))
-    assert (root.get("tests"), root.get("failures"), root.get("errors")) == ("9", "3", "1")
+    assert (root.get("tests"), root.get("failures"), root.get("errors")) == ("10", "4", "1")
 
 
 def test_failure_carries_the_explanation() -> None:

@@ -18,15 +18,15 @@ FORMATS = sorted(REPORTERS)
 UPDATE = os.environ.get("GATEKEEPER_UPDATE_GOLDEN") == "1"
 
 
-def test_registry_lists_the_five_formats() -> None:
-    """The registry (and so the CLI's --format choices) holds exactly the five formats, each with a suffix."""
-    assert list(REPORTERS) == ["text", "json", "junit", "markdown", "html"]
+def test_registry_lists_the_six_formats() -> None:
+    """The registry (and so the CLI's --format choices) holds exactly the six formats, each with a suffix."""
+    assert list(REPORTERS) == ["text", "json", "junit", "markdown", "html", "github"]
     assert sorted(SUFFIXES) == sorted(REPORTERS)
 
 
 def test_unknown_format_is_refused() -> None:
     """Asking for a format that does not exist names the formats that do."""
-    with pytest.raises(ValueError, match="unknown format 'pdf'; choose from text, json, junit, markdown, html"):
+    with pytest.raises(ValueError, match="unknown format 'pdf'; choose from text, json, junit, markdown, html, github"):
         render(reporter_cases.passing(), "pdf", options=RenderOptions())
 
 

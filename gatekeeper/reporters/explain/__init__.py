@@ -20,8 +20,9 @@ class Explanation:
 
 FORMATS: dict[str, str] = {
     "text": "gatekeeper.reporters.explain.text",
+    "json": "gatekeeper.reporters.explain.json",
 }
 
-SUFFIXES: dict[str, str] = {"text": ".txt"}
+SUFFIXES: dict[str, str] = {"text": ".txt", "json": ".json"}
 
 EXPLAIN = Family("explain", Explanation, FORMATS, SUFFIXES)

@@ -11,8 +11,16 @@ FORMATS: dict[str, str] = {
     "junit": "gatekeeper.reporters.gate.junit",
     "markdown": "gatekeeper.reporters.gate.markdown",
     "html": "gatekeeper.reporters.gate.html",
+    "github": "gatekeeper.reporters.gate.github",
 }
 
-SUFFIXES: dict[str, str] = {"text": ".txt", "json": ".json", "junit": ".xml", "markdown": ".md", "html": ".html"}
+SUFFIXES: dict[str, str] = {
+    "text": ".txt",
+    "json": ".json",
+    "junit": ".xml",
+    "markdown": ".md",
+    "html": ".html",
+    "github": ".github.txt",
+}
 
 GATE = Family("gate", GateResult, FORMATS, SUFFIXES)

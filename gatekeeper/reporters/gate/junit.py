@@ -1,4 +1,13 @@
-"""The JUnit XML report for CI servers: one test case per outcome in scope, one test suite per grid cell."""
+"""The JUnit XML report for CI servers: the gate decision as a test case, then one per outcome in scope, a suite per cell.
+
+A CI server reads failures and errors as a broken build, so the report fails exactly when the
+gate does: the decision's own test case fails, and so does each outcome that blocks it. An
+outcome not in place that does not block (it becomes a condition, or is outweighed while its
+theme stays above the floor) is a passed test case whose output says so, with the condition's
+owner and due date: the gate passed with it, and Jenkins marking the build unstable would
+contradict the decision. Waived and not-applicable outcomes are skipped: deliberately not
+assessed.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +15,9 @@ import xml.etree.ElementTree as ET
 
 from gatekeeper.reporters.gate import _view as v
 from gatekeeper.reporters.options import RenderOptions
-from gatekeeper.result import GateResult, OutcomeResult
+from gatekeeper.result import ConditionResult, GateResult, OutcomeResult
 
-# How each status shows in a CI server: not in place is a failure, an evaluation error an error,
-# and a waived or not-applicable outcome a skipped test (it was deliberately not assessed).
-_FAILURE = ("not_met", "unevidenced", "stale")
+# Waived and not-applicable outcomes were deliberately not assessed: skipped, which CI servers show as green.
 _SKIPPED = ("waived", "not_applicable")
 # Time is not measured: a report must be byte-identical for the same inputs.
 _TIME = "0"
@@ -44,29 +51,88 @@ def _message(outcome: OutcomeResult) -> str:
     return f"{v.status_label(outcome.status)} ({kind}{blocking}){first}"
 
 
-def _testcase(result: GateResult, outcome: OutcomeResult) -> tuple[ET.Element, str]:
+def _conditions(result: GateResult) -> dict[str, list[ConditionResult]]:
+    by_outcome: dict[str, list[ConditionResult]] = {}
+    for condition in (*result.conditions_carried, *result.conditions_set):
+        by_outcome.setdefault(condition.outcome, []).append(condition)
+    return by_outcome
+
+
+def _condition_line(condition: ConditionResult) -> str:
+    said = "set by this gate" if condition.state == "new" else f"carried from the previous gate, {condition.state}"
+    note = f": {v.line(condition.note)}" if condition.note else ""
+    return f"Condition ({said}): owner {v.line(condition.owner)}, due {condition.due.isoformat()}{note}"
+
+
+def _kind(outcome: OutcomeResult) -> str:
+    """failure, error, skipped or passed: only an outcome that blocks the gate breaks the build."""
+    if outcome.blocking:
+        return "error" if outcome.status == "error" else "failure"
+    if outcome.status in _SKIPPED:
+        return "skipped"
+    return "passed"
+
+
+def _testcase(result: GateResult, outcome: OutcomeResult, conditions: list[ConditionResult]) -> tuple[ET.Element, str]:
     case = ET.Element(
         "testcase",
         {"name": v.line(outcome.id), "classname": v.line(f"gatekeeper.{result.gate}.{outcome.cell}"), "time": _TIME},
     )
-    if outcome.status in _FAILURE:
-        kind = "failure"
-    elif outcome.status in _SKIPPED:
-        kind = "skipped"
-    elif outcome.status == "met":
-        kind = "passed"
-    else:
-        kind = "error"
+    kind = _kind(outcome)
+    explanation = _explanation(outcome) + "".join(_condition_line(c) + "\n" for c in conditions)
     if kind != "passed":
         child = ET.SubElement(case, kind, {"message": _message(outcome), "type": v.line(outcome.status)})
-        child.text = _explanation(outcome)
+        child.text = explanation
     else:
-        ET.SubElement(case, "system-out").text = _explanation(outcome)
+        ET.SubElement(case, "system-out").text = explanation
     return case, kind
 
 
+def _properties(suite: ET.Element, result: GateResult) -> None:
+    properties = ET.SubElement(suite, "properties")
+    for name, value in (
+        ("alliance", result.alliance_id),
+        ("gate", result.gate),
+        ("as_of", result.as_of.isoformat()),
+        ("decision", result.decision),
+        ("rule_pack", f"{result.rule_pack_name} {result.rule_pack_version}"),
+        ("rule_pack_digest", result.rule_pack_digest),
+    ):
+        ET.SubElement(properties, "property", {"name": name, "value": v.line(value)})
+
+
+def _decision_suite(result: GateResult) -> ET.Element:
+    """The gate decision itself as a test case: passed when the gate passes, a failure when it fails."""
+    failed = not result.passed
+    suite = ET.Element(
+        "testsuite",
+        {
+            "name": v.line(f"gate {result.gate}"),
+            "tests": "1",
+            "failures": "1" if failed else "0",
+            "errors": "0",
+            "skipped": "0",
+            "time": _TIME,
+        },
+    )
+    _properties(suite, result)
+    case = ET.SubElement(
+        suite, "testcase", {"name": "decision", "classname": v.line(f"gatekeeper.{result.gate}"), "time": _TIME}
+    )
+    headline = v.decision_headline(result)
+    body = "".join(f"- {v.line(reason)}\n" for reason in result.decision_reasons)
+    if result.conditions_set:
+        body += "".join(f"{v.line(c.outcome)}: {_condition_line(c)}\n" for c in result.conditions_set)
+    if failed:
+        child = ET.SubElement(case, "failure", {"message": v.line(headline), "type": "gate_fails"})
+        child.text = f"{v.line(headline)}\n{body}"
+    else:
+        ET.SubElement(case, "system-out").text = f"{v.line(headline)}\n{body}"
+    return suite
+
+
 def render(result: GateResult, options: RenderOptions) -> str:
-    """Render `result` as JUnit XML valid against the Jenkins junit-10 schema family."""
+    """Render `result` as JUnit XML valid against the Jenkins junit-10 schema family; failures iff the gate fails."""
     totals = {"tests": 0, "failure": 0, "error": 0}
     root = ET.Element(
         "testsuites",
@@ -80,6 +146,10 @@ def render(result: GateResult, options: RenderOptions) -> str:
             "time": _TIME,
         },
     )
+    root.append(_decision_suite(result))
+    totals["tests"] += 1
+    totals["failure"] += 0 if result.passed else 1
+    conditions = _conditions(result)
     by_cell: dict[str, list[OutcomeResult]] = {}
     for outcome in result.outcomes:  # in the result's order, even if a cell's outcomes are not adjacent
         by_cell.setdefault(outcome.cell, []).append(outcome)
@@ -87,7 +157,7 @@ def render(result: GateResult, options: RenderOptions) -> str:
         counts = {"failure": 0, "error": 0, "skipped": 0, "passed": 0}
         cases = []
         for outcome in outcomes:
-            case, kind = _testcase(result, outcome)
+            case, kind = _testcase(result, outcome, conditions.get(outcome.id, []))
             counts[kind] += 1
             cases.append(case)
         first = outcomes[0]
@@ -103,16 +173,7 @@ def render(result: GateResult, options: RenderOptions) -> str:
                 "time": _TIME,
             },
         )
-        properties = ET.SubElement(suite, "properties")
-        for name, value in (
-            ("alliance", result.alliance_id),
-            ("gate", result.gate),
-            ("as_of", result.as_of.isoformat()),
-            ("decision", result.decision),
-            ("rule_pack", f"{result.rule_pack_name} {result.rule_pack_version}"),
-            ("rule_pack_digest", result.rule_pack_digest),
-        ):
-            ET.SubElement(properties, "property", {"name": name, "value": v.line(value)})
+        _properties(suite, result)
         suite.extend(cases)
         totals["tests"] += len(outcomes)
         totals["failure"] += counts["failure"]
