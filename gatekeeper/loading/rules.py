@@ -106,7 +106,14 @@ def _policy(data: Mapping[str, Any], override: Mapping[str, Any]) -> Policy:
     merged["floors"]["cells"] = {**data["floors"].get("cells", {}), **override.get("floors", {}).get("cells", {})}
     # A profile may add gates, or redefine one of the policy's, by name.
     gates = {
-        name: Gate(name=name, title=g["title"], leaves=g["leaves"], evaluates=tuple(g["evaluates"]))
+        name: Gate(
+            name=name,
+            title=g["title"],
+            leaves=g["leaves"],
+            evaluates=tuple(g["evaluates"]),
+            deciders=tuple(g.get("deciders", ())),
+            quorum=str(g.get("quorum", "any")),
+        )
         for name, g in {**data["gates"], **override.get("gates", {})}.items()
     }
     return Policy(
@@ -118,6 +125,7 @@ def _policy(data: Mapping[str, Any], override: Mapping[str, Any]) -> Policy:
         self_assessment_meets_critical=bool(merged["independence"].get("self_assessment_meets_critical", False)),
         condition_due_days=int(merged["conditions"].get("due_days", 90)),
         overdue_conditions=str(merged["conditions"].get("overdue", "fail")),
+        independence=str(merged["independence"].get("required_for", "critical")),
     )
 
 
