@@ -125,7 +125,7 @@ def load_pack(root: Path, rules: RulePack, *, display: str | None = None) -> Loa
         roster=tuple(names.people[i] for i in names.roster),
         assessors=tuple(names.people[i] for i in names.assessors),
         assessment_date=_date(m["assessment"]["date"]),
-        owner=owner.name if owner else None,
+        owner=_owner_words(owner, _date(m["assessment"]["date"])) if owner else None,
         claims=claims,
         register=register,
         facts=facts,
@@ -148,6 +148,12 @@ def load_pack(root: Path, rules: RulePack, *, display: str | None = None) -> Loa
         for outcome, claim in claims.items()
     }
     return LoadedPack(pack=replace(pack, claims=judged), document_problems=tuple(sorted(document_problems)))
+
+
+def _owner_words(owner: Person, day: dt.date) -> str:
+    """The default owner as conditions name them: "Name (roles held on the assessment date)"."""
+    roles = sorted(r.role for r in owner.roles if r.held_on(day))
+    return f"{owner.name} ({', '.join(roles)})" if roles else owner.name
 
 
 @dataclass
