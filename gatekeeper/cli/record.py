@@ -11,7 +11,9 @@ from gatekeeper import api
 from gatekeeper.cli.check import as_of_option, pack_argument, profile_option
 from gatekeeper.cli.common import guarded
 from gatekeeper.ledger import open_ledger
-from gatekeeper.ledger.entry import decision_entry, entry_key
+from gatekeeper.ledger.entry import decision_entry, entry_key, pack_listing
+from gatekeeper.model import EvidencePack, Gate
+from gatekeeper.people import NameRefused, check_visible, directory, entity, roles_on
 from gatekeeper.problems import UsageError
 from gatekeeper.reporters._common.text import terminal
 
@@ -43,10 +45,19 @@ def record(
     ledger_url: str | None,
 ) -> None:
     """Evaluate GATE for PACK and record the decision: nothing is written if the evaluation fails."""
+    for option, text in (("--by", by), ("--role", role), ("--note", note)):
+        if text is None:
+            continue
+        try:
+            check_visible(text.replace("\n", " ") if option == "--note" else text)
+        except NameRefused as refused:
+            raise UsageError(f"{option} {refused}") from None
     result = api.check(pack, gate=gate, as_of=as_of.date() if as_of else None, profile=profile)
-    if decision != result.decision and not (note and note.strip()):
+    if decision != result.decision and not note:
         raise UsageError(f"the computed result is {result.decision}; recording {decision} needs --note with the reason")
-    entry = decision_entry(result, decision=decision, by=by, role=role, note=note)
+    rule_pack, loaded = api.load(pack, profile=profile)
+    by = _decider(rule_pack.policy.gates[result.gate], loaded.pack, by=by, role=role, day=result.as_of)
+    entry = decision_entry(result, decision=decision, by=by, role=role, note=note, pack_files=pack_listing(pack))
     with open_ledger(ledger_url) as ledger:
         row = ledger.append(entry, key=entry_key(entry))
         location = ledger.location
@@ -54,3 +65,25 @@ def record(
         f"recorded #{row.seq}: {decision} of the {result.gate} gate for {terminal(result.alliance_id)} by {terminal(by)} "
         f"({terminal(role)}); computed {result.decision}; row hash {row.row_hash[:16]} in {terminal(location)}"
     )
+
+
+def _decider(gate: Gate, pack: EvidencePack, *, by: str, role: str, day: dt.date) -> str:
+    """The declared name of the person or body recording the decision; UsageError unless they held a
+    decider role of the gate (rules/policy.yml `deciders`) on the as-of date."""
+    try:
+        ref = directory(pack).lookup(by, ("person", "body"))
+    except NameRefused as refused:
+        raise UsageError(f"--by {by!r} {refused}") from None
+    who = entity(pack, ref)
+    name = who.name if who is not None else by
+    if gate.deciders and role not in gate.deciders:
+        raise UsageError(
+            f"--role {role!r} cannot decide the {gate.name} gate: its deciders are {', '.join(gate.deciders)}"
+        )
+    held = roles_on(pack, ref.split(":", 1)[1], day)
+    if role not in held:
+        now = ", ".join(sorted(held)) or "no governance role"
+        raise UsageError(
+            f"--by {name} did not hold the role {role} on {day} (held: {now}), as declared in manifest.yml"
+        )
+    return name
