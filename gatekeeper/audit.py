@@ -83,7 +83,7 @@ CATEGORIES: dict[str, Category] = {
     ),
     "document-empty": Category(Severity.ERROR, "a registered document with nothing in it but whitespace", "empty"),
     "document-reused": Category(
-        Severity.WARNING, "one document (same content) registered as several evidence items", "reused"
+        Severity.ERROR, "a document registered again under another id (same content): it counts once", "reused"
     ),
     "locator-missing": Category(
         Severity.WARNING, "a document cited for many outcomes without saying where (section, page, clause)"
@@ -110,10 +110,10 @@ REGISTER_STATUSES: tuple[str, ...] = (
     "unreadable",
     "changed",
     "empty",
+    "reused",
     "stale",
     "wrong-approver",
     "expiring",
-    "reused",
     "unused",
     "ok",
 )
@@ -124,6 +124,7 @@ _DOCUMENT_PROBLEMS: tuple[tuple[str, str], ...] = (
     ("document is outside the pack", "document-outside"),
     ("sha256 differs from the register", "document-changed"),
     ("document is empty", "document-empty"),
+    ("same content as", "document-reused"),
 )
 
 # No alliance record predates this: the first UK infrastructure alliances date from the 1990s.
@@ -486,18 +487,7 @@ def _dates(pack: EvidencePack, as_of: dt.date, out: _Findings) -> None:
 
 
 def _reuse(pack: EvidencePack, out: _Findings) -> None:
-    """One document registered as several items, and a document cited by many outcomes without locators."""
-    by_content: dict[str, list[str]] = {}
-    for item in pack.register.values():
-        if item.actual_sha256 is not None:
-            by_content.setdefault(item.actual_sha256, []).append(item.id)
-    for ids in by_content.values():
-        if len(ids) > 1:
-            for ref in ids:
-                item = pack.register[ref]
-                others = ", ".join(i for i in ids if i != ref)
-                message = f"{ref} ({item.path}) has the same content as {others}: it counts once"
-                out.add(item.source, "document-reused", message, item=ref)
+    """A document cited by many outcomes without locators (a copy registered twice is a document problem)."""
     bare: dict[str, list[str]] = {}
     for claim in pack.claims.values():
         for ref in claim.evidence:

@@ -105,7 +105,7 @@ def test_a_special_file_as_ledger_is_refused_at_once(kind: str, how: str, fifo: 
         "--decision",
         "pass",
         "--by",
-        "Dana",
+        "Catherine Ashdown",
         "--role",
         "Sponsor",
         "--as-of",

@@ -305,6 +305,7 @@ def _register(
     document_problems: list[Problem] = []
     hasher = DocumentHasher(root)
     over_budget = False
+    first_with: dict[str, str] = {}  # content sha256 -> the first item registered with it
     for i, item in enumerate(doc.data["evidence"]):
         path: list[str | int] = ["evidence", i]
         if item["id"] in register:
@@ -326,6 +327,11 @@ def _register(
             problem = f"sha256 differs from the register (document has {inspected.sha256})"
         elif problem is None and inspected.blank:
             problem = "document is empty: it shows nothing (nothing but whitespace)"
+        elif problem is None and inspected.sha256 in first_with:
+            # N items need N documents: a second registration of the same content adds no evidence.
+            problem = f"same content as {first_with[inspected.sha256]}: one document counts once"
+        if problem is None and inspected.sha256 is not None:
+            first_with[inspected.sha256] = item["id"]
         line, col = doc.locate([*path, "path"])
         if problem is not None:
             document_problems.append(Problem(doc.path, line, col, f"{item['id']}: {item['path']}: {problem}"))
