@@ -478,3 +478,8 @@ def test_a_body_holding_a_decider_role_can_record(tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     assert "by Fenland Water Client Board (Client Board)" in result.stdout
+    assert "quorum (all of Sponsor, Client Board): still to record the same decision: Sponsor" in result.stdout
+    second = _record(
+        copy("fenland-water", tmp_path / "again"), ledger, "--by", "catherine-ashdown", "--role", "Sponsor"
+    )
+    assert "quorum (all of Sponsor, Client Board): complete" in second.stdout

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import click
 
 from gatekeeper import api
 from gatekeeper.cli.check import as_of_option, pack_argument, profile_option
 from gatekeeper.cli.common import guarded
-from gatekeeper.ledger import open_ledger
+from gatekeeper.ledger import Row, open_ledger
 from gatekeeper.ledger.entry import decision_entry, entry_key, pack_listing
 from gatekeeper.model import EvidencePack, Gate
 from gatekeeper.people import NameRefused, check_visible, directory, entity, roles_on
@@ -58,13 +59,33 @@ def record(
     rule_pack, loaded = api.load(pack, profile=profile)
     by = _decider(rule_pack.policy.gates[result.gate], loaded.pack, by=by, role=role, day=result.as_of)
     entry = decision_entry(result, decision=decision, by=by, role=role, note=note, pack_files=pack_listing(pack))
+    spec = rule_pack.policy.gates[result.gate]
     with open_ledger(ledger_url) as ledger:
         row = ledger.append(entry, key=entry_key(entry))
         location = ledger.location
+        recorded = _roles_recorded(ledger.rows(), entry) if spec.quorum == "all" else set()
     click.echo(
         f"recorded #{row.seq}: {decision} of the {result.gate} gate for {terminal(result.alliance_id)} by {terminal(by)} "
         f"({terminal(role)}); computed {result.decision}; row hash {row.row_hash[:16]} in {terminal(location)}"
     )
+    if spec.quorum == "all" and spec.deciders:
+        missing = [d for d in spec.deciders if d not in recorded]
+        click.echo(
+            f"quorum (all of {', '.join(spec.deciders)}): "
+            + (f"still to record the same decision: {', '.join(missing)}" if missing else "complete")
+        )
+
+
+def _roles_recorded(rows: list[Row], entry: dict[str, Any]) -> set[str]:
+    """The roles that have recorded the same decision (alliance, gate, as-of date, value) as `entry`."""
+    same = ("alliance", "gate", "as_of")
+    found = set()
+    for row in rows:
+        decided = row.entry.get("decision")
+        if all(row.entry.get(k) == entry[k] for k in same) and isinstance(decided, dict):
+            if decided.get("value") == entry["decision"]["value"] and isinstance(decided.get("role"), str):
+                found.add(decided["role"])
+    return found
 
 
 def _decider(gate: Gate, pack: EvidencePack, *, by: str, role: str, day: dt.date) -> str:
