@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from gatekeeper.bounds import MAX_EXPIRING_WITHIN, check_as_of
-from gatekeeper.evaluation.gate import evaluate
+from gatekeeper.evaluation.gate import evaluate, waiver_approval_problem
 from gatekeeper.evaluation.kinds import KINDS
 from gatekeeper.evaluation.waivers import current_waivers
 from gatekeeper.loading.evidence import LoadedPack
@@ -29,6 +29,7 @@ from gatekeeper.model import (
     RulePack,
     Source,
 )
+from gatekeeper.people import independence
 from gatekeeper.result import (
     ConditionResult,
     ConditionState,
@@ -76,7 +77,25 @@ CATEGORIES: dict[str, Category] = {
         Severity.ERROR, "evidence cited for a met claim that is older than its rule allows", "stale"
     ),
     "evidence-unused": Category(Severity.WARNING, "a register item that no claim and no fact cites", "unused"),
-    "self-assessed-critical": Category(Severity.ERROR, "a critical outcome assessed by someone on the alliance roster"),
+    "date-implausible": Category(Severity.ERROR, "a date before any alliance record could be (before 1990-01-01)"),
+    "dated-after-as-of": Category(
+        Severity.ERROR, "a claim, document, approval, waiver or survey dated after the as-of date"
+    ),
+    "document-empty": Category(Severity.ERROR, "a registered document with nothing in it but whitespace", "empty"),
+    "document-reused": Category(
+        Severity.ERROR, "a document registered again under another id (same content): it counts once", "reused"
+    ),
+    "locator-missing": Category(
+        Severity.WARNING, "a document cited for many outcomes without saying where (section, page, clause)"
+    ),
+    "self-assessed-critical": Category(
+        Severity.ERROR,
+        "an outcome that needs an independent assessor assessed by someone on the roster, employed by a party, "
+        "or author or approver of the evidence",
+    ),
+    "waiver-approver": Category(
+        Severity.ERROR, "a waiver approved by someone not holding the role that day, or by its own requester"
+    ),
     "waiver-expired": Category(Severity.ERROR, "the current waiver of an outcome has expired"),
     "waiver-expiring": Category(Severity.WARNING, "the current waiver of an outcome expires within the window"),
     "wrong-approver": Category(
@@ -90,6 +109,8 @@ REGISTER_STATUSES: tuple[str, ...] = (
     "outside",
     "unreadable",
     "changed",
+    "empty",
+    "reused",
     "stale",
     "wrong-approver",
     "expiring",
@@ -102,7 +123,14 @@ _DOCUMENT_PROBLEMS: tuple[tuple[str, str], ...] = (
     ("document not found", "document-missing"),
     ("document is outside the pack", "document-outside"),
     ("sha256 differs from the register", "document-changed"),
+    ("document is empty", "document-empty"),
+    ("same content as", "document-reused"),
 )
+
+# No alliance record predates this: the first UK infrastructure alliances date from the 1990s.
+DATE_FLOOR = dt.date(1990, 1, 1)
+# A document cited, without a locator, by at least this many outcomes' claims is reported.
+LOCATOR_THRESHOLD = 5
 
 
 @dataclass(frozen=True)
@@ -228,6 +256,8 @@ def audit(
     _unused(pack, fact_refs, out)
     _waivers(pack, as_of, horizon, out)
     _conditions(rules, pack, results, out)
+    _dates(pack, as_of, out)
+    _reuse(pack, out)
 
     findings = tuple(sorted(out.found, key=AuditFinding.sort_key))
     return AuditResult(
@@ -281,13 +311,15 @@ def _claims(rules: RulePack, pack: EvidencePack, verdicts: Mapping[str, OutcomeR
             for req in verdict.requirements:
                 if req.status in (Verdict.MISSING, Verdict.FAILED, Verdict.ERROR):
                     out.add(claim.source, "claim-unsupported", _unsupported(claim, req), outcome=claim.outcome)
-        if outcome.critical and claim.self_assessed:
-            role = next((p.role for p in pack.roster if p.name == claim.assessed_by), "")
+        needs = outcome.critical or rules.policy.independence == "all"
+        if needs and claim.self_assessed:
+            why = "; ".join(independence(pack, claim).reasons)
+            which = "is critical" if outcome.critical else "needs an independent assessor under the policy"
             out.add(
                 claim.source,
                 "self-assessed-critical",
-                f"{claim.outcome} is critical and was assessed by {claim.assessed_by} ({role}), who is on the alliance "
-                "roster; the Code advises assessors not directly involved in the alliance",
+                f"{claim.outcome} {which} and was assessed by {claim.assessed_by}, who is not independent ({why}); "
+                "the Code advises assessors not directly involved in the alliance",
                 outcome=claim.outcome,
                 # A profile that lets a self-assessment meet a critical outcome makes this a notice, not a fault.
                 severity=Severity.WARNING if rules.policy.self_assessment_meets_critical else None,
@@ -313,7 +345,9 @@ def _evidence_ages_and_approvals(
         for ref in dict.fromkeys(claim.evidence):
             item = pack.register[ref]
             for req in outcome.requirements:
-                for found in KINDS[req.kind].audit_item(req, item, as_of=as_of, horizon=horizon):
+                for found in KINDS[req.kind].audit_item(
+                    req, item, as_of=as_of, horizon=horizon, pack=pack, claim=claim
+                ):
                     out.add(claim.source, found.category, found.message, outcome=outcome.id, item=item.id)
 
 
@@ -382,6 +416,9 @@ def _waivers(pack: EvidencePack, as_of: dt.date, horizon: dt.date, out: _Finding
     """The current waiver of each outcome (the one the gate judges): expired, or expiring soon."""
     for w in current_waivers(pack.waivers).values():
         who = f"{w.approver_name} ({w.approver_role})"
+        problem = waiver_approval_problem(pack, w)
+        if problem is not None:
+            out.add(w.source, "waiver-approver", f"the waiver of {w.outcome} by {who}: {problem}", outcome=w.outcome)
         if w.expires < as_of:
             out.add(
                 w.source,
@@ -419,6 +456,54 @@ def _conditions(rules: RulePack, pack: EvidencePack, results: Mapping[str, GateR
             outcome=c.outcome,
             severity=Severity.WARNING if rules.policy.overdue_conditions == "warn" else None,
         )
+
+
+# --- dates and documents ---------------------------------------------------------------------
+
+
+def _dates(pack: EvidencePack, as_of: dt.date, out: _Findings) -> None:
+    """Every date that counts for nothing as of the date (after it), or that no alliance record can have."""
+
+    def check(source: Source, what: str, day: dt.date, *, outcome: str | None = None, item: str | None = None) -> None:
+        if day > as_of:
+            message = f"{what} is dated {day}, after {as_of}: it does not count as of that date"
+            out.add(source, "dated-after-as-of", message, outcome=outcome, item=item)
+        elif day < DATE_FLOOR:
+            message = f"{what} is dated {day}, before {DATE_FLOOR}: no alliance record is that old"
+            out.add(source, "date-implausible", message, outcome=outcome, item=item)
+
+    for claim in pack.claims.values():
+        check(claim.source, f"the claim for {claim.outcome}", claim.date, outcome=claim.outcome)
+    for item in pack.register.values():
+        check(item.source, f"{item.id} ({item.title})", item.date, item=item.id)
+        for a in item.approvals:
+            check(item.source, f"the approval of {item.id} by {a.name} ({a.role})", a.date, item=item.id)
+    for w in pack.waivers:
+        check(w.source, f"the waiver of {w.outcome}", w.granted, outcome=w.outcome)
+    surveys = pack.facts.get("surveys", ()) if isinstance(pack.facts, Mapping) else ()
+    for survey in surveys if isinstance(surveys, list) else ():
+        if isinstance(survey, Mapping) and isinstance(survey.get("date"), str):
+            check(pack.facts_source, f"the survey {survey.get('survey')}", dt.date.fromisoformat(survey["date"]))
+
+
+def _reuse(pack: EvidencePack, out: _Findings) -> None:
+    """A document cited by many outcomes without locators (a copy registered twice is a document problem)."""
+    bare: dict[str, list[str]] = {}
+    for claim in pack.claims.values():
+        for ref in claim.evidence:
+            if ref not in claim.locators:
+                digest = pack.register[ref].actual_sha256 or ref
+                bare.setdefault(digest, []).append(claim.outcome)
+    for digest, outcomes in bare.items():
+        if len(outcomes) >= LOCATOR_THRESHOLD:
+            first = next(i for i in pack.register.values() if (i.actual_sha256 or i.id) == digest)
+            out.add(
+                first.source,
+                "locator-missing",
+                f"{first.path} is cited for {len(outcomes)} outcomes ({', '.join(sorted(outcomes))}) without a "
+                "locator: name the section, page or clause each claim relies on",
+                item=first.id,
+            )
 
 
 # --- the register -----------------------------------------------------------------------------

@@ -136,6 +136,8 @@ class Gate:
     evaluates: tuple[str, ...]
     # An advisory gate (the suitability pre-gate) sets no conditions: what is not met is advice.
     advisory: bool = False
+    deciders: tuple[str, ...] = ()  # governance roles that may record its decision
+    quorum: str = "any"  # "any": one decider's record decides; "all": every decider role must record it
 
     @property
     def asked_in(self) -> str:
@@ -156,6 +158,13 @@ class Policy:
     self_assessment_meets_critical: bool
     condition_due_days: int
     overdue_conditions: str  # "fail" | "warn"
+    independence: str = "critical"  # which outcomes need an independent assessor: "critical" | "all"
+
+    def needs_independence(self, outcome: Outcome) -> bool:
+        """Whether a self-assessment is unable to make this outcome met."""
+        if self.self_assessment_meets_critical:
+            return False
+        return outcome.critical or self.independence == "all"
 
     def floor(self, phase: str, theme: str) -> float:
         return self.floor_cells.get(f"{phase}.{theme}", self.floor_default)
@@ -192,17 +201,61 @@ class RulePack:
 
 
 @dataclass(frozen=True)
+class Organisation:
+    """An organisation declared in manifest.yml: a party to the alliance (client or partner) or another (an assessors' firm)."""
+
+    id: str
+    name: str
+    role: str | None  # "client" | "partner" for a party, None for another organisation
+    description: str | None
+    source: Source
+
+
+@dataclass(frozen=True)
+class RoleHeld:
+    """A governance role (the policy's vocabulary: Sponsor, Client Board, ...) held from a date, until one or for good."""
+
+    role: str
+    start: dt.date
+    until: dt.date | None
+
+    def held_on(self, day: dt.date) -> bool:
+        return self.start <= day and (self.until is None or day <= self.until)
+
+
+@dataclass(frozen=True)
 class Person:
+    """A person declared in manifest.yml, employed by a declared organisation (by id)."""
+
+    id: str
     name: str
     organisation: str
+    roles: tuple[RoleHeld, ...]
+    source: Source
+
+
+@dataclass(frozen=True)
+class Body:
+    """A governance body that approves collectively (a Client Board), with its members (person ids)."""
+
+    id: str
+    name: str
     role: str
+    organisation: str | None
+    members: tuple[str, ...]
+    start: dt.date
+    until: dt.date | None
+    source: Source
 
 
 @dataclass(frozen=True)
 class Approval:
+    """An approval as written (name, role) and the declared person or body the name resolved to (`by`)."""
+
     name: str
     role: str
     date: dt.date
+    by: str = ""
 
 
 @dataclass(frozen=True)
@@ -220,6 +273,7 @@ class EvidenceItem:
     source: Source
     document_problem: str | None  # None when the document exists inside the pack with this sha256
     actual_sha256: str | None
+    owner_id: str | None = None  # the declared person, body or organisation `owner` resolved to
 
 
 @dataclass(frozen=True)
@@ -227,6 +281,7 @@ class Action:
     action: str
     owner: str
     due: dt.date
+    owner_id: str | None = None
 
 
 class ClaimStatus(enum.StrEnum):
@@ -249,8 +304,10 @@ class Claim:
     evidence: tuple[str, ...]
     note: str | None
     actions: tuple[Action, ...]
-    self_assessed: bool
+    self_assessed: bool  # the assessor is not independent (gatekeeper.people.independence)
     source: Source
+    assessor: str = ""  # the declared person `assessed_by` resolved to
+    locators: Mapping[str, str] = field(default_factory=dict)  # evidence id -> section, page or clause cited
 
 
 @dataclass(frozen=True)
@@ -262,6 +319,8 @@ class Waiver:
     granted: dt.date
     expires: dt.date
     source: Source
+    approver: str = ""  # the declared person or body the approver's name resolved to
+    requested_by: str | None = None  # the declared person or body that asked for the waiver
 
 
 @dataclass(frozen=True)
@@ -271,6 +330,7 @@ class Condition:
     due: dt.date
     note: str | None
     source: Source
+    owner_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -296,3 +356,8 @@ class EvidencePack:
     conditions: tuple[Condition, ...]
     commercial: Any  # gatekeeper.commercial.model.CommercialModel | None
     files: Mapping[str, str] = field(default_factory=dict)  # relpath -> sha256 of every file read
+    organisations: Mapping[str, Organisation] = field(default_factory=dict)  # id -> parties first, then others
+    people: Mapping[str, Person] = field(default_factory=dict)
+    bodies: Mapping[str, Body] = field(default_factory=dict)
+    roster_ids: frozenset[str] = frozenset()
+    owner_id: str | None = None

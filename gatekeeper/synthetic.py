@@ -96,7 +96,7 @@ class _Builder:
                 **(
                     {
                         "approvals": [
-                            {"name": f"Approver {role}", "role": role, "date": date.isoformat()} for role in approvals
+                            {"name": approver_name(role), "role": role, "date": date.isoformat()} for role in approvals
                         ]
                     }
                     if approvals
@@ -240,6 +240,54 @@ def _satisfy(b: _Builder, outcome: Outcome, defect: str | None) -> list[str]:
     return refs
 
 
+def approver_name(role: str) -> str:
+    """The declared person who approves evidence in `role` in a synthetic pack."""
+    return f"Approver {role}"
+
+
+def _slug(name: str) -> str:
+    return "-".join(name.lower().split())
+
+
+def _manifest(rules: RulePack, *, alliance_id: str, phase: str, as_of: dt.date) -> dict[str, Any]:
+    """Parties, people (with the roles every approval needs, held for years), the roster and one assessor."""
+    since = (as_of - dt.timedelta(days=20 * 365)).isoformat()
+    roles = sorted(
+        {role for o in rules.outcomes.values() for r in o.requirements for role in r.spec.get("approved_by", ())}
+    )
+    people = [
+        ("Alex Morgan", "client-co", ["Alliance Manager"]),
+        ("Dana Whitfield", "client-co", ["Sponsor"]),
+        ("Sam Patel", "client-co", []),
+        ("Jo Reid", "build-partner", ["Partner Director"]),
+        ("Lee Chan", "design-partner", ["Partner Director"]),
+        ("Riley Quinn", "independent-assurance", []),
+        *((approver_name(role), "client-co", [role]) for role in roles),
+    ]
+    return {
+        "schema_version": 2,
+        "alliance": {"id": alliance_id, "name": f"{alliance_id.replace('-', ' ').title()} Alliance", "phase": phase},
+        "parties": [
+            {"id": "client-co", "name": "Client Co", "role": "client"},
+            {"id": "build-partner", "name": "Build Partner Ltd", "role": "partner", "description": "contractor"},
+            {"id": "design-partner", "name": "Design Partner LLP", "role": "partner", "description": "designer"},
+        ],
+        "organisations": [{"id": "independent-assurance", "name": "Independent Assurance LLP"}],
+        "people": [
+            {
+                "id": _slug(name),
+                "name": name,
+                "organisation": org,
+                **({"roles": [{"role": role, "from": since} for role in held]} if held else {}),
+            }
+            for name, org, held in people
+        ],
+        "roster": ["alex-morgan", "jo-reid"],
+        "owner": "alex-morgan",
+        "assessment": {"date": as_of.isoformat(), "assessors": ["riley-quinn"]},
+    }
+
+
 def synthesize(
     rules: RulePack,
     *,
@@ -315,28 +363,7 @@ def synthesize(
                     "due": (as_of + dt.timedelta(days=rng.randint(-90, 90))).isoformat(),
                 }
             )
-    manifest = {
-        "schema_version": 1,
-        "alliance": {
-            "id": alliance_id,
-            "name": f"{alliance_id.replace('-', ' ').title()} Alliance",
-            "client": "Client Co",
-            "partners": [
-                {"name": "Build Partner Ltd", "role": "contractor"},
-                {"name": "Design Partner LLP", "role": "designer"},
-            ],
-            "phase": phase,
-        },
-        "owner": {"name": "Alex Morgan", "role": "Alliance Manager"},
-        "roster": [
-            {"name": "Alex Morgan", "organisation": "Client Co", "role": "Alliance Manager"},
-            {"name": "Jo Reid", "organisation": "Build Partner Ltd", "role": "Partner Director"},
-        ],
-        "assessment": {
-            "date": as_of.isoformat(),
-            "assessors": [{"name": "Riley Quinn", "organisation": "Independent Assurance LLP"}],
-        },
-    }
+    manifest = _manifest(rules, alliance_id=alliance_id, phase=phase, as_of=as_of)
     files = {
         "manifest.yml": manifest,
         "claims.yml": {"schema_version": 1, "claims": claims},

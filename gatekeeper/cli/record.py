@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -12,8 +13,10 @@ from gatekeeper.cli.check import as_of_option, pack_argument, profile_option
 from gatekeeper.cli.common import guarded
 from gatekeeper.cli.defaults import settle
 from gatekeeper.cli.presentation import presentation_options
-from gatekeeper.ledger import open_ledger
-from gatekeeper.ledger.entry import decision_entry, entry_key
+from gatekeeper.ledger import Row, open_ledger
+from gatekeeper.ledger.entry import decision_entry, entry_key, pack_listing
+from gatekeeper.model import EvidencePack, Gate
+from gatekeeper.people import NameRefused, check_visible, directory, entity, roles_on
 from gatekeeper.problems import UsageError
 from gatekeeper.reporters._common.text import terminal
 
@@ -48,14 +51,65 @@ def record(
     """Evaluate GATE for PACK and record the decision: nothing is written if the evaluation fails."""
     settings = settle(pack, "record", profile=profile, ledger=ledger_url)
     profile, ledger_url = settings.profile, settings.ledger
+    for option, text in (("--by", by), ("--role", role), ("--note", note)):
+        if text is None:
+            continue
+        try:
+            check_visible(text.replace("\n", " ") if option == "--note" else text)
+        except NameRefused as refused:
+            raise UsageError(f"{option} {refused}") from None
     result = api.check(pack, gate=gate, as_of=as_of.date() if as_of else None, profile=profile)
-    if decision != result.decision and not (note and note.strip()):
+    if decision != result.decision and not note:
         raise UsageError(f"the computed result is {result.decision}; recording {decision} needs --note with the reason")
-    entry = decision_entry(result, decision=decision, by=by, role=role, note=note)
+    rule_pack, loaded = api.load(pack, profile=profile)
+    by = _decider(rule_pack.policy.gates[result.gate], loaded.pack, by=by, role=role, day=result.as_of)
+    entry = decision_entry(result, decision=decision, by=by, role=role, note=note, pack_files=pack_listing(pack))
+    spec = rule_pack.policy.gates[result.gate]
     with open_ledger(ledger_url) as ledger:
         row = ledger.append(entry, key=entry_key(entry))
         location = ledger.location
+        recorded = _roles_recorded(ledger.rows(), entry) if spec.quorum == "all" else set()
     click.echo(
         f"recorded #{row.seq}: {decision} of the {result.gate} gate for {terminal(result.alliance_id)} by {terminal(by)} "
         f"({terminal(role)}); computed {result.decision}; row hash {row.row_hash[:16]} in {terminal(location)}"
     )
+    if spec.quorum == "all" and spec.deciders:
+        missing = [d for d in spec.deciders if d not in recorded]
+        click.echo(
+            f"quorum (all of {', '.join(spec.deciders)}): "
+            + (f"still to record the same decision: {', '.join(missing)}" if missing else "complete")
+        )
+
+
+def _roles_recorded(rows: list[Row], entry: dict[str, Any]) -> set[str]:
+    """The roles that have recorded the same decision (alliance, gate, as-of date, value) as `entry`."""
+    same = ("alliance", "gate", "as_of")
+    found = set()
+    for row in rows:
+        decided = row.entry.get("decision")
+        if all(row.entry.get(k) == entry[k] for k in same) and isinstance(decided, dict):
+            if decided.get("value") == entry["decision"]["value"] and isinstance(decided.get("role"), str):
+                found.add(decided["role"])
+    return found
+
+
+def _decider(gate: Gate, pack: EvidencePack, *, by: str, role: str, day: dt.date) -> str:
+    """The declared name of the person or body recording the decision; UsageError unless they held a
+    decider role of the gate (rules/policy.yml `deciders`) on the as-of date."""
+    try:
+        ref = directory(pack).lookup(by, ("person", "body"))
+    except NameRefused as refused:
+        raise UsageError(f"--by {by!r} {refused}") from None
+    who = entity(pack, ref)
+    name = who.name if who is not None else by
+    if gate.deciders and role not in gate.deciders:
+        raise UsageError(
+            f"--role {role!r} cannot decide the {gate.name} gate: its deciders are {', '.join(gate.deciders)}"
+        )
+    held = roles_on(pack, ref.split(":", 1)[1], day)
+    if role not in held:
+        now = ", ".join(sorted(held)) or "no governance role"
+        raise UsageError(
+            f"--by {name} did not hold the role {role} on {day} (held: {now}), as declared in manifest.yml"
+        )
+    return name

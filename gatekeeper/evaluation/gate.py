@@ -12,6 +12,7 @@ from gatekeeper.evaluation.advice import advise
 from gatekeeper.evaluation.kinds import KINDS, Context, Firing
 from gatekeeper.evaluation.waivers import current_waiver
 from gatekeeper.model import ClaimStatus, EvidencePack, Gate, Outcome, Policy, Requirement, RulePack
+from gatekeeper.people import independence, roles_on
 from gatekeeper.problems import InputError, Problem
 from gatekeeper.result import (
     SETTLED,
@@ -175,7 +176,11 @@ def _status(
     """The one status of an outcome, the reasons for it, and what would make it met."""
     policy = rules.policy
     unmet = [r for r in results if r.status != Verdict.SATISFIED]
-    if claim is None:
+    if claim is not None and claim.date > ctx.as_of:
+        # A claim assessed after the as-of date did not exist then: the outcome is judged without it.
+        status, reasons = Status.UNEVIDENCED, [f"the claim is dated {claim.date}, after {ctx.as_of}: it does not count"]
+        fix = f"Evaluate as of {claim.date} or later, or record a claim assessed by {ctx.as_of}."
+    elif claim is None:
         status, reasons = Status.UNEVIDENCED, ["no claim has been made for this outcome"]
         fix = (
             "Assess the outcome and record a claim in claims.yml with the evidence it needs: "
@@ -209,16 +214,21 @@ def _status(
         status, reasons, fix = Status.UNEVIDENCED, [f"{r.ref}: {r.detail}" for r in unmet], _first_fix(claim, unmet)
     elif unmet:
         status, reasons, fix = Status.STALE, [f"{r.ref}: {r.detail}" for r in unmet], _first_fix(claim, unmet)
-    elif outcome.critical and claim.self_assessed and not policy.self_assessment_meets_critical:
+    elif claim.self_assessed and policy.needs_independence(outcome):
         status = Status.NOT_MET
+        which = "a critical outcome" if outcome.critical else "every outcome, under this policy,"
         reasons = [
-            f"self-assessed: {claim.assessed_by} is on the alliance roster, and a critical outcome needs an assessor independent of the alliance"
+            f"self-assessed: {why}; {which} needs an assessor independent of the alliance"
+            for why in independence(ctx.pack, claim).reasons
         ]
         fix = "Have the outcome assessed by an assessor not directly involved in the alliance, as the Code advises."
     else:
         reasons = ["every requirement is satisfied"]
-        if claim.self_assessed:
-            reasons.append(f"self-assessed by {claim.assessed_by} (on the alliance roster)")
+        judged = independence(ctx.pack, claim)
+        if judged.independent:
+            reasons += [f"independent assessor: {why}" for why in judged.reasons]
+        else:
+            reasons += [f"self-assessed: {why}" for why in judged.reasons]
         return Status.MET, reasons, None
     waiver_status, waiver_reason = _waiver(outcome, ctx, policy)
     if waiver_status:
@@ -245,9 +255,24 @@ def _waiver(outcome: Outcome, ctx: Context, policy: Policy) -> tuple[bool, str]:
         return False, f"waiver by {who} not valid: the approver's role must be one of {', '.join(policy.waiver_roles)}"
     if w.granted > ctx.as_of:
         return False, f"waiver by {who} not valid: granted {w.granted}, after {ctx.as_of}"
+    problem = waiver_approval_problem(ctx.pack, w)
+    if problem is not None:
+        return False, f"waiver by {who} not valid: {problem}"
     if w.expires < ctx.as_of:
         return False, f"waiver by {who} expired on {w.expires}"
     return True, f"waived by {who} until {w.expires}: {w.justification}"
+
+
+def waiver_approval_problem(pack: EvidencePack, w: Any) -> str | None:
+    """Why the waiver's approver could not approve it (None when they could): the role must be held,
+    as declared, on the day the waiver was granted, and nobody approves their own request."""
+    held = roles_on(pack, w.approver, w.granted)
+    if w.approver_role not in held:
+        now = ", ".join(sorted(held)) or "no governance role"
+        return f"{w.approver_name} did not hold the role {w.approver_role} on {w.granted} (held: {now})"
+    if w.requested_by is not None and w.requested_by == w.approver:
+        return f"{w.approver_name} requested the waiver and cannot approve their own request"
+    return None
 
 
 def _carried(pack: EvidencePack, statuses: Mapping[str, Status], as_of: dt.date) -> list[ConditionResult]:

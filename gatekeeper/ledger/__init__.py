@@ -144,4 +144,28 @@ def changed_documents(row: Row, pack: Path) -> list[str]:
             changed.append(f"{relpath}: {now.problem} (since the decision of row {row.seq})")
         else:
             changed.append(f"{relpath}: missing since the decision of row {row.seq}")
-    return changed
+    return changed + _listing_changes(row, pack, skip=set(files))
+
+
+def _listing_changes(row: Row, pack: Path, *, skip: set[str]) -> list[str]:
+    """Files added to, removed from or changed in the whole pack since the row's listing ("pack_files")."""
+    from gatekeeper.ledger.entry import pack_listing
+
+    recorded = row.entry.get("pack_files")
+    if recorded is None:  # recorded before decisions listed the whole pack
+        return []
+    if not isinstance(recorded, dict) or not all(isinstance(v, str) for v in recorded.values()):
+        message = f"row {row.seq}: entry 'pack_files' must map paths to sha256 hex digests"
+        raise InputError(Problem(f"ledger row {row.seq}", message=message, json_path="$.pack_files"))
+    now = pack_listing(pack)
+    changes = []
+    for relpath in sorted(set(recorded) | set(now)):
+        if relpath in skip:  # already compared, file by file
+            continue
+        if relpath not in now:
+            changes.append(f"{relpath}: removed since the decision of row {row.seq}")
+        elif relpath not in recorded:
+            changes.append(f"{relpath}: added since the decision of row {row.seq}")
+        elif now[relpath] != recorded[relpath]:
+            changes.append(f"{relpath}: changed since the decision of row {row.seq}")
+    return changes

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import os
+from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from gatekeeper import __version__
@@ -10,7 +13,39 @@ from gatekeeper.ledger.chain import canonical_json
 from gatekeeper.result import GateResult
 
 
-def decision_entry(result: GateResult, *, decision: str, by: str, role: str, note: str | None) -> dict[str, Any]:
+def pack_listing(pack: Path) -> dict[str, str]:
+    """Every file in the pack folder (relative path -> sha256, or what stopped it being hashed), sorted.
+
+    The decision binds the whole pack, not only the files its evaluation read: a waivers.yml or
+    conditions.yml added afterwards changes the result, and `ledger verify --pack` must see it.
+    Symbolic links are listed, never followed; the pack's own safe opener hashes each file.
+    """
+    from gatekeeper.loading.paths import DocumentHasher, HashBudgetExceeded
+
+    hasher = DocumentHasher(pack)
+    listing: dict[str, str] = {}
+    for folder, dirs, names in os.walk(pack, followlinks=False):
+        dirs.sort()
+        for name in sorted(names) + sorted(d for d in dirs if os.path.islink(os.path.join(folder, d))):
+            rel = os.path.relpath(os.path.join(folder, name), pack).replace(os.sep, "/")
+            try:
+                found = hasher.inspect(rel)
+            except HashBudgetExceeded as exceeded:
+                listing[rel] = f"not hashed: {exceeded}"
+                continue
+            listing[rel] = found.sha256 if found.sha256 is not None else f"not hashed: {found.problem}"
+    return dict(sorted(listing.items()))
+
+
+def decision_entry(
+    result: GateResult,
+    *,
+    decision: str,
+    by: str,
+    role: str,
+    note: str | None,
+    pack_files: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
     """What a ledger row records: enough to re-check the decision against the exact evidence and rules."""
     return {
         "alliance": {"id": result.alliance_id, "name": result.alliance_name},
@@ -32,6 +67,7 @@ def decision_entry(result: GateResult, *, decision: str, by: str, role: str, not
         },
         "profile": {"name": result.profile_name, "digest": result.profile_digest} if result.profile_digest else None,
         "files": dict(result.evidence_files),
+        **({"pack_files": dict(pack_files)} if pack_files is not None else {}),
         "gatekeeper": __version__,
     }
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -14,16 +14,20 @@ from gatekeeper.loading.yamlstrict import MAX_BYTES, Document, load_yaml_bytes
 from gatekeeper.model import (
     Action,
     Approval,
+    Body,
     Claim,
     ClaimStatus,
     Condition,
     EvidenceItem,
     EvidencePack,
+    Organisation,
     Person,
+    RoleHeld,
     RulePack,
     Source,
     Waiver,
 )
+from gatekeeper.people import Directory, NameRefused, independence
 from gatekeeper.problems import InputError, Problem
 
 # file name -> (schema, required?)
@@ -94,35 +98,34 @@ def load_pack(root: Path, rules: RulePack, *, display: str | None = None) -> Loa
 
     manifest = docs["manifest.yml"]
     m = manifest.data
-    roster = tuple(Person(p["name"], p["organisation"], p["role"]) for p in m["roster"])
-    assessors = tuple(Person(a["name"], a["organisation"], "assessor") for a in m["assessment"]["assessors"])
-    roster_names = {p.name for p in roster}
-    known_people = roster_names | {a.name for a in assessors}
+    names = _declare(manifest, out)
 
-    register, document_problems = _register(root, docs["register.yml"], files, out)
-    claims = _claims(docs["claims.yml"], rules, register, known_people, roster_names, out)
+    register, document_problems = _register(root, docs["register.yml"], files, names, out)
+    claims = _claims(docs["claims.yml"], rules, register, names, out)
     facts_doc = docs.get("facts.yml")
     facts: Mapping[str, Any] = facts_doc.data if facts_doc else {"schema_version": 1}
     if facts_doc:
         _check_fact_evidence(facts_doc, facts_doc.data, [], register, out)
         _check_survey_ranges(facts_doc, out)
-    waivers = _waivers(docs.get("waivers.yml"), rules, out)
-    conditions_gate, conditions = _conditions(docs.get("conditions.yml"), rules, out)
+        facts = _resolve_members(facts_doc, names, out)
+    waivers = _waivers(docs.get("waivers.yml"), rules, names, out)
+    conditions_gate, conditions = _conditions(docs.get("conditions.yml"), rules, names, out)
     commercial = _commercial(docs.get("commercial.yml"), out)
     if out.problems:
         raise InputError(out.problems)
-    owner = m.get("owner")
+    client = next(o for o in names.organisations.values() if o.role == "client")
+    owner = names.people.get(names.owner) if names.owner else None
     pack = EvidencePack(
         root=shown,
         alliance_id=m["alliance"]["id"],
         alliance_name=m["alliance"]["name"],
-        client=m["alliance"]["client"],
-        partners=tuple(p["name"] for p in m["alliance"]["partners"]),
+        client=client.name,
+        partners=tuple(o.name for o in names.organisations.values() if o.role == "partner"),
         phase=m["alliance"]["phase"],
-        roster=roster,
-        assessors=assessors,
+        roster=tuple(names.people[i] for i in names.roster),
+        assessors=tuple(names.people[i] for i in names.assessors),
         assessment_date=_date(m["assessment"]["date"]),
-        owner=f"{owner['name']} ({owner['role']})" if owner else None,
+        owner=_owner_words(owner, _date(m["assessment"]["date"])) if owner else None,
         claims=claims,
         register=register,
         facts=facts,
@@ -132,8 +135,163 @@ def load_pack(root: Path, rules: RulePack, *, display: str | None = None) -> Loa
         conditions=conditions,
         commercial=commercial,
         files=dict(sorted(files.items())),
+        organisations=names.organisations,
+        people=names.people,
+        bodies=names.bodies,
+        roster_ids=frozenset(names.roster),
+        owner_id=names.owner,
     )
-    return LoadedPack(pack=pack, document_problems=tuple(sorted(document_problems)))
+    # Independence is a property of the whole pack (roster, employers, authors and approvers of the
+    # evidence cited): judged once here, for every claim.
+    judged = {
+        outcome: replace(claim, self_assessed=not independence(pack, claim).independent)
+        for outcome, claim in claims.items()
+    }
+    return LoadedPack(pack=replace(pack, claims=judged), document_problems=tuple(sorted(document_problems)))
+
+
+def _owner_words(owner: Person, day: dt.date) -> str:
+    """The default owner as conditions name them: "Name (roles held on the assessment date)"."""
+    roles = sorted(r.role for r in owner.roles if r.held_on(day))
+    return f"{owner.name} ({', '.join(roles)})" if roles else owner.name
+
+
+@dataclass
+class _Names:
+    """The manifest's declarations while a pack loads, and the resolver every reference goes through."""
+
+    directory: Directory
+    organisations: dict[str, Organisation]
+    people: dict[str, Person]
+    bodies: dict[str, Body]
+    roster: list[str]
+    assessors: list[str]
+    owner: str | None
+    out: ProblemCollector
+
+    def resolve(
+        self,
+        doc: Document,
+        path: list[str | int],
+        text: str,
+        kinds: tuple[str, ...] = ("person", "body", "organisation"),
+    ) -> str | None:
+        """The declared id `text` names, or None with a located problem."""
+        try:
+            return self.directory.lookup(text, kinds).split(":", 1)[1]
+        except NameRefused as refused:
+            self.out.at(doc, path, f"{text!r} {refused}")
+            return None
+
+
+def _source(doc: Document, path: list[str | int]) -> Source:
+    return Source(doc.path, *doc.locate(path))
+
+
+def _until(doc: Document, path: list[str | int], spec: Mapping[str, Any], out: ProblemCollector) -> dt.date | None:
+    if "until" not in spec:
+        return None
+    until = _date(spec["until"])
+    if until < _date(spec["from"]):
+        out.at(doc, [*path, "until"], f"until {until} is before from {spec['from']}")
+    return until
+
+
+def _declare(doc: Document, out: ProblemCollector) -> _Names:
+    """Parties, organisations, people and bodies declared once, every name checked against every other."""
+    m = doc.data
+    directory = Directory()
+    names = _Names(directory, {}, {}, {}, [], [], None, out)
+
+    def declare(kind: str, section: str, i: int, item: Mapping[str, Any]) -> bool:
+        path: list[str | int] = [section, i]
+        refused = directory.declare(
+            f"{kind}:{item['id']}",
+            ((item["id"], _source(doc, [*path, "id"])), (item["name"], _source(doc, [*path, "name"]))),
+        )
+        for source, message in refused:
+            out.problems.append(Problem(source.file, source.line, source.col, message))
+        return not refused
+
+    for section in ("parties", "organisations"):
+        for i, o in enumerate(m.get(section, ())):
+            if declare("organisation", section, i, o):
+                names.organisations[o["id"]] = Organisation(
+                    o["id"], o["name"], o.get("role"), o.get("description"), _source(doc, [section, i])
+                )
+    clients = [i for i, o in enumerate(m["parties"]) if o["role"] == "client"]
+    if len(clients) != 1:
+        out.at(doc, ["parties"], f"{len(clients)} parties are the client: an alliance has exactly one client")
+    if not any(o["role"] == "partner" for o in m["parties"]):
+        out.at(doc, ["parties"], "no party is a partner: an alliance has at least one partner (or proposed partner)")
+    declared_people = [(i, p) for i, p in enumerate(m["people"]) if declare("person", "people", i, p)]
+    declared_bodies = [(i, b) for i, b in enumerate(m.get("bodies", ())) if declare("body", "bodies", i, b)]
+    for i, p in declared_people:
+        org = names.resolve(doc, ["people", i, "organisation"], p["organisation"], ("organisation",))
+        roles = tuple(
+            RoleHeld(r["role"], _date(r["from"]), _until(doc, ["people", i, "roles", j], r, out))
+            for j, r in enumerate(p.get("roles", ()))
+        )
+        names.people[p["id"]] = Person(p["id"], p["name"], org or "", roles, _source(doc, ["people", i]))
+    for i, b in declared_bodies:
+        org = None
+        if "organisation" in b:
+            org = names.resolve(doc, ["bodies", i, "organisation"], b["organisation"], ("organisation",))
+        members = tuple(
+            ref
+            for j, text in enumerate(b["members"])
+            if (ref := names.resolve(doc, ["bodies", i, "members", j], text, ("person",))) is not None
+        )
+        path: list[str | int] = ["bodies", i]
+        names.bodies[b["id"]] = Body(
+            b["id"], b["name"], b["role"], org, members, _date(b["from"]), _until(doc, path, b, out), _source(doc, path)
+        )
+    for section, into in (("roster", names.roster), ("assessors", names.assessors)):
+        where: list[str | int] = ["roster"] if section == "roster" else ["assessment", "assessors"]
+        listed = m["roster"] if section == "roster" else m["assessment"]["assessors"]
+        for j, text in enumerate(listed):
+            ref = names.resolve(doc, [*where, j], text, ("person",))
+            if ref is None:
+                continue
+            if ref in into:
+                out.at(doc, [*where, j], f"{text!r} is listed twice (as {ref})")
+                continue
+            into.append(ref)
+    if "owner" in m:
+        names.owner = names.resolve(doc, ["owner"], m["owner"], ("person",))
+    return names
+
+
+def _resolve_members(doc: Document, names: _Names, out: ProblemCollector) -> Mapping[str, Any]:
+    """Board and team members resolved to declared people; each member's organisation must be the person's
+    own, and is rewritten to its declared name, so one organisation spelled four ways counts once."""
+    facts = doc.data
+    governance = facts.get("governance")
+    if not isinstance(governance, dict):
+        return facts
+    rewritten = dict(governance)
+    for group, value in governance.items():
+        if not isinstance(value, dict) or not isinstance(value.get("members"), list):
+            continue
+        members = []
+        for i, member in enumerate(value["members"]):
+            path: list[str | int] = ["governance", group, "members", i]
+            person_id = names.resolve(doc, [*path, "name"], member["name"], ("person",))
+            org_id = names.resolve(doc, [*path, "organisation"], member["organisation"], ("organisation",))
+            person = names.people.get(person_id or "")
+            if person is not None and org_id is not None and person.organisation and org_id != person.organisation:
+                declared = names.organisations[person.organisation].name
+                out.at(doc, [*path, "organisation"], f"{person.name} works for {declared}, as declared in manifest.yml")
+            org = names.organisations.get(org_id or "")
+            members.append(
+                {
+                    **member,
+                    "name": person.name if person else member["name"],
+                    "organisation": org.name if org else member["organisation"],
+                }
+            )
+        rewritten[group] = {**value, "members": members}
+    return {**facts, "governance": rewritten}
 
 
 # What an item gets once the pack's hashing budget is spent (the load then fails with a located problem).
@@ -141,12 +299,13 @@ _NOT_HASHED = DocumentCheck("", True, None, None, "not hashed: the pack's hashin
 
 
 def _register(
-    root: Path, doc: Document, files: dict[str, str], out: ProblemCollector
+    root: Path, doc: Document, files: dict[str, str], names: _Names, out: ProblemCollector
 ) -> tuple[dict[str, EvidenceItem], list[Problem]]:
     register: dict[str, EvidenceItem] = {}
     document_problems: list[Problem] = []
     hasher = DocumentHasher(root)
     over_budget = False
+    first_with: dict[str, str] = {}  # content sha256 -> the first item registered with it
     for i, item in enumerate(doc.data["evidence"]):
         path: list[str | int] = ["evidence", i]
         if item["id"] in register:
@@ -166,6 +325,13 @@ def _register(
         problem = inspected.problem
         if inspected.exists and problem is None and inspected.sha256 != item["sha256"]:
             problem = f"sha256 differs from the register (document has {inspected.sha256})"
+        elif problem is None and inspected.blank:
+            problem = "document is empty: it shows nothing (nothing but whitespace)"
+        elif problem is None and inspected.sha256 in first_with:
+            # N items need N documents: a second registration of the same content adds no evidence.
+            problem = f"same content as {first_with[inspected.sha256]}: one document counts once"
+        if problem is None and inspected.sha256 is not None:
+            first_with[inspected.sha256] = item["id"]
         line, col = doc.locate([*path, "path"])
         if problem is not None:
             document_problems.append(Problem(doc.path, line, col, f"{item['id']}: {item['path']}: {problem}"))
@@ -179,10 +345,15 @@ def _register(
             sha256=item["sha256"],
             date=_date(item["date"]),
             owner=item["owner"],
-            approvals=tuple(Approval(a["name"], a["role"], _date(a["date"])) for a in item.get("approvals", ())),
+            approvals=tuple(
+                Approval(a["name"], a["role"], _date(a["date"]), by)
+                for j, a in enumerate(item.get("approvals", ()))
+                if (by := names.resolve(doc, [*path, "approvals", j, "name"], a["name"], ("person", "body")))
+            ),
             source=Source(doc.path, *doc.locate(path)),
             document_problem=problem,
             actual_sha256=inspected.sha256,
+            owner_id=names.resolve(doc, [*path, "owner"], item["owner"]),
         )
     return register, document_problems
 
@@ -191,8 +362,7 @@ def _claims(
     doc: Document,
     rules: RulePack,
     register: Mapping[str, EvidenceItem],
-    known_people: set[str],
-    roster_names: set[str],
+    names: _Names,
     out: ProblemCollector,
 ) -> dict[str, Claim]:
     claims: dict[str, Claim] = {}
@@ -204,27 +374,38 @@ def _claims(
         if c["outcome"] in claims:
             out.at(doc, [*path, "outcome"], f"a second claim for {c['outcome']}: one claim per outcome")
             continue
-        for j, ref in enumerate(c.get("evidence", ())):
+        cited: list[str] = []
+        locators: dict[str, str] = {}
+        for j, entry in enumerate(c.get("evidence", ())):
+            ref = entry if isinstance(entry, str) else entry["id"]
             if ref not in register:
                 out.at(doc, [*path, "evidence", j], f"evidence {ref} is not in register.yml")
-        if c["assessed_by"] not in known_people:
-            out.at(
-                doc,
-                [*path, "assessed_by"],
-                f"{c['assessed_by']!r} is neither an assessor nor on the roster in manifest.yml",
-            )
+            if ref in cited:
+                out.at(doc, [*path, "evidence", j], f"evidence {ref} is cited twice")
+                continue
+            cited.append(ref)
+            if not isinstance(entry, str):
+                locators[ref] = entry["locator"]
+        assessor = names.resolve(doc, [*path, "assessed_by"], c["assessed_by"], ("person",))
+        person = names.people.get(assessor or "")
+        actions = []
+        for j, a in enumerate(c.get("actions", ())):
+            owner_id = names.resolve(doc, [*path, "actions", j, "owner"], a["owner"])
+            actions.append(Action(a["action"], a["owner"], _date(a["due"]), owner_id))
         claims[c["outcome"]] = Claim(
             outcome=c["outcome"],
             status=ClaimStatus(c["status"]),
             justification=c.get("justification"),
-            assessed_by=c["assessed_by"],
+            assessed_by=person.name if person else c["assessed_by"],
             method=c["method"],
             date=_date(c["date"]),
-            evidence=tuple(c.get("evidence", ())),
+            evidence=tuple(cited),
             note=c.get("note"),
-            actions=tuple(Action(a["action"], a["owner"], _date(a["due"])) for a in c.get("actions", ())),
-            self_assessed=c["assessed_by"] in roster_names,
+            actions=tuple(actions),
+            self_assessed=False,  # judged once the whole pack is loaded
             source=Source(doc.path, *doc.locate(path)),
+            assessor=assessor or "",
+            locators=locators,
         )
     return claims
 
@@ -268,7 +449,7 @@ def _check_survey_ranges(doc: Document, out: ProblemCollector) -> None:
             )
 
 
-def _waivers(doc: Document | None, rules: RulePack, out: ProblemCollector) -> tuple[Waiver, ...]:
+def _waivers(doc: Document | None, rules: RulePack, names: _Names, out: ProblemCollector) -> tuple[Waiver, ...]:
     if doc is None:
         return ()
     waivers = []
@@ -276,6 +457,11 @@ def _waivers(doc: Document | None, rules: RulePack, out: ProblemCollector) -> tu
         if w["outcome"] not in rules.outcomes:
             out.at(doc, ["waivers", i, "outcome"], f"unknown outcome {w['outcome']}")
             continue
+        path: list[str | int] = ["waivers", i]
+        approver = names.resolve(doc, [*path, "approver", "name"], w["approver"]["name"], ("person", "body"))
+        requested = None
+        if "requested_by" in w:
+            requested = names.resolve(doc, [*path, "requested_by"], w["requested_by"], ("person", "body"))
         waivers.append(
             Waiver(
                 outcome=w["outcome"],
@@ -285,13 +471,15 @@ def _waivers(doc: Document | None, rules: RulePack, out: ProblemCollector) -> tu
                 granted=_date(w["granted"]),
                 expires=_date(w["expires"]),
                 source=Source(doc.path, *doc.locate(["waivers", i])),
+                approver=approver or "",
+                requested_by=requested,
             )
         )
     return tuple(waivers)
 
 
 def _conditions(
-    doc: Document | None, rules: RulePack, out: ProblemCollector
+    doc: Document | None, rules: RulePack, names: _Names, out: ProblemCollector
 ) -> tuple[str | None, tuple[Condition, ...]]:
     if doc is None:
         return None, ()
@@ -307,6 +495,7 @@ def _conditions(
                 due=_date(c["due"]),
                 note=c.get("note"),
                 source=Source(doc.path, *doc.locate(["conditions", i])),
+                owner_id=names.resolve(doc, ["conditions", i, "owner"], c["owner"]),
             )
         )
     if doc.data["gate"] not in rules.policy.gates:  # gates are the policy's: no schema can list them

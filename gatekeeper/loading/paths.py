@@ -44,6 +44,7 @@ class DocumentCheck:
     sha256: str | None
     size: int | None
     problem: str | None
+    blank: bool = False  # nothing but whitespace (or empty): a document that shows nothing
 
 
 def check_reference(ref: str) -> str | None:
@@ -294,6 +295,7 @@ def _hash_open(fd: int, relpath: str, max_bytes: int, *, keep: bool = False) -> 
             return DocumentCheck(relpath, True, None, info.st_size, f"document is larger than {max_bytes} bytes"), None
         digest = hashlib.sha256()
         size = 0
+        blank = True
         while True:
             chunk = os.read(fd, _CHUNK)
             if not chunk:
@@ -302,13 +304,15 @@ def _hash_open(fd: int, relpath: str, max_bytes: int, *, keep: bool = False) -> 
             if size > max_bytes:  # it grew while we read it
                 return DocumentCheck(relpath, True, None, size, f"document is larger than {max_bytes} bytes"), None
             digest.update(chunk)
+            blank = blank and not chunk.strip()
             if keep:
                 kept.append(chunk)
     except OSError as exc:
         return DocumentCheck(relpath, True, None, None, f"document cannot be read: {exc.strerror or exc}"), None
     finally:
         os.close(fd)
-    return DocumentCheck(relpath, True, digest.hexdigest(), size, None), (b"".join(kept) if keep else None)
+    check = DocumentCheck(relpath, True, digest.hexdigest(), size, None, blank)
+    return check, (b"".join(kept) if keep else None)
 
 
 def _still_exists(exc: OSError) -> bool:

@@ -130,6 +130,8 @@ def _policy(data: Mapping[str, Any], override: Mapping[str, Any]) -> Policy:
             leaves=g["leaves"],
             evaluates=tuple(g["evaluates"]),
             advisory=bool(g.get("advisory", False)),
+            deciders=tuple(g.get("deciders", ())),
+            quorum=str(g.get("quorum", "any")),
         )
         for name, g in {**data["gates"], **override.get("gates", {})}.items()
     }
@@ -142,6 +144,7 @@ def _policy(data: Mapping[str, Any], override: Mapping[str, Any]) -> Policy:
         self_assessment_meets_critical=bool(merged["independence"].get("self_assessment_meets_critical", False)),
         condition_due_days=int(merged["conditions"].get("due_days", 90)),
         overdue_conditions=str(merged["conditions"].get("overdue", "fail")),
+        independence=str(merged["independence"].get("required_for", "critical")),
     )
 
 

@@ -12,27 +12,26 @@ import pytest
 AS_OF = dt.date(2025, 6, 30)
 
 MANIFEST = """\
-schema_version: 1
+schema_version: 2
 alliance:
   id: test-alliance
   name: Test Alliance
-  client: Client Co
-  partners:
-    - name: Build Partner Ltd
-      role: contractor
   phase: delivering
-owner:
-  name: Alex Morgan
-  role: Alliance Manager
-roster:
-  - name: Alex Morgan
-    organisation: Client Co
-    role: Alliance Manager
+parties:
+  - {id: client-co, name: Client Co, role: client}
+  - {id: build-partner, name: Build Partner Ltd, role: partner, description: contractor}
+organisations:
+  - {id: independent-assurance, name: Independent Assurance LLP}
+people:
+  - {id: alex-morgan, name: Alex Morgan, organisation: client-co, roles: [{role: Alliance Manager, from: '2020-01-01'}]}
+  - {id: sam-patel, name: Sam Patel, organisation: client-co, roles: [{role: Sponsor, from: '2020-01-01'}]}
+  - {id: jo-reid, name: Jo Reid, organisation: build-partner, roles: [{role: Partner Director, from: '2020-01-01'}]}
+  - {id: riley-quinn, name: Riley Quinn, organisation: independent-assurance}
+roster: [alex-morgan, jo-reid]
+owner: alex-morgan
 assessment:
   date: '2025-06-30'
-  assessors:
-    - name: Riley Quinn
-      organisation: Independent Assurance LLP
+  assessors: [riley-quinn]
 """
 
 
@@ -49,11 +48,16 @@ class Item:
     title: str | None = None
 
     @property
+    def content(self) -> bytes | None:
+        """The document's bytes: each item its own document unless a test says otherwise."""
+        return f"document {self.id}\n".encode() if self.body == b"document\n" else self.body
+
+    @property
     def path(self) -> str:
         return f"documents/{self.id.lower()}.md"
 
     def yaml(self) -> str:
-        digest = hashlib.sha256(self.registered if self.registered is not None else (self.body or b"")).hexdigest()
+        digest = hashlib.sha256(self.registered if self.registered is not None else (self.content or b"")).hexdigest()
         text = (
             f"  - id: {self.id}\n"
             f"    title: {self.title or 'Document ' + self.id}\n"
@@ -119,8 +123,8 @@ class TinyPack:
             "schema_version: 1\nclaims:\n" + "".join(c.yaml() for c in self.claims), encoding="utf-8"
         )
         for item in self.items:
-            if item.body is not None:
-                (root / item.path).write_bytes(item.body)
+            if item.content is not None:
+                (root / item.path).write_bytes(item.content)
         if self.waivers is not None:
             (root / "waivers.yml").write_text(self.waivers, encoding="utf-8")
         if self.conditions is not None:

@@ -309,8 +309,9 @@ def test_self_assessed_critical(tiny: TinyPack, tmp_path: Path) -> None:
             "error",
             "DEC.BEH.01",
             None,
-            "DEC.BEH.01 is critical and was assessed by Alex Morgan (Alliance Manager), who is on the alliance roster; "
-            "the Code advises assessors not directly involved in the alliance",
+            "DEC.BEH.01 is critical and was assessed by Alex Morgan, who is not independent (Alex Morgan is on the "
+            "alliance roster; Alex Morgan works for Client Co, the alliance's client; Alex Morgan is the author (owner) "
+            "of E01, which the claim cites); the Code advises assessors not directly involved in the alliance",
         )
     ]
 

@@ -26,6 +26,14 @@ def test_a_new_pack_reaches_a_passing_creating_gate_without_a_hash_typed_by_hand
     source = EXAMPLES / "fenland-water"
     pack = tmp_path / "fens"
     assert run("init", pack, "--alliance", "Fens Test Alliance", "--gate", "creating")[0] == 0
+    # The programme office declares its parties, people and bodies in the manifest first.
+    declared = (source / "manifest.yml").read_text()
+    declared = declared.replace("  id: fenland-water\n", "  id: fens-test-alliance\n").replace(
+        "bodies:\n", "  - {id: to-appoint, name: Assessor to be appointed, organisation: halden}\nbodies:\n"
+    )
+    (pack / "manifest.yml").write_text(
+        declared.replace("  name: Fenland Water Alliance\n", "  name: Fens Test Alliance\n")
+    )
     ids: dict[str, str] = {}
     for item in yaml.safe_load((source / "register.yml").read_text())["evidence"]:
         target = pack / item["path"]

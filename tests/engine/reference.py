@@ -15,6 +15,35 @@ from gatekeeper.model import EvidencePack, Outcome, RulePack
 SETTLED = {"met", "waived", "not_applicable"}
 
 
+def _holds(pack: EvidencePack, who: str, role: str, day: dt.date) -> bool:
+    """Did person or body `who` hold `role` on `day`, as declared (a body's members do not hold its role)?"""
+    if who in pack.people:
+        return any(
+            r.role == role and r.start <= day and (r.until is None or day <= r.until) for r in pack.people[who].roles
+        )
+    body = pack.bodies.get(who)
+    return body is not None and body.role == role and body.start <= day and (body.until is None or day <= body.until)
+
+
+def _is_or_sits_on(pack: EvidencePack, person: str, who: str | None) -> bool:
+    body = pack.bodies.get(who or "")
+    return who == person or (body is not None and person in body.members)
+
+
+def _independent(pack: EvidencePack, claim: Any) -> bool:
+    """PRODUCT.md: not on the roster, not employed by a party, not author or approver of the cited evidence."""
+    person = pack.people[claim.assessor]
+    if person.id in pack.roster_ids or pack.organisations[person.organisation].role in ("client", "partner"):
+        return False
+    for ref in claim.evidence:
+        item = pack.register[ref]
+        if _is_or_sits_on(pack, person.id, item.owner_id):
+            return False
+        if any(_is_or_sits_on(pack, person.id, a.by) for a in item.approvals):
+            return False
+    return True
+
+
 def _get(facts: Any, path: str) -> Any:
     for part in path.split("."):
         if not isinstance(facts, dict) or part not in facts:
@@ -25,7 +54,8 @@ def _get(facts: Any, path: str) -> Any:
 
 def _evidence(spec: dict, outcome: Outcome, pack: EvidencePack, as_of: dt.date) -> str:
     claim = pack.claims.get(outcome.id)
-    fresh = old = 0
+    fresh_docs: set[str] = set()
+    old_docs: set[str] = set()
     limit = _get(pack.facts, spec["before"]) if "before" in spec else None
     for ref in claim.evidence if claim else ():
         item = pack.register[ref]
@@ -33,12 +63,20 @@ def _evidence(spec: dict, outcome: Outcome, pack: EvidencePack, as_of: dt.date) 
             continue
         if "before" in spec and not (limit and item.date < dt.date.fromisoformat(limit)):
             continue
-        if "approved_by" in spec and not any(a.role in spec["approved_by"] and a.date <= as_of for a in item.approvals):
+        if "approved_by" in spec and not any(
+            a.role in spec["approved_by"]
+            and a.date <= as_of
+            and _holds(pack, a.by, a.role, a.date)
+            and not _is_or_sits_on(pack, claim.assessor, a.by)
+            for a in item.approvals
+        ):
             continue
+        # N items need N distinct documents: count contents, not register entries.
         if "max_age_days" in spec and (as_of - item.date).days > spec["max_age_days"]:
-            old += 1
+            old_docs.add(item.actual_sha256 or ref)
         else:
-            fresh += 1
+            fresh_docs.add(item.actual_sha256 or ref)
+    fresh, old = len(fresh_docs), len(old_docs - fresh_docs)
     need = spec.get("min", 1)
     return "satisfied" if fresh >= need else "stale" if fresh + old >= need else "missing"
 
@@ -124,7 +162,7 @@ def outcome_status(outcome: Outcome, rules: RulePack, pack: EvidencePack, as_of:
     policy = rules.policy
     claim = pack.claims.get(outcome.id)
     results = [requirement_status(dict(r.spec), outcome, rules, pack, as_of) for r in outcome.requirements]
-    if claim is None:
+    if claim is None or claim.date > as_of:  # a claim made after the date did not exist then
         status = "unevidenced"
     elif claim.status == "not_applicable":
         if outcome.allow_not_applicable:
@@ -138,7 +176,11 @@ def outcome_status(outcome: Outcome, rules: RulePack, pack: EvidencePack, as_of:
         status = "unevidenced"
     elif "stale" in results:
         status = "stale"
-    elif outcome.critical and claim.self_assessed and not policy.self_assessment_meets_critical:
+    elif (
+        (outcome.critical or policy.independence == "all")
+        and not policy.self_assessment_meets_critical
+        and not _independent(pack, claim)
+    ):
         status = "not_met"
     else:
         return "met"
@@ -148,6 +190,8 @@ def outcome_status(outcome: Outcome, rules: RulePack, pack: EvidencePack, as_of:
         if (
             (not outcome.critical or policy.critical_waivable)
             and w.approver_role in policy.waiver_roles
+            and _holds(pack, w.approver, w.approver_role, w.granted)
+            and w.requested_by != w.approver
             and w.granted <= as_of <= w.expires
         ):
             return "waived"

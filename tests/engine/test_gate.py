@@ -53,7 +53,7 @@ def test_evidence_without_the_required_approval_does_not_count(maker) -> None:
 
     def edit(files, _):
         ref = claim(files, "DEC.LEA.01")["evidence"][0]
-        item(files, ref)["approvals"] = [{"name": "Pat Lowe", "role": "Alliance Manager", "date": "2026-09-01"}]
+        item(files, ref)["approvals"] = [{"name": "Alex Morgan", "role": "Alliance Manager", "date": "2026-09-01"}]
 
     outcome = maker.evaluate("deciding", edit).outcome("DEC.LEA.01")
     assert outcome.status == "unevidenced"
@@ -84,6 +84,7 @@ def test_evidence_older_than_the_rule_allows_is_stale_and_as_of_replays_an_earli
     def edit(files, _):
         ref = claim(files, "DEL.INT.08")["evidence"][0]
         item(files, ref)["date"] = str(AS_OF - dt.timedelta(days=400))
+        claim(files, "DEL.INT.08")["date"] = str(AS_OF - dt.timedelta(days=200))  # assessed before both dates
 
     result = maker.evaluate("delivering", edit)
     outcome = result.outcome("DEL.INT.08")
@@ -135,8 +136,10 @@ def test_a_fact_that_fails_its_test_makes_the_outcome_not_met(maker) -> None:
     """A Board drawn from one organisation fails 'cross partner representation'."""
 
     def edit(files, _):
-        for member in files["facts.yml"]["governance"]["board"]["members"]:
-            member["organisation"] = "Client Co"
+        files["facts.yml"]["governance"]["board"]["members"] = [
+            {"name": name, "organisation": "Client Co", "role": "Director"}
+            for name in ("Sam Patel", "Alex Morgan", "Dana Whitfield")
+        ]
 
     outcome = maker.evaluate("creating", edit).outcome("CRE.INT.05")
     assert outcome.status == "not_met"

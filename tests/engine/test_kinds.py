@@ -15,7 +15,7 @@ from gatekeeper.evaluation import engine
 from gatekeeper.evaluation.kinds import KINDS, Context, RequirementKind, evidence
 from gatekeeper.evaluation.waivers import current_waiver
 from gatekeeper.loading.evidence import load_pack
-from gatekeeper.model import Approval, EvidenceItem, Requirement, Source, Waiver
+from gatekeeper.model import Approval, EvidenceItem, EvidencePack, Person, Requirement, RoleHeld, Source, Waiver
 from gatekeeper.result import ConditionState, Decision, Status, Verdict
 
 from .conftest import AS_OF, claim, item
@@ -48,6 +48,32 @@ def test_every_registered_kind_provides_the_whole_protocol_under_its_own_id(kind
     assert missing == []
 
 
+def _pack_of(item: EvidenceItem, *roles: str) -> EvidencePack:
+    """A pack that declares person P holding `roles` since 2000, and nothing else the evidence kind reads."""
+    person = Person("p", "P", "org", tuple(RoleHeld(r, dt.date(2000, 1, 1), None) for r in roles), Source("m", 1, 1))
+    return EvidencePack(
+        root="pack",
+        alliance_id="a",
+        alliance_name="A",
+        client="C",
+        partners=(),
+        phase="delivering",
+        roster=(),
+        assessors=(),
+        assessment_date=dt.date(2026, 1, 1),
+        owner=None,
+        claims={},
+        register={item.id: item},
+        facts={},
+        facts_source=Source("facts.yml"),
+        waivers=(),
+        conditions_gate=None,
+        conditions=(),
+        commercial=None,
+        people={"p": person},
+    )
+
+
 def _item(date: dt.date, *approvals: tuple[str, dt.date]) -> EvidenceItem:
     return EvidenceItem(
         id="E1",
@@ -57,7 +83,7 @@ def _item(date: dt.date, *approvals: tuple[str, dt.date]) -> EvidenceItem:
         sha256="0" * 64,
         date=date,
         owner="A",
-        approvals=tuple(Approval("P", role, when) for role, when in approvals),
+        approvals=tuple(Approval("P", role, when, "p") for role, when in approvals),
         source=Source("register.yml", 3, 5),
         document_problem=None,
         actual_sha256=None,
@@ -86,10 +112,15 @@ def test_the_evidence_kind_names_the_last_fresh_day_and_the_approvals_in_force()
     plan = _item(dt.date(2026, 1, 1), ("Sponsor", dt.date(2026, 3, 1)), ("Engineer", dt.date(2026, 1, 2)))
     assert evidence.fresh_until(spec, plan) == dt.date(2026, 1, 31)
     assert evidence.fresh_until({"kind": "evidence", "of": ["plan"]}, plan) is None
-    assert not evidence.approved(spec, plan, dt.date(2026, 2, 1))
-    assert evidence.approved(spec, plan, dt.date(2026, 3, 1))
+    pack = _pack_of(plan, "Sponsor", "Engineer")
+    assert not evidence.approved(spec, plan, dt.date(2026, 2, 1), pack, None)
+    assert evidence.approved(spec, plan, dt.date(2026, 3, 1), pack, None)
+    assert not evidence.approved(spec, plan, dt.date(2026, 3, 1), _pack_of(plan, "Engineer"), None)
+    assert not evidence.approved(spec, plan, dt.date(2026, 3, 1), pack, "p")  # P assessed the claim
     req = Requirement(outcome="DEL.INT.08", index=1, kind="evidence", spec=spec)
-    found = list(evidence.audit_item(req, plan, as_of=dt.date(2026, 2, 1), horizon=dt.date(2026, 3, 1)))
+    found = list(
+        evidence.audit_item(req, plan, as_of=dt.date(2026, 2, 1), horizon=dt.date(2026, 3, 1), pack=pack, claim=None)
+    )
     assert [(f.category, f.message) for f in found] == [
         (
             "evidence-stale",

@@ -167,11 +167,34 @@ def test_init_with_a_hostile_folder_and_name(tmp_path: Path) -> None:
     assert _shown_path() in result.stdout + result.stderr
 
 
-def test_record_and_ledger_show_what_was_typed_as_text(hostile_pack: Path, tmp_path: Path) -> None:
-    """--by, --role and --note with escape sequences are stored as typed and printed by every ledger command as visible escapes."""
-    ledger = str(tmp_path / "ledger.sqlite3")
+def test_record_refuses_escape_sequences_in_what_is_typed(hostile_pack: Path, tmp_path: Path) -> None:
+    """--by, --role or --note with escape sequences is a usage error that shows them as visible escapes, and nothing is written."""
+    ledger = tmp_path / "ledger.sqlite3"
     typed = "Dana\x1b[8m hidden\x1b[0m\r\x9b31m\u202eWhitfield\x07"
-    shown = "Dana\\x1b[8m hidden\\x1b[0m\\x0d\\x9b31m\\u202eWhitfield\\x07"
+    for option in ("--by", "--role", "--note"):
+        args = {"--by": "Catherine Ashdown", "--role": "Sponsor", "--note": "reason", option: typed}
+        recorded = run(
+            "record",
+            str(hostile_pack),
+            "--gate",
+            "creating",
+            "--decision",
+            "fail",
+            *(x for pair in args.items() for x in pair),
+            "--as-of",
+            AS_OF,
+            "--ledger",
+            str(ledger),
+        )
+        assert_safe(recorded)
+        assert recorded.exit_code == 2, recorded.stderr
+        assert f"{option} contains invisible or control characters (U+001B" in recorded.stderr
+        assert not ledger.exists()
+
+
+def test_record_and_ledger_show_what_was_typed_as_text(hostile_pack: Path, tmp_path: Path) -> None:
+    """A note that would run in a spreadsheet or page is stored as typed and shown safely by every ledger command."""
+    ledger = str(tmp_path / "ledger.sqlite3")
     recorded = run(
         "record",
         str(hostile_pack),
@@ -180,11 +203,11 @@ def test_record_and_ledger_show_what_was_typed_as_text(hostile_pack: Path, tmp_p
         "--decision",
         "fail",
         "--by",
-        typed,
+        "catherine  ashdown",
         "--role",
-        typed,
+        "Sponsor",
         "--note",
-        typed,
+        FORMULA,
         "--as-of",
         AS_OF,
         "--ledger",
@@ -192,13 +215,13 @@ def test_record_and_ledger_show_what_was_typed_as_text(hostile_pack: Path, tmp_p
     )
     assert_safe(recorded)
     assert recorded.exit_code == 0, recorded.stderr
-    assert f"by {shown} ({shown});" in recorded.stdout
+    assert "by Catherine Ashdown (Sponsor);" in recorded.stdout
     for args in (["list"], ["show", "1"], ["verify", "--pack", str(hostile_pack)]):
         for fmt in family("ledger").choices:
             result = run("ledger", *args, "--ledger", ledger, "--format", fmt)
             assert_safe(result)
             assert result.exit_code == 0, (args, fmt, result.stdout)
-    assert f"decision.by={shown}" in run("ledger", "list", "--ledger", ledger).stdout
+    assert "decision.by=Catherine Ashdown" in run("ledger", "list", "--ledger", ledger).stdout
 
 
 def assert_no_formula(text: str) -> None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from gatekeeper.evaluation.observations import Observation
-from gatekeeper.model import Checklist, EvidenceItem, EvidencePack, Requirement
+from gatekeeper.model import Checklist, Claim, EvidenceItem, EvidencePack, Requirement
 from gatekeeper.result import RequirementResult
 
 # One durable-rules rule: {"all": [{alias: condition}, ...]}.
@@ -95,7 +95,14 @@ class RequirementKind(Protocol):
         ...
 
     def audit_item(
-        self, req: Requirement, item: EvidenceItem, *, as_of: dt.date, horizon: dt.date
+        self,
+        req: Requirement,
+        item: EvidenceItem,
+        *,
+        as_of: dt.date,
+        horizon: dt.date,
+        pack: EvidencePack | None = None,
+        claim: Claim | None = None,
     ) -> Iterator[ItemFinding]:
         """What an auditor should hear about one item a met claim cites, judged by this requirement."""
         ...
@@ -121,7 +128,13 @@ def no_items(spec: Mapping[str, Any], checklists: Mapping[str, Checklist]) -> tu
 
 
 def no_item_findings(
-    req: Requirement, item: EvidenceItem, *, as_of: dt.date, horizon: dt.date
+    req: Requirement,
+    item: EvidenceItem,
+    *,
+    as_of: dt.date,
+    horizon: dt.date,
+    pack: EvidencePack | None = None,
+    claim: Claim | None = None,
 ) -> Iterator[ItemFinding]:
     return iter(())
 

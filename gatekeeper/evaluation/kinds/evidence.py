@@ -24,7 +24,8 @@ from gatekeeper.evaluation.kinds.base import (
     plural,
 )
 from gatekeeper.evaluation.observations import Observation, fact_observation, lookup
-from gatekeeper.model import Approval, Checklist, EvidenceItem, Requirement
+from gatekeeper.model import Approval, Checklist, Claim, EvidenceItem, EvidencePack, Requirement
+from gatekeeper.people import roles_on
 from gatekeeper.result import EvidenceUse, RequirementResult, Verdict
 
 ID = "evidence"
@@ -49,11 +50,33 @@ def approvals_in_force(item: EvidenceItem, as_of: dt.date) -> tuple[Approval, ..
     return tuple(a for a in item.approvals if a.date <= as_of)
 
 
-def approved(spec: Mapping[str, Any], item: EvidenceItem, as_of: dt.date) -> bool:
-    """True when the requirement asks for no approval, or one of its roles approved the item by the date."""
+def approval_problem(pack: EvidencePack, approval: Approval, assessor: str | None) -> str | None:
+    """Why an approval does not count (None when it does): its approver must hold the role, as declared,
+    on the approval's date, and must not be the claim's assessor (nor a body the assessor sits on)."""
+    if approval.role not in roles_on(pack, approval.by, approval.date):
+        return f"{approval.name} did not hold the role {approval.role} on {approval.date}"
+    if assessor:
+        body = pack.bodies.get(approval.by)
+        if approval.by == assessor or (body is not None and assessor in body.members):
+            return f"{approval.name} also assessed the claim: nobody approves the evidence of their own claim"
+    return None
+
+
+def counting_approvals(
+    pack: EvidencePack, item: EvidenceItem, as_of: dt.date, assessor: str | None
+) -> tuple[Approval, ...]:
+    """The approvals of an item that count for a claim by `assessor`, as of the date."""
+    return tuple(a for a in approvals_in_force(item, as_of) if approval_problem(pack, a, assessor) is None)
+
+
+def approved(
+    spec: Mapping[str, Any], item: EvidenceItem, as_of: dt.date, pack: EvidencePack, assessor: str | None
+) -> bool:
+    """True when the requirement asks for no approval, or one of its roles approved the item by the date,
+    held by the approver then, and the approver is not the claim's assessor."""
     if "approved_by" not in spec:
         return True
-    return any(a.role in spec["approved_by"] for a in approvals_in_force(item, as_of))
+    return any(a.role in spec["approved_by"] for a in counting_approvals(pack, item, as_of, assessor))
 
 
 # --- load time ----------------------------------------------------------------------------------
@@ -74,14 +97,16 @@ def check(spec: Mapping[str, Any], refs: References) -> Iterator[tuple[str, str]
 def observations(requirements: Sequence[Requirement], ctx: Context) -> Iterator[Observation]:
     """Each item the claims of these outcomes cite, the approvals of those items, and the `before` dates."""
     pack, as_of = ctx.pack, ctx.as_of
-    cited: set[str] = set()
     for outcome in dict.fromkeys(r.outcome for r in requirements):
         claim = pack.claims.get(outcome)
         if claim is None:
             continue
         for ref in claim.evidence:
             item = pack.register[ref]
-            cited.add(ref)
+            # Approvals are per claim: the same approval counts for one assessor's claim and not for
+            # a claim its approver assessed.
+            for role in sorted({a.role for a in counting_approvals(pack, item, as_of, claim.assessor)}):
+                yield {"t": "approval", "outcome": outcome, "item": ref, "role": role}
             yield {
                 "t": "item",
                 "outcome": outcome,
@@ -91,9 +116,6 @@ def observations(requirements: Sequence[Requirement], ctx: Context) -> Iterator[
                 "age": (as_of - item.date).days,
                 "date_ord": item.date.toordinal(),
             }
-    for ref in sorted(cited):
-        for approval in approvals_in_force(pack.register[ref], as_of):
-            yield {"t": "approval", "item": ref, "role": approval.role}
     for path in sorted({r.spec["before"] for r in requirements if "before" in r.spec}):
         yield fact_observation(pack, path, as_of=as_of)
 
@@ -107,7 +129,16 @@ def compile(req: Requirement) -> dict[str, Rule]:
         item.append({"$lt": {"date_ord": {"d": "date_ord"}}})
     approval = []
     if "approved_by" in spec:
-        approval = [{"a": all_of({"t": "approval"}, {"item": {"m": "item"}}, any_of("role", spec["approved_by"]))}]
+        approval = [
+            {
+                "a": all_of(
+                    {"t": "approval"},
+                    {"outcome": req.outcome},
+                    {"item": {"m": "item"}},
+                    any_of("role", spec["approved_by"]),
+                )
+            }
+        ]
     rules: dict[str, Rule] = {}
     fresh = [{"$lte": {"age": spec["max_age_days"]}}] if "max_age_days" in spec else []
     rules[f"{req.ref}:ok"] = {"all": [*before, {"m": all_of(*item, *fresh)}, *approval]}
@@ -141,11 +172,14 @@ def describe(spec: Mapping[str, Any], checklists: Mapping[str, Checklist]) -> st
 def judge(req: Requirement, firings: Sequence[Firing], ctx: Context) -> RequirementResult:
     spec = req.spec
     need = spec.get("min", 1)
-    ok = sorted({f.matched["m"]["item"] for f in firings if f.variant == "ok"})
-    stale = sorted({f.matched["m"]["item"] for f in firings if f.variant == "stale"} - set(ok))
     claim = ctx.pack.claims.get(req.outcome)
     cited = claim.evidence if claim else ()
-    uses = tuple(_use(ref, spec, ok, stale, ctx) for ref in cited)
+    ok_items = {f.matched["m"]["item"] for f in firings if f.variant == "ok"}
+    stale_items = {f.matched["m"]["item"] for f in firings if f.variant == "stale"} - ok_items
+    # N items need N distinct documents: a copy (same content hash) of a document already counted adds nothing.
+    ok, stale, copies = _distinct(cited, ok_items, stale_items, ctx)
+    assessor = claim.assessor if claim else None
+    uses = tuple(_use(ref, spec, ok, stale, ctx, copies.get(ref), assessor) for ref in cited)
     needs = describe(spec, ctx.checklists)
     if len(ok) >= need:
         return RequirementResult(req.ref, ID, needs, Verdict.SATISFIED, f"counted: {', '.join(ok)}", None, uses)
@@ -180,11 +214,43 @@ def judge(req: Requirement, firings: Sequence[Firing], ctx: Context) -> Requirem
     )
 
 
-def _use(ref: str, spec: Mapping[str, Any], ok: Sequence[str], stale: Sequence[str], ctx: Context) -> EvidenceUse:
+def _distinct(
+    cited: Sequence[str], ok_items: set[str], stale_items: set[str], ctx: Context
+) -> tuple[list[str], list[str], dict[str, str]]:
+    """(items counted, items counted as stale, item -> the item it copies): one item per document content."""
+    seen: dict[str, str] = {}
+    ok: list[str] = []
+    stale: list[str] = []
+    copies: dict[str, str] = {}
+    # Fresh items claim their document first, then stale ones, each in the claim's order.
+    for pool, into in ((ok_items, ok), (stale_items, stale)):
+        for ref in cited:
+            if ref not in pool:
+                continue
+            digest = ctx.pack.register[ref].actual_sha256 or ref
+            if digest in seen:
+                copies[ref] = seen[digest]
+                continue
+            seen[digest] = ref
+            into.append(ref)
+    return sorted(ok), sorted(stale), copies
+
+
+def _use(
+    ref: str,
+    spec: Mapping[str, Any],
+    ok: Sequence[str],
+    stale: Sequence[str],
+    ctx: Context,
+    copy_of: str | None,
+    assessor: str | None,
+) -> EvidenceUse:
     item = ctx.pack.register[ref]
     reason = "counted"
     if ref not in ok:
-        if item.kind not in spec["of"]:
+        if copy_of is not None:
+            reason = f"the same document as {copy_of} (identical content): counted once"
+        elif item.kind not in spec["of"]:
             reason = f"kind {item.kind} does not show this (needs {' or '.join(spec['of'])})"
         elif item.document_problem is not None:
             reason = f"document {item.path}: {item.document_problem}"
@@ -192,9 +258,13 @@ def _use(ref: str, spec: Mapping[str, Any], ok: Sequence[str], stale: Sequence[s
             reason = f"dated {item.date}, after the as-of date {ctx.as_of}"
         elif "before" in spec and not _dated_before(item.date, lookup(ctx.pack.facts, spec["before"])):
             reason = f"dated {item.date}, not before {spec['before']} ({lookup(ctx.pack.facts, spec['before']) or 'not recorded in facts.yml'})"
-        elif not approved(spec, item, ctx.as_of):
-            roles = ", ".join(sorted({a.role for a in approvals_in_force(item, ctx.as_of)})) or "nobody"
-            reason = f"not approved by {_roles(spec)} (approved by {roles})"
+        elif not approved(spec, item, ctx.as_of, ctx.pack, assessor):
+            given = approvals_in_force(item, ctx.as_of)
+            refused = [p for a in given if (p := approval_problem(ctx.pack, a, assessor)) is not None]
+            roles = ", ".join(sorted({a.role for a in given})) or "nobody"
+            reason = f"not approved by {_roles(spec)} (approved by {roles})" + (
+                f": {'; '.join(refused)}" if refused else ""
+            )
         elif ref in stale:
             reason = f"dated {item.date}: {(ctx.as_of - item.date).days} days old, more than {spec['max_age_days']}"
         else:
@@ -213,7 +283,15 @@ def _days(n: int) -> str:
     return "1 day" if n == 1 else f"{n} days"
 
 
-def audit_item(req: Requirement, item: EvidenceItem, *, as_of: dt.date, horizon: dt.date) -> Iterator[ItemFinding]:
+def audit_item(
+    req: Requirement,
+    item: EvidenceItem,
+    *,
+    as_of: dt.date,
+    horizon: dt.date,
+    pack: EvidencePack | None = None,
+    claim: Claim | None = None,
+) -> Iterator[ItemFinding]:
     """Stale or soon stale, and approved only by roles the requirement does not accept."""
     spec = req.spec
     if item.kind not in spec["of"]:
@@ -235,9 +313,19 @@ def audit_item(req: Requirement, item: EvidenceItem, *, as_of: dt.date, horizon:
                 f"{limit} days {req.ref} allows from {first_stale} (in {_days((first_stale - as_of).days)})",
             )
     given = approvals_in_force(item, as_of)
-    if given and not approved(spec, item, as_of):  # no approval at all is a missing requirement, not this
+    if "approved_by" not in spec or not given:  # no approval at all is a missing requirement, not this
+        return
+    assessor = claim.assessor if claim else None
+    if pack is None:
+        if not any(a.role in spec["approved_by"] for a in given):
+            by = ", ".join(f"{a.name} ({a.role})" for a in given)
+            yield ItemFinding(
+                "wrong-approver",
+                f"{item.id} cited for {req.outcome} is approved by {by}; {req.ref} accepts only {_roles(spec)}",
+            )
+        return
+    if not approved(spec, item, as_of, pack, assessor):
         by = ", ".join(f"{a.name} ({a.role})" for a in given)
-        yield ItemFinding(
-            "wrong-approver",
-            f"{item.id} cited for {req.outcome} is approved by {by}; {req.ref} accepts only {_roles(spec)}",
-        )
+        refused = [p for a in given if a.role in spec["approved_by"] and (p := approval_problem(pack, a, assessor))]
+        why = "; ".join(refused) if refused else f"{req.ref} accepts only {_roles(spec)}"
+        yield ItemFinding("wrong-approver", f"{item.id} cited for {req.outcome} is approved by {by}; {why}")
