@@ -141,6 +141,45 @@ def scaffold(rules: RulePack, *, alliance: str, gate: str, today: dt.date | None
     }
 
 
+def _rewrap_comments(lines: list[str]) -> list[str]:
+    """Comment paragraphs (consecutive comment lines at one indent) with a line over 80 columns,
+    re-wrapped as one paragraph, so a wrapped sentence does not leave a ragged short line behind."""
+    out: list[str] = []
+    block: list[str] = []
+    prefix = ""
+
+    def flush() -> None:
+        if any(len(b) > 80 for b in block):
+            words = " ".join(b.strip()[2:] for b in block)
+            out.extend(textwrap.wrap(words, width=80, initial_indent=prefix, subsequent_indent=prefix))
+        else:
+            out.extend(block)
+        block.clear()
+
+    for line in lines:
+        stripped = line.lstrip(" ")
+        here = line[: len(line) - len(stripped)] + "# "
+        if stripped.startswith("# ") and (not block or here == prefix):
+            block.append(line)
+            prefix = here
+            continue
+        flush()
+        if stripped.startswith("# "):
+            block.append(line)
+            prefix = here
+        else:
+            out.append(line)
+    flush()
+    return out
+
+
+class _IndentedDumper(yaml.SafeDumper):
+    """Block sequences indented under their key, as yamllint's default `indent-sequences` wants."""
+
+    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
+        super().increase_indent(flow, False)
+
+
 def for_editors(files: Mapping[str, str], pack: Path, schemas: Path) -> dict[str, str]:
     """The files with what editors and linters expect: a schema modeline, a document start, lines of 80 or less.
 
@@ -158,20 +197,28 @@ def for_editors(files: Mapping[str, str], pack: Path, schemas: Path) -> dict[str
         if schema.is_file():
             lines.append("# yamllint disable-line rule:line-length")
             lines.append(f"# yaml-language-server: $schema={os.path.relpath(schema, pack.resolve())}")
-        for line in text.splitlines():
+        for line in _rewrap_comments(text.splitlines()):
             stripped = line.lstrip(" ")
             indent = line[: len(line) - len(stripped)]
             flow = re.fullmatch(r"(- |[a-z_]+: )(\{.*\})", stripped)
-            if len(line) > 80 and stripped.startswith("# "):
-                prefix = indent + "# "
-                lines += textwrap.wrap(stripped[2:], width=80, initial_indent=prefix, subsequent_indent=prefix)
-            elif len(line) > 80 and flow is not None and isinstance(yaml.safe_load(flow.group(2)), dict):
-                # A flow mapping too long for one line, as the same mapping in block style.
+            if len(line) > 80 and flow is not None and isinstance(yaml.safe_load(flow.group(2)), dict):
+                # A flow mapping too long for one line, as the same mapping in block style (nested
+                # values included: a list of roles stays a list).
                 head, mapping = flow.group(1), yaml.safe_load(flow.group(2))
-                inner = indent + "  "
-                pairs = [f"{key}: {_scalar(str(value))}" for key, value in mapping.items()]
-                lines.append(f"{indent}- {pairs[0]}" if head == "- " else f"{indent}{head.rstrip()}")
-                lines += [f"{inner}{pair}" for pair in (pairs[1:] if head == "- " else pairs)]
+                block = yaml.dump(
+                    mapping,
+                    Dumper=_IndentedDumper,
+                    sort_keys=False,
+                    default_flow_style=False,
+                    width=76,
+                    allow_unicode=True,
+                ).splitlines()
+                if head == "- ":
+                    lines.append(f"{indent}- {block[0]}")
+                    lines += [f"{indent}  {b}" for b in block[1:]]
+                else:
+                    lines.append(f"{indent}{head.rstrip()}")
+                    lines += [f"{indent}  {b}" for b in block]
             else:
                 lines.append(line)
         out[name] = "\n".join(lines) + "\n"

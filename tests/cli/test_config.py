@@ -89,7 +89,7 @@ def test_config_ledger_is_used_by_record_and_ledger_list(office: Path, monkeypat
     (office / "gatekeeper.toml").write_text('ledger = "decisions.sqlite3"\n', encoding="utf-8")
     pack = str(office / "packs" / "fenland-water")
     recorded = run(
-        "record", pack, "--gate", "creating", "--decision", "pass", "--by", "Dana Whitfield", "--role", "Sponsor",
+        "record", pack, "--gate", "creating", "--decision", "pass", "--by", "Catherine Ashdown", "--role", "Sponsor",
         "--as-of", AS_OF,
     )  # fmt: skip
     assert recorded.exit_code == 0, recorded.stderr
