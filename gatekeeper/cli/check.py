@@ -14,7 +14,6 @@ from gatekeeper.cli.common import EXIT_FAIL, EXIT_PASS, guarded
 from gatekeeper.cli.outputs import emit, format_option, targets
 from gatekeeper.problems import UsageError
 from gatekeeper.reporters import RenderOptions
-from gatekeeper.reporters.explain import EXPLAIN, Explanation
 from gatekeeper.reporters.gate import GATE
 
 pack_argument = click.argument("pack", type=click.Path(path_type=Path))
@@ -65,6 +64,8 @@ def check(
 @guarded
 def explain(pack: Path, outcome_id: str, gate: str | None, as_of: dt.datetime | None, profile: Path | None) -> None:
     """The full reasoning for one outcome of PACK, requirement by requirement."""
+    from gatekeeper.reporters.explain import EXPLAIN, Explanation  # `check` never needs it
+
     result = api.check(pack, gate=gate, as_of=as_of.date() if as_of else None, profile=profile)
     wanted = outcome_id.upper()
     try:
