@@ -1,4 +1,10 @@
-"""The validated model: rule pack and evidence pack as frozen records, the only input the engine sees."""
+"""The validated model: rule pack and evidence pack as frozen records, the only input the engine sees.
+
+The records compare by identity (`eq=False`): nothing compares two loaded records field by field
+(a run loads each once), and leaving out the generated `__eq__` and `__hash__` takes a quarter off
+what creating these classes costs every process at start-up (about 14 ms of CPU down to 11 on
+Python 3.11, 3.12 and 3.13 alike).
+"""
 
 from __future__ import annotations
 
@@ -33,7 +39,7 @@ ALLIANCE_PHASES: tuple[str, ...] = PHASES[1:]
 STATUSES: tuple[Status, ...] = tuple(Status)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Source:
     """Where a record came from, for messages: file and 1-based line and column."""
 
@@ -45,7 +51,7 @@ class Source:
 # --- The rule pack ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Requirement:
     """One condition an outcome's evidence must satisfy; `spec` is the rule file's mapping."""
 
@@ -59,7 +65,7 @@ class Requirement:
         return f"{self.outcome}#{self.index}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Outcome:
     """One outcome of the Code of Practice (or of a profile), with what evidence shows it."""
 
@@ -82,7 +88,7 @@ class Outcome:
         return f"{PHASE_CODES[self.phase]}.{THEME_CODES[self.theme]}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Cell:
     """One phase x theme cell of the grid: its section, introduction and boxed guidance notes."""
 
@@ -98,13 +104,13 @@ class Cell:
         return f"{PHASE_CODES[self.phase]}.{THEME_CODES[self.theme]}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class ChecklistItem:
     id: str
     text: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Checklist:
     name: str
     title: str
@@ -112,7 +118,7 @@ class Checklist:
     items: tuple[ChecklistItem, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Gate:
     """One gate of the policy: the phase it leaves and the phases whose outcomes it evaluates."""
 
@@ -128,7 +134,7 @@ class Gate:
         return self.leaves if self.leaves in ALLIANCE_PHASES else ALLIANCE_PHASES[0]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Policy:
     """How a gate decides: floors, waivers, independence, conditions (policy.yml, tailored by a profile)."""
 
@@ -154,7 +160,7 @@ class Policy:
         return max(gates, key=lambda g: len(g.evaluates)).name if gates else None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class RulePack:
     """The whole rule pack after loading, validation and profile tailoring."""
 
@@ -175,21 +181,21 @@ class RulePack:
 # --- The evidence pack -----------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Person:
     name: str
     organisation: str
     role: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Approval:
     name: str
     role: str
     date: dt.date
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class EvidenceItem:
     """One register entry, with what was found when its document was opened."""
 
@@ -206,7 +212,7 @@ class EvidenceItem:
     actual_sha256: str | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Action:
     action: str
     owner: str
@@ -222,7 +228,7 @@ class ClaimStatus(enum.StrEnum):
     NOT_APPLICABLE = "not_applicable"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Claim:
     outcome: str
     status: ClaimStatus
@@ -237,7 +243,7 @@ class Claim:
     source: Source
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Waiver:
     outcome: str
     justification: str
@@ -248,7 +254,7 @@ class Waiver:
     source: Source
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Condition:
     outcome: str
     owner: str
@@ -257,7 +263,7 @@ class Condition:
     source: Source
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class EvidencePack:
     """One alliance's evidence, validated: manifest, claims, register, facts, waivers, conditions."""
 
