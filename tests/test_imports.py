@@ -11,8 +11,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = "examples/fenland-water"
 AS_OF = "2026-11-01"
-# The libraries that cost the most to import, and what each is for.
-HEAVY = ("durable_rules_engine", "jinja2", "jsonschema", "openpyxl", "psycopg", "yaml")
+# The libraries that cost the most to import, and strptime's module (its first use costs milliseconds).
+WATCHED = ("_strptime", "durable_rules_engine", "jinja2", "jsonschema", "openpyxl", "psycopg", "yaml")
 
 _PROBE = """
 import sys
@@ -20,15 +20,15 @@ from click.testing import CliRunner
 from gatekeeper.cli.main import main
 result = CliRunner().invoke(main, sys.argv[3:])
 assert result.exit_code == int(sys.argv[1]), (result.exit_code, result.output)
-heavy = set(sys.argv[2].split(","))
-print(" ".join(sorted({m.split(".")[0] for m in sys.modules} & heavy)))
+watched = set(sys.argv[2].split(","))
+print(" ".join(sorted({m.split(".")[0] for m in sys.modules} & watched)))
 """
 
 
 def loaded(args: list[str], *, exit_code: int = 0) -> list[str]:
-    """The heavy libraries a fresh process has imported after running `gatekeeper ARGS`."""
+    """The watched modules a fresh process has imported after running `gatekeeper ARGS`."""
     probe = subprocess.run(
-        [sys.executable, "-c", _PROBE, str(exit_code), ",".join(HEAVY), *args],
+        [sys.executable, "-c", _PROBE, str(exit_code), ",".join(WATCHED), *args],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -63,3 +63,32 @@ def test_an_invalid_pack_is_the_one_case_that_imports_jsonschema(tmp_path: Path)
     manifest = pack / "manifest.yml"
     manifest.write_text(manifest.read_text(encoding="utf-8") + "unexpected_key: 1\n", encoding="utf-8")
     assert loaded(["check", str(pack), "--as-of", AS_OF], exit_code=3) == ["jsonschema", "yaml"]
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "2026-11-01",
+        "2026-02-29",
+        "2028-02-29",
+        "2026-13-01",
+        "2026-1-1",
+        "20261101",
+        "2026-11-01T00:00",
+        " 2026-11-01",
+        "",
+    ],
+)
+def test_as_of_reads_a_value_as_click_datetime_does(value: str) -> None:
+    """--as-of reads YYYY-MM-DD without strptime, yet gives click.DateTime's datetime or its very error for every value."""
+    import click
+
+    from gatekeeper.cli.as_of import AS_OF
+
+    def outcome(param_type: click.ParamType) -> object:
+        try:
+            return param_type.convert(value, None, None)
+        except click.BadParameter as error:
+            return error.message
+
+    assert outcome(AS_OF) == outcome(click.DateTime(formats=["%Y-%m-%d"]))
