@@ -80,6 +80,8 @@ class DevTools:
 def browser() -> Iterator[DevTools]:
     """One headless Chromium for the module, with an empty profile and no background networking."""
     profile = Path(tempfile.mkdtemp(prefix="gatekeeper-chromium-"))
+    # Chromium makes a folder of its own in TMPDIR and leaves it behind: give it one inside the profile.
+    (profile / "tmp").mkdir()
     process = subprocess.Popen(
         [
             CHROMIUM,
@@ -100,6 +102,7 @@ def browser() -> Iterator[DevTools]:
         ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        env={**os.environ, "TMPDIR": str(profile / "tmp")},
     )
     try:
         port_file = profile / "DevToolsActivePort"
