@@ -80,8 +80,6 @@ class DevTools:
 def browser() -> Iterator[DevTools]:
     """One headless Chromium for the module, with an empty profile and no background networking."""
     profile = Path(tempfile.mkdtemp(prefix="gatekeeper-chromium-"))
-    # Chromium makes a folder of its own in TMPDIR and leaves it behind: give it one inside the profile.
-    (profile / "tmp").mkdir()
     process = subprocess.Popen(
         [
             CHROMIUM,
@@ -102,7 +100,6 @@ def browser() -> Iterator[DevTools]:
         ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
-        env={**os.environ, "TMPDIR": str(profile / "tmp")},
     )
     try:
         port_file = profile / "DevToolsActivePort"
@@ -122,6 +119,13 @@ def browser() -> Iterator[DevTools]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+        # Chromium keeps its singleton socket in a folder of its own in TMPDIR, which it leaves
+        # behind; the profile's SingletonSocket link names it.
+        socket = profile / "SingletonSocket"
+        if socket.is_symlink():
+            folder = Path(os.readlink(socket)).parent
+            if folder.name.startswith("org.chromium.Chromium."):
+                shutil.rmtree(folder, ignore_errors=True)
         shutil.rmtree(profile, ignore_errors=True)
 
 
