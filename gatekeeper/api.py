@@ -1,22 +1,29 @@
-"""The library's front door: load rules and an evidence pack, evaluate a gate. No printing, no exiting."""
+"""The library's front door: load rules and an evidence pack, evaluate a gate. No printing, no exiting.
+
+Each function imports the part of the library it uses, when first called: importing this module
+costs nothing, so a command's help loads no YAML parser, and only evaluating loads the rules engine.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from gatekeeper.bounds import check_as_of
-from gatekeeper.evaluation.gate import evaluate
-from gatekeeper.loading.evidence import LoadedPack, load_pack
-from gatekeeper.loading.rules import load_rule_pack
-from gatekeeper.model import RulePack
 from gatekeeper.problems import UsageError
-from gatekeeper.result import GateResult
+
+if TYPE_CHECKING:
+    from gatekeeper.loading.evidence import LoadedPack
+    from gatekeeper.model import RulePack
+    from gatekeeper.result import GateResult
 
 
 @functools.lru_cache(maxsize=8)
 def _rules_cached(profile: str | None) -> RulePack:
+    from gatekeeper.loading.rules import load_rule_pack
+
     return load_rule_pack(profile=Path(profile) if profile else None)
 
 
@@ -32,6 +39,8 @@ def require_gate(rule_pack: RulePack, gate: str | None) -> None:
 
 
 def load(pack_dir: Path, *, profile: Path | None = None) -> tuple[RulePack, LoadedPack]:
+    from gatekeeper.loading.evidence import load_pack
+
     rule_pack = rules(profile)
     return rule_pack, load_pack(pack_dir, rule_pack)
 
@@ -48,4 +57,6 @@ def check(
     check_as_of(day)
     require_gate(rules(profile), gate)
     rule_pack, loaded = load(pack_dir, profile=profile)
+    from gatekeeper.evaluation.gate import evaluate  # after loading: a pack that cannot be evaluated never needs it
+
     return evaluate(rule_pack, loaded.pack, gate=gate, as_of=day, document_problems=loaded.document_problems)

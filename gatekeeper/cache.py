@@ -11,7 +11,6 @@ import hashlib
 import os
 import pickle
 import sys
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -59,6 +58,8 @@ def write(name: str, data: bytes) -> None:
     folder = directory()
     if folder is None:
         return
+    import tempfile  # only a cache miss writes: a warm run never pays for importing it
+
     try:
         folder.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=".tmp")

@@ -400,7 +400,15 @@ def evaluate_all(
     settings = _Settings(gate=gate, as_of=as_of, profile=str(profile) if profile else None)
     context = multiprocessing.get_context(start_method())
     if context.get_start_method() == "forkserver":
-        context.set_forkserver_preload(["gatekeeper.portfolio", "gatekeeper.api"])
+        # What a worker's evaluation imports (gatekeeper.api imports it only when called), imported once.
+        context.set_forkserver_preload(
+            [
+                "gatekeeper.portfolio",
+                "gatekeeper.loading.rules",
+                "gatekeeper.loading.evidence",
+                "gatekeeper.evaluation.gate",
+            ]
+        )
     # Small chunks keep the progress bar moving and both workers busy to the end; large enough
     # that the per-task round trip stays negligible next to a ~0.1 s evaluation.
     chunksize = max(1, min(8, len(packs) // (workers * 16)))

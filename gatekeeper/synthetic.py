@@ -383,8 +383,13 @@ def synthesize(
     return SyntheticPack(alliance_id=alliance_id, files=files, documents=dict(b.documents), defects=defects)
 
 
-class _PlainDumper(yaml.SafeDumper):
-    """Evidence packs refuse anchors and aliases: write shared values out in full."""
+class _PlainDumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]
+    """Evidence packs refuse anchors and aliases: write shared values out in full.
+
+    libyaml's emitter writes the same bytes as PyYAML's own (tests/test_synthetic_writer.py) in
+    a fifth of the time: writing packs was most of what the engine tests and the benchmark's
+    portfolio generation spent.
+    """
 
     def ignore_aliases(self, data: Any) -> bool:
         return True

@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 import os
 import sys
-import traceback
 from collections.abc import Callable
 from typing import Any, NoReturn, TypeVar
 
@@ -59,6 +58,8 @@ def debug_wanted(flag: bool) -> bool:
 def internal_error(error: BaseException, *, debug: bool) -> NoReturn:
     """Report an unexpected exception as what it is, a bug, in one line (the traceback only when debugging), and exit 70."""
     if debug:
+        import traceback  # only a bug needs it: not imported on every run
+
         traceback.print_exception(error, file=sys.stderr)
     said = (str(error).strip().splitlines() or [""])[0][:200]
     what = f"{type(error).__name__}: {said}" if said else type(error).__name__

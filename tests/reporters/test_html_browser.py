@@ -119,6 +119,13 @@ def browser() -> Iterator[DevTools]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+        # Chromium keeps its singleton socket in a folder of its own in TMPDIR, which it leaves
+        # behind; the profile's SingletonSocket link names it.
+        socket = profile / "SingletonSocket"
+        if socket.is_symlink():
+            folder = Path(os.readlink(socket)).parent
+            if folder.name.startswith("org.chromium.Chromium."):
+                shutil.rmtree(folder, ignore_errors=True)
         shutil.rmtree(profile, ignore_errors=True)
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 
 
@@ -22,6 +21,8 @@ def write_atomic(path: Path, data: str | bytes) -> None:
     private while it is written (mkstemp makes it 0600); the finished file gets the mode any new
     file would get under the user's umask (0644 under 022), so a report can be shared as usual.
     """
+    import tempfile  # imported here: a command that writes only to standard output never needs it
+
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:

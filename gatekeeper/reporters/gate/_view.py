@@ -1,4 +1,8 @@
-"""What the gate formats share: labels, and the grid, theme and blocker views of a GateResult."""
+"""What the gate formats share: labels, and the grid, theme and blocker views of a GateResult.
+
+The views are built and rendered in one pass and never compared, so they compare by identity
+(`eq=False`): cheaper to create at start-up, like the model's records.
+"""
 
 from __future__ import annotations
 
@@ -71,7 +75,7 @@ def evidence_href(path: str) -> str | None:
     return quote(visible(posix), safe="/-._~")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class GridCell:
     """One cell of the 4 x 4 grid: in scope (with its summary) or not."""
 
@@ -89,13 +93,13 @@ class GridCell:
         return dict(self.summary.counts).get(Status.MET, 0) if self.summary else 0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class GridRow:
     theme: str
     cells: tuple[GridCell, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class ThemeLine:
     """One theme across every phase in scope, with the floor check of the phase being left."""
 
@@ -106,7 +110,7 @@ class ThemeLine:
     floor_cell: ThemeSummary | None  # the theme's cell in the phase being left, if in scope
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Blocker:
     """A blocking outcome, or a blocking id with no outcome in scope (an overdue condition's)."""
 
