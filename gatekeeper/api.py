@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from dataclasses import replace
 from pathlib import Path
 
 from gatekeeper.bounds import check_as_of
@@ -12,7 +13,7 @@ from gatekeeper.loading.evidence import LoadedPack, load_pack
 from gatekeeper.loading.rules import load_rule_pack
 from gatekeeper.model import RulePack
 from gatekeeper.problems import UsageError
-from gatekeeper.result import GateResult
+from gatekeeper.result import Decision, GateResult
 
 
 @functools.lru_cache(maxsize=8)
@@ -48,4 +49,22 @@ def check(
     check_as_of(day)
     require_gate(rules(profile), gate)
     rule_pack, loaded = load(pack_dir, profile=profile)
-    return evaluate(rule_pack, loaded.pack, gate=gate, as_of=day, document_problems=loaded.document_problems)
+    result = evaluate(rule_pack, loaded.pack, gate=gate, as_of=day, document_problems=loaded.document_problems)
+    return with_profile_effect(result, rule_pack, loaded)
+
+
+def with_profile_effect(result: GateResult, rule_pack: RulePack, loaded: LoadedPack) -> GateResult:
+    """`result` with what its profile changed and, when the profile changed anything, the decision
+    the rule pack alone gives: a decision a profile turned must say so.
+
+    The second evaluation runs only when the profile changed something, and only for a gate the
+    pack's own policy defines (a gate the profile adds has no decision without it).
+    """
+    changes = rule_pack.profile_changes
+    if not changes:
+        return result
+    plain = rules()
+    without: Decision | None = None
+    if result.gate in plain.policy.gates:
+        without = evaluate(plain, loaded.pack, gate=result.gate, as_of=result.as_of).decision
+    return replace(result, profile_changes=changes, decision_without_profile=without)

@@ -9,6 +9,7 @@ from typing import Any
 from urllib.parse import quote
 
 from gatekeeper.model import PHASE_CODES, PHASES, STATUSES, THEME_CODES, THEMES
+from gatekeeper.reporters._common.profile import change_text, decision_note
 from gatekeeper.reporters._common.text import CLIP_AT, clip, line, visible
 from gatekeeper.result import ConditionResult, GateResult, OutcomeResult, Status, ThemeSummary
 
@@ -190,7 +191,7 @@ def floor_text(cell: ThemeSummary) -> str:
     return text
 
 
-def decision_headline(result: GateResult) -> str:
+def decision_sentence(result: GateResult) -> str:
     """The decision in one sentence a sponsor can repeat."""
     if result.passed:
         n = len(result.conditions_set)
@@ -202,6 +203,24 @@ def decision_headline(result: GateResult) -> str:
     )
 
 
+def decision_headline(result: GateResult) -> str:
+    """The decision sentence and, when the profile turned the decision, a second sentence saying so:
+    the first line of every format carries both."""
+    return " ".join(filter(None, (decision_sentence(result), profile_note(result))))
+
+
+def profile_note(result: GateResult) -> str | None:
+    """ "The profile ... changed this decision: the rule pack alone gives FAIL.", or None."""
+    return decision_note(
+        profile_name=result.profile_name, decision=result.decision, without=result.decision_without_profile
+    )
+
+
+def profile_lines(result: GateResult) -> tuple[str, ...]:
+    """What the profile changed against the rule pack, one line each, in the order the loader lists them."""
+    return tuple(change_text(c) for c in result.profile_changes)
+
+
 def short_digest(digest: str | None) -> str:
     return line(digest)[:12] if digest else ""
 
@@ -211,6 +230,9 @@ def report_context(result: GateResult) -> dict[str, Any]:
     return {
         "r": result,
         "headline": decision_headline(result),
+        "sentence": decision_sentence(result),
+        "profile_note": profile_note(result),
+        "profile_lines": profile_lines(result),
         "blockers": blockers(result),
         "conditions": conditions(result),
         "grid": grid(result),

@@ -65,6 +65,20 @@ def _testcase(result: GateResult, outcome: OutcomeResult) -> tuple[ET.Element, s
     return case, kind
 
 
+def _profile_properties(result: GateResult) -> list[tuple[str, str]]:
+    """The profile, each change it makes, and the decision it turned, as properties: none without a profile."""
+    if result.profile_name is None:
+        return []
+    props = [("profile", result.profile_name), ("profile_digest", result.profile_digest or "")]
+    props += [("profile_change", text) for text in v.profile_lines(result)]
+    if result.decision_without_profile is not None:
+        props.append(("decision_without_profile", result.decision_without_profile))
+    note = v.profile_note(result)
+    if note:
+        props.append(("profile_changed_decision", note))
+    return props
+
+
 def render(result: GateResult, options: RenderOptions) -> str:
     """Render `result` as JUnit XML valid against the Jenkins junit-10 schema family."""
     totals = {"tests": 0, "failure": 0, "error": 0}
@@ -111,6 +125,7 @@ def render(result: GateResult, options: RenderOptions) -> str:
             ("decision", result.decision),
             ("rule_pack", f"{result.rule_pack_name} {result.rule_pack_version}"),
             ("rule_pack_digest", result.rule_pack_digest),
+            *_profile_properties(result),
         ):
             ET.SubElement(properties, "property", {"name": name, "value": v.line(value)})
         suite.extend(cases)
