@@ -160,6 +160,8 @@ class PortfolioResult:
     since: Since | None = None
     profile_digest: str | None = None
     profile_changes: tuple[ProfileChange, ...] = ()
+    # (alliance key, relative link) to each alliance's own HTML report, when `--reports` wrote them.
+    reports: tuple[tuple[str, str], ...] = ()
 
     def count(self, decision: str) -> int:
         return sum(1 for r in self.rows if r.decision == decision)

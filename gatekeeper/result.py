@@ -123,6 +123,15 @@ class RequirementResult:
 
 
 @dataclass(frozen=True)
+class ActionResult:
+    """An action a claim records to close its gap: what, who, by when."""
+
+    action: str
+    owner: str
+    due: dt.date
+
+
+@dataclass(frozen=True)
 class OutcomeResult:
     """One outcome in the gate's scope with its single status and the reasons for it."""
 
@@ -143,6 +152,8 @@ class OutcomeResult:
     method: str | None
     self_assessed: bool
     blocking: bool
+    actions: tuple[ActionResult, ...] = ()  # the claim's actions, earliest due first
+    owner_role: str | None = None  # the role the outcome's requirements name (an approver), if any
 
 
 @dataclass(frozen=True)
@@ -207,6 +218,7 @@ class GateResult:
     # (None without a profile, when the profile changes nothing, or when the gate is the profile's own).
     profile_changes: tuple[ProfileChange, ...] = ()
     decision_without_profile: Decision | None = None
+    default_owner: str | None = None  # the manifest's owner: who owns an action nobody else is named for
 
     @property
     def passed(self) -> bool:

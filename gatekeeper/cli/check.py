@@ -14,6 +14,7 @@ from gatekeeper.cli.common import EXIT_FAIL, EXIT_PASS, guarded
 from gatekeeper.cli.outputs import emit, format_option, targets
 from gatekeeper.problems import UsageError
 from gatekeeper.reporters import RenderOptions
+from gatekeeper.reporters.brief import BRIEF
 from gatekeeper.reporters.explain import EXPLAIN, Explanation
 from gatekeeper.reporters.gate import GATE
 
@@ -41,18 +42,29 @@ profile_option = click.option(
 @gate_option
 @as_of_option
 @profile_option
-@format_option(GATE)
+@format_option(GATE, more_help=" With --summary: text, markdown or html.")
+@click.option(
+    "--summary",
+    is_flag=True,
+    help="Only the decision brief: the decision and each action that must happen, with its owner and date.",
+)
 @guarded
 def check(
-    pack: Path, gate: str | None, as_of: dt.datetime | None, profile: Path | None, formats: tuple[str, ...]
+    pack: Path,
+    gate: str | None,
+    as_of: dt.datetime | None,
+    profile: Path | None,
+    formats: tuple[str, ...],
+    summary: bool,
 ) -> None:
     """Decide a gate for the evidence pack in folder PACK.
 
     Exit 0 when the gate passes, 1 when it fails, 3 when it cannot be evaluated.
     """
-    wanted = targets(GATE, formats)
+    family = BRIEF if summary else GATE
+    wanted = targets(family, formats)
     result = api.check(pack, gate=gate, as_of=as_of.date() if as_of else None, profile=profile)
-    emit(GATE, result, wanted)
+    emit(family, result, wanted)
     sys.exit(EXIT_PASS if result.passed else EXIT_FAIL)
 
 

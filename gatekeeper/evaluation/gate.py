@@ -15,6 +15,7 @@ from gatekeeper.problems import InputError, Problem
 from gatekeeper.result import (
     SETTLED,
     SEVERITY,
+    ActionResult,
     ConditionResult,
     ConditionState,
     Decision,
@@ -119,6 +120,7 @@ def evaluate(
         profile_digest=rules.profile_digest,
         evidence_files=tuple(sorted(pack.files.items())),
         document_problems=tuple(str(p) for p in document_problems),
+        default_owner=pack.owner,
         **exhibits,
     )
 
@@ -163,6 +165,10 @@ def _judge_outcome(
         method=claim.method if claim else None,
         self_assessed=bool(claim and claim.self_assessed),
         blocking=False,
+        actions=tuple(
+            ActionResult(a.action, a.owner, a.due) for a in sorted(claim.actions if claim else (), key=lambda a: a.due)
+        ),
+        owner_role=next((r.spec["approved_by"][0] for r in outcome.requirements if r.spec.get("approved_by")), None),
     )
 
 

@@ -24,6 +24,7 @@ __all__ = ["FAMILIES", "REPORTERS", "SUFFIXES", "Family", "RenderOptions", "colo
 # Family name -> the package holding its registry (`FAMILY`), imported when first asked for.
 FAMILIES: dict[str, str] = {
     "gate": "gatekeeper.reporters.gate:GATE",
+    "brief": "gatekeeper.reporters.brief:BRIEF",
     "explain": "gatekeeper.reporters.explain:EXPLAIN",
     "audit": "gatekeeper.reporters.audit:AUDIT",
     "portfolio": "gatekeeper.reporters.portfolio:PORTFOLIO",
