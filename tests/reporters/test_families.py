@@ -63,7 +63,7 @@ def test_cli_format_choices_come_from_the_registry(name: str) -> None:
 
 def test_unknown_format_and_wrong_result_are_refused() -> None:
     """Asking a family for a format it lacks names the ones it has; a result of another family is refused."""
-    with pytest.raises(ValueError, match="^unknown format 'pdf'; choose from text, json$"):
+    with pytest.raises(ValueError, match="^unknown format 'pdf'; choose from text, json, csv$"):
         family("ledger").render(object(), "pdf", options=RenderOptions())
     with pytest.raises(TypeError, match="ledger formats render"):
         family("ledger").render(object(), "text", options=RenderOptions())
