@@ -9,8 +9,9 @@ FORMATS: dict[str, str] = {
     "text": "gatekeeper.reporters.brief.text",
     "markdown": "gatekeeper.reporters.brief.markdown",
     "html": "gatekeeper.reporters.brief.html",
+    "pdf": "gatekeeper.reporters.brief.pdf",
 }
 
-SUFFIXES: dict[str, str] = {"text": ".txt", "markdown": ".md", "html": ".html"}
+SUFFIXES: dict[str, str] = {"text": ".txt", "markdown": ".md", "html": ".html", "pdf": ".pdf"}
 
-BRIEF = Family("brief", GateResult, FORMATS, SUFFIXES)
+BRIEF = Family("brief", GateResult, FORMATS, SUFFIXES, binary=frozenset({"pdf"}))

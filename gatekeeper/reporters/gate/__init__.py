@@ -11,8 +11,16 @@ FORMATS: dict[str, str] = {
     "junit": "gatekeeper.reporters.gate.junit",
     "markdown": "gatekeeper.reporters.gate.markdown",
     "html": "gatekeeper.reporters.gate.html",
+    "pdf": "gatekeeper.reporters.gate.pdf",
 }
 
-SUFFIXES: dict[str, str] = {"text": ".txt", "json": ".json", "junit": ".xml", "markdown": ".md", "html": ".html"}
+SUFFIXES: dict[str, str] = {
+    "text": ".txt",
+    "json": ".json",
+    "junit": ".xml",
+    "markdown": ".md",
+    "html": ".html",
+    "pdf": ".pdf",
+}
 
-GATE = Family("gate", GateResult, FORMATS, SUFFIXES)
+GATE = Family("gate", GateResult, FORMATS, SUFFIXES, binary=frozenset({"pdf"}))

@@ -40,7 +40,7 @@ def _sheet(
 
     Set up to print: landscape A4, fitted to the page width, the header row repeated on every page.
     """
-    from openpyxl.styles import Font
+    from openpyxl.styles import Border, Font, Side
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.properties import PageSetupProperties
 
@@ -73,7 +73,12 @@ def _sheet(
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0  # as many pages down as the rows need
     ws.print_title_rows = f"{header_row}:{header_row}"
-    ws.print_options.gridLines = True
+    thin = Side(style="thin", color="BFBFBF")
+    for row in ws.iter_rows(min_row=header_row, max_row=ws.max_row, max_col=len(headers)):
+        for cell in row:
+            cell.border = Border(top=thin, bottom=thin, left=thin, right=thin)
+    for row in ws.iter_rows(min_row=1, max_row=len(preamble), max_col=1):
+        row[0].font = Font(bold=True)
     ws.oddHeader.center.text = f"{title}"
     ws.oddFooter.center.text = "Page &P of &N"
     return ws
