@@ -62,7 +62,7 @@ def test_summary_html_is_the_brief_alone_and_the_full_report_opens_with_it(tmp_p
     """--summary --format html has the brief and no outcome details; the full report has the brief first, then the details."""
     alone = summary("northgate-rail", "--format", "html")[1]
     assert alone.count('id="brief"') == 1 and 'id="outcomes"' not in alone and 'id="blocking"' not in alone
-    assert "(owner: Nadia Rahman, by 2026-11-30)" in alone
+    assert '(owner: Nadia Rahman, <span class="date">by 2026-11-30</span>)' in alone
     full = (
         CliRunner()
         .invoke(main, ["check", str(EXAMPLES / "northgate-rail"), "--as-of", AS_OF, "--format", "html"])
