@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,7 +18,7 @@ from gatekeeper.problems import UsageError
 if TYPE_CHECKING:
     from gatekeeper.loading.evidence import LoadedPack
     from gatekeeper.model import RulePack
-    from gatekeeper.result import GateResult
+    from gatekeeper.result import Decision, GateResult
 
 
 @functools.lru_cache(maxsize=8)
@@ -59,4 +60,24 @@ def check(
     rule_pack, loaded = load(pack_dir, profile=profile)
     from gatekeeper.evaluation.gate import evaluate  # after loading: a pack that cannot be evaluated never needs it
 
-    return evaluate(rule_pack, loaded.pack, gate=gate, as_of=day, document_problems=loaded.document_problems)
+    result = evaluate(rule_pack, loaded.pack, gate=gate, as_of=day, document_problems=loaded.document_problems)
+    return with_profile_effect(result, rule_pack, loaded)
+
+
+def with_profile_effect(result: GateResult, rule_pack: RulePack, loaded: LoadedPack) -> GateResult:
+    """`result` with what its profile changed and, when the profile changed anything, the decision
+    the rule pack alone gives: a decision a profile turned must say so.
+
+    The second evaluation runs only when the profile changed something, and only for a gate the
+    pack's own policy defines (a gate the profile adds has no decision without it).
+    """
+    changes = rule_pack.profile_changes
+    if not changes:
+        return result
+    from gatekeeper.evaluation.gate import evaluate
+
+    plain = rules()
+    without: Decision | None = None
+    if result.gate in plain.policy.gates:
+        without = evaluate(plain, loaded.pack, gate=result.gate, as_of=result.as_of).decision
+    return replace(result, profile_changes=changes, decision_without_profile=without)

@@ -35,6 +35,7 @@ from gatekeeper.result import (
     ConditionState,
     GateResult,
     OutcomeResult,
+    ProfileChange,
     RequirementResult,
     Status,
     Verdict,
@@ -62,6 +63,9 @@ class Category:
 # Every kind of finding the audit reports. Errors make the audit fail (exit 1); warnings look ahead
 # (something will go wrong within the window) or tidy the register, and are reported only.
 CATEGORIES: dict[str, Category] = {
+    "claim-no-action": Category(
+        Severity.WARNING, "an outcome claimed partly met with no action (what, owner, due) to close the gap"
+    ),
     "claim-unsupported": Category(Severity.ERROR, "an outcome claimed met without the evidence its rule requires"),
     "condition-overdue": Category(Severity.ERROR, "a condition from the previous gate past its due date and not met"),
     "document-changed": Category(Severity.ERROR, "a document whose sha256 differs from the register", "changed"),
@@ -187,6 +191,9 @@ class AuditResult:
     gates: tuple[str, ...]  # the gates evaluated for the claims' verdicts
     findings: tuple[AuditFinding, ...]
     register_rows: tuple[RegisterRow, ...]
+    phase_gates: tuple[str, ...] = ()  # the gates an alliance in this phase asks for: what the header names
+    profile_name: str | None = None
+    profile_changes: tuple[ProfileChange, ...] = ()
 
     @property
     def errors(self) -> int:
@@ -273,6 +280,9 @@ def audit(
         gates=tuple(results),
         findings=findings,
         register_rows=_register_rows(pack, fact_refs, findings),
+        phase_gates=tuple(name for name, gate in rules.policy.gates.items() if gate.asked_in == pack.phase),
+        profile_name=rules.profile_name,
+        profile_changes=rules.profile_changes,
     )
 
 
@@ -311,6 +321,14 @@ def _claims(rules: RulePack, pack: EvidencePack, verdicts: Mapping[str, OutcomeR
             for req in verdict.requirements:
                 if req.status in (Verdict.MISSING, Verdict.FAILED, Verdict.ERROR):
                     out.add(claim.source, "claim-unsupported", _unsupported(claim, req), outcome=claim.outcome)
+        if claim.status == ClaimStatus.PARTLY_MET and not claim.actions:
+            out.add(
+                claim.source,
+                "claim-no-action",
+                f"{claim.outcome} is claimed partly met with no action to close the gap: "
+                "record one (action, owner, due) in the claim",
+                outcome=claim.outcome,
+            )
         needs = outcome.critical or rules.policy.independence == "all"
         if needs and claim.self_assessed:
             why = "; ".join(independence(pack, claim).reasons)

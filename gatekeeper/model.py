@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from gatekeeper.result import Status
+from gatekeeper.result import ProfileChange, Status
 
 PHASES: tuple[str, ...] = ("suitability", "deciding", "creating", "delivering", "sustaining")
 PHASE_CODES: Mapping[str, str] = {
@@ -198,6 +198,7 @@ class RulePack:
     policy: Policy
     profile_name: str | None = None
     profile_digest: str | None = None
+    profile_changes: tuple[ProfileChange, ...] = ()  # what the profile changed against the pack
 
     def in_phases(self, phases: tuple[str, ...]) -> list[Outcome]:
         return [o for o in self.outcomes.values() if o.phase in phases]

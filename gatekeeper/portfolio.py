@@ -20,7 +20,7 @@ from gatekeeper.problems import InputError, Problem
 
 if TYPE_CHECKING:  # the parent process of a review never needs the engine's modules
     from gatekeeper.model import EvidencePack, RulePack
-    from gatekeeper.result import GateResult
+    from gatekeeper.result import GateResult, ProfileChange
 
 SCHEMA_VERSION = 1
 HORIZONS: tuple[int, ...] = (30, 60, 90)  # days ahead for "evidence expiring"
@@ -86,6 +86,13 @@ class AllianceRow:
     self_assessed_critical: tuple[str, ...] = ()
     problems: tuple[str, ...] = ()  # the first problems, when decision == "error"
     problem_count: int = 0
+    # The decision of the rule pack alone, when the profile changed something and the gate is the pack's.
+    decision_without_profile: str | None = None
+
+    @property
+    def profile_changed_decision(self) -> bool:
+        """True when the profile turned this alliance's decision (the rule pack alone decides otherwise)."""
+        return self.decision_without_profile is not None and self.decision_without_profile != self.decision
 
     @property
     def key(self) -> str:
@@ -151,6 +158,10 @@ class PortfolioResult:
     profile_name: str | None
     rows: tuple[AllianceRow, ...]
     since: Since | None = None
+    profile_digest: str | None = None
+    profile_changes: tuple[ProfileChange, ...] = ()
+    # (alliance key, relative link) to each alliance's own HTML report, when `--reports` wrote them.
+    reports: tuple[tuple[str, str], ...] = ()
 
     def count(self, decision: str) -> int:
         return sum(1 for r in self.rows if r.decision == decision)
@@ -230,6 +241,7 @@ def evaluate_pack(pack: Path, *, gate: str | None, as_of: dt.date, profile: Path
         rules = api.rules(profile)
         loaded = load_pack(pack, rules, display=shown)
         result = evaluate(rules, loaded.pack, gate=gate, as_of=as_of, document_problems=loaded.document_problems)
+        result = api.with_profile_effect(result, rules, loaded)
     except InputError as error:
         return _error_row(shown, [str(p) for p in error.problems])
     except Exception as error:  # noqa: BLE001 - one broken pack must not stop the review of the others
@@ -292,6 +304,7 @@ def summarise(result: GateResult, pack: EvidencePack, rules: RulePack, *, shown:
         conditions=conditions,
         expiring=expiring(result, pack, rules),
         self_assessed_critical=tuple(result.self_assessed_critical),
+        decision_without_profile=result.decision_without_profile,
     )
 
 
@@ -380,6 +393,8 @@ def review(
         profile_name=rules.profile_name,
         rows=tuple(rows),
         since=diff(previous, rows) if previous is not None else None,
+        profile_digest=rules.profile_digest,
+        profile_changes=rules.profile_changes,
     )
 
 

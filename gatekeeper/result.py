@@ -62,6 +62,40 @@ class ConditionState(enum.StrEnum):
     NEW = "new"
 
 
+class ChangeArea(enum.StrEnum):
+    """What part of the pack a profile changed; the order is the order every report lists them in."""
+
+    CRITICALITY = "criticality"
+    REQUIREMENTS = "requirements"
+    OUTCOME = "outcome"  # an outcome the profile adds
+    FLOOR = "floor"
+    WAIVERS = "waivers"
+    INDEPENDENCE = "independence"
+    CONDITIONS = "conditions"
+    GATE = "gate"
+
+
+# A value before or after a profile's change: a flag, a number, a word, or a list of words.
+ChangeValue = bool | int | float | str | tuple[str, ...] | None
+
+
+@dataclass(frozen=True)
+class ProfileChange:
+    """One difference a profile makes against the rule pack, as data: reporters word it.
+
+    `subject` names what changed: an outcome id (criticality, requirements, outcome), a cell
+    "phase.theme" or "default" (floor), a policy setting (waivers, independence, conditions), or a
+    gate's name. `pack` is the rule pack's value (None for something the profile adds), `profile`
+    the value the profile puts in its place.
+    """
+
+    area: ChangeArea
+    subject: str
+    pack: ChangeValue
+    profile: ChangeValue
+    rationale: str | None = None
+
+
 @dataclass(frozen=True)
 class EvidenceUse:
     """One evidence item considered for a requirement, and whether it counted."""
@@ -89,6 +123,15 @@ class RequirementResult:
 
 
 @dataclass(frozen=True)
+class ActionResult:
+    """An action a claim records to close its gap: what, who, by when."""
+
+    action: str
+    owner: str
+    due: dt.date
+
+
+@dataclass(frozen=True)
 class OutcomeResult:
     """One outcome in the gate's scope with its single status and the reasons for it."""
 
@@ -112,6 +155,8 @@ class OutcomeResult:
     # Where the claim is written (file as the pack was named, 1-based line and column): for
     # annotations in a code review. None when no claim was made.
     claim_at: tuple[str, int, int] | None = None
+    actions: tuple[ActionResult, ...] = ()  # the claim's actions, earliest due first
+    owner_role: str | None = None  # the role the outcome's requirements name (an approver), if any
 
 
 @dataclass(frozen=True)
@@ -172,10 +217,20 @@ class GateResult:
     # The pack's commercial model simulated (gatekeeper.commercial.simulate.Simulation), when the
     # gate judges it: data, from which a reporter may draw Figure 3.4.
     commercial_simulation: Any = None
+    # What the profile changed against the rule pack, and the decision the rule pack alone gives
+    # (None without a profile, when the profile changes nothing, or when the gate is the profile's own).
+    profile_changes: tuple[ProfileChange, ...] = ()
+    decision_without_profile: Decision | None = None
+    default_owner: str | None = None  # the manifest's owner: who owns an action nobody else is named for
 
     @property
     def passed(self) -> bool:
         return self.decision == Decision.PASS
+
+    @property
+    def profile_changed_decision(self) -> bool:
+        """True when the rule pack alone would have decided otherwise: the profile made this decision."""
+        return self.decision_without_profile is not None and self.decision_without_profile != self.decision
 
     def outcome(self, outcome_id: str) -> OutcomeResult:
         for outcome in self.outcomes:

@@ -72,7 +72,7 @@ def test_the_same_inputs_give_byte_identical_reports(packs) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (("--format", "pdf"), "unknown format 'pdf'"),
+        (("--format", "docx"), "unknown format 'docx'"),
         (("--format", "json", "--format", "text"), "only one format can go to standard output"),
         (
             ("--gate", "launch"),

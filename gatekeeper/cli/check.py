@@ -16,6 +16,7 @@ from gatekeeper.cli.outputs import detail, emit, format_option, targets
 from gatekeeper.cli.presentation import presentation_options
 from gatekeeper.problems import UsageError
 from gatekeeper.reporters._common.text import terminal
+from gatekeeper.reporters.brief import BRIEF
 from gatekeeper.reporters.explain import EXPLAIN, Explanation
 from gatekeeper.reporters.gate import GATE
 from gatekeeper.result import GateResult
@@ -44,21 +45,35 @@ profile_option = click.option(
 @gate_option
 @as_of_option
 @profile_option
-@format_option(GATE, more_help=" github: workflow commands annotating each blocker in the pack's files.")
+@format_option(
+    GATE,
+    more_help=" github: workflow commands annotating each blocker in the pack's files. With --summary: text, markdown, html or pdf.",
+)
+@click.option(
+    "--summary",
+    is_flag=True,
+    help="Only the decision brief: the decision and each action that must happen, with its owner and date.",
+)
 @presentation_options
 @guarded
 def check(
-    pack: Path, gate: str | None, as_of: dt.datetime | None, profile: Path | None, formats: tuple[str, ...]
+    pack: Path,
+    gate: str | None,
+    as_of: dt.datetime | None,
+    profile: Path | None,
+    formats: tuple[str, ...],
+    summary: bool,
 ) -> None:
     """Decide a gate for the evidence pack in folder PACK.
 
     Exit 0 when the gate passes, 1 when it fails, 3 when it cannot be evaluated.
     """
     settings = settle(pack, "check", profile=profile, formats=formats)
-    wanted = targets(GATE, settings.formats)
+    family = BRIEF if summary else GATE
+    wanted = targets(family, settings.formats)
     result = api.check(pack, gate=gate, as_of=as_of.date() if as_of else None, profile=settings.profile)
     used(result)
-    emit(GATE, result, wanted, verdict=headline(result))
+    emit(family, result, wanted, verdict=headline(result))
     sys.exit(EXIT_PASS if result.passed else EXIT_FAIL)
 
 

@@ -16,6 +16,7 @@ from gatekeeper.cli.presentation import presentation_options
 # command pay only for what they use.
 COMMANDS: dict[str, str] = {
     "audit": "gatekeeper.cli.audit:audit",
+    "bundle": "gatekeeper.cli.bundle:bundle",
     "check": "gatekeeper.cli.check:check",
     "commercial": "gatekeeper.cli.commercial:commercial",
     "explain": "gatekeeper.cli.check:explain",
@@ -31,6 +32,7 @@ COMMANDS: dict[str, str] = {
 
 HELP: dict[str, str] = {
     "audit": "Audit an evidence pack: completeness, integrity, freshness, approvals.",
+    "bundle": "Write an auditor's BagIt bag: the pack, its decision, its audit and its ledger rows.",
     "check": "Decide a gate for an evidence pack.",
     "commercial": "Simulate an alliance's commercial model (pain/gain).",
     "explain": "Explain the reasoning for one outcome, requirement by requirement.",

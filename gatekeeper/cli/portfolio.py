@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from gatekeeper.cli.as_of import AS_OF
 from gatekeeper.cli.common import guarded
 from gatekeeper.cli.defaults import settle
-from gatekeeper.cli.outputs import emit, format_option, targets
+from gatekeeper.cli.outputs import Target, emit, format_option, targets
 from gatekeeper.cli.presentation import current, presentation_options
+from gatekeeper.problems import UsageError
 from gatekeeper.reporters.portfolio import PORTFOLIO
+
+if TYPE_CHECKING:
+    from gatekeeper.portfolio import PortfolioResult
 
 
 @click.command()
@@ -42,6 +48,13 @@ from gatekeeper.reporters.portfolio import PORTFOLIO
     help="A previous `--format json` result: show what changed for each alliance since then.",
 )
 @format_option(PORTFOLIO)
+@click.option(
+    "--reports",
+    "reports_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    metavar="OUTDIR",
+    help="Also write each alliance's HTML report into OUTDIR (ALLIANCE.html); the workbook and the HTML link to them.",
+)
 @click.option("--jobs", type=click.IntRange(min=1), default=None, help="Worker processes (default: one per CPU).")
 @presentation_options
 @guarded
@@ -52,6 +65,7 @@ def portfolio(
     profile: Path | None,
     since: Path | None,
     formats: tuple[str, ...],
+    reports_dir: Path | None,
     jobs: int | None,
 ) -> None:
     """Find every evidence pack (a folder with manifest.yml) under FOLDERS and review each alliance's gate.
@@ -101,7 +115,38 @@ def portfolio(
         f"portfolio: {len(result.rows)} alliance(s) in {time.monotonic() - started:.1f} s: {result.count('pass')} pass, "
         f"{result.count('fail')} fail, {result.count('error')} could not be evaluated"
     )
+    if reports_dir is not None:
+        result = _write_reports(result, reports_dir, wanted, profile=profile)
     if any(path is None for _, path in wanted) and not current().quiet:
         click.echo(verdict, err=True)  # emit says it itself when every output goes to a file
     emit(PORTFOLIO, result, wanted, verdict=verdict)
     sys.exit(result.exit_code)
+
+
+def _write_reports(
+    result: PortfolioResult, folder: Path, wanted: list[Target], *, profile: Path | None
+) -> PortfolioResult:
+    """Each evaluated alliance's HTML report in `folder`, and the review with a link to each, relative
+    to where the review's files go (the first file output's folder, else the current one)."""
+    from dataclasses import replace
+
+    from gatekeeper import api
+    from gatekeeper.cli.outputs import write_outputs
+    from gatekeeper.reporters.gate import GATE
+    from gatekeeper.reporters.options import RenderOptions
+
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(f"{folder} is not a folder: give a folder for the reports")
+    folder.mkdir(parents=True, exist_ok=True)
+    base = next((path.parent for _, path in wanted if path is not None), Path("."))
+    links: list[tuple[str, str]] = []
+    pages: list[tuple[str | bytes, Path | None]] = []
+    for row in result.rows:
+        if row.decision == "error" or row.alliance_id is None:
+            continue
+        gate_result = api.check(Path(row.pack), gate=result.gate, as_of=result.as_of, profile=profile)
+        page = folder / f"{row.alliance_id}.html"
+        pages.append((GATE.render(gate_result, "html", options=RenderOptions()), page))
+        links.append((row.key, Path(os.path.relpath(page, base)).as_posix()))
+    write_outputs(pages)
+    return replace(result, reports=tuple(links))

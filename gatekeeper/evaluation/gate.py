@@ -17,6 +17,7 @@ from gatekeeper.problems import InputError, Problem
 from gatekeeper.result import (
     SETTLED,
     SEVERITY,
+    ActionResult,
     ConditionResult,
     ConditionState,
     Decision,
@@ -121,6 +122,7 @@ def evaluate(
         profile_digest=rules.profile_digest,
         evidence_files=tuple(sorted(pack.files.items())),
         document_problems=tuple(str(p) for p in document_problems),
+        default_owner=pack.owner,
         **exhibits,
     )
     return advise(result, rules, spec)
@@ -167,6 +169,10 @@ def _judge_outcome(
         self_assessed=bool(claim and claim.self_assessed),
         blocking=False,
         claim_at=(claim.source.file, claim.source.line, claim.source.col) if claim else None,
+        actions=tuple(
+            ActionResult(a.action, a.owner, a.due) for a in sorted(claim.actions if claim else (), key=lambda a: a.due)
+        ),
+        owner_role=next((r.spec["approved_by"][0] for r in outcome.requirements if r.spec.get("approved_by")), None),
     )
 
 

@@ -66,6 +66,10 @@ def decision_entry(
             "digest": result.rule_pack_digest,
         },
         "profile": {"name": result.profile_name, "digest": result.profile_digest} if result.profile_digest else None,
+        "profile_changes": [
+            {"area": c.area.value, "subject": c.subject, "pack": c.pack, "profile": c.profile, "rationale": c.rationale}
+            for c in result.profile_changes
+        ],
         "files": dict(result.evidence_files),
         **({"pack_files": dict(pack_files)} if pack_files is not None else {}),
         "gatekeeper": __version__,

@@ -29,6 +29,7 @@ from gatekeeper.model import (
 )
 from gatekeeper.problems import InputError, Problem
 from gatekeeper.resources import data_dir
+from gatekeeper.result import ChangeArea, ProfileChange
 
 OUTCOME_FILES: tuple[str, ...] = (
     "suitability.yml",
@@ -264,14 +265,23 @@ def _load_rule_pack(*, profile: Path | None, profile_raw: bytes | None, sources:
     files = ["pack.yml", "policy.yml", "checklists.yml", *OUTCOME_FILES]
     policy_override: Mapping[str, Any] = {}
     profile_name = profile_digest = None
+    changes: tuple[ProfileChange, ...] = ()
     if profile is not None and profile_raw is not None:
         profile_doc = _load_profile(profile, profile_raw)
         profile_name = profile_doc.data["name"]
         profile_digest = hashlib.sha256(profile_raw).hexdigest()
         policy_override = profile_doc.data.get("policy", {})
+        pack_outcomes = dict(outcomes)
         _apply_profile(profile_doc, outcomes, cells, refs, out)
         if out.problems:
             raise InputError(out.problems)
+        changes = profile_changes(
+            pack_outcomes,
+            outcomes,
+            _policy(policy_doc.data, {}),
+            _policy(policy_doc.data, policy_override),
+            checklists,
+        )
     return RulePack(
         name=str(meta.data["name"]),
         version=str(meta.data["version"]),
@@ -282,7 +292,66 @@ def _load_rule_pack(*, profile: Path | None, profile_raw: bytes | None, sources:
         policy=_policy(policy_doc.data, policy_override),
         profile_name=profile_name,
         profile_digest=profile_digest,
+        profile_changes=changes,
     )
+
+
+def _needs(outcome: Outcome, checklists: Mapping[str, Checklist]) -> tuple[str, ...]:
+    return tuple(KINDS[r.kind].describe(r.spec, checklists) for r in outcome.requirements)
+
+
+def profile_changes(
+    pack_outcomes: Mapping[str, Outcome],
+    outcomes: Mapping[str, Outcome],
+    pack_policy: Policy,
+    policy: Policy,
+    checklists: Mapping[str, Checklist],
+) -> tuple[ProfileChange, ...]:
+    """Every difference the profile makes against the pack, computed once, here, by comparing the
+    pack before and after tailoring (so a profile entry that restates the pack's value is no change).
+
+    Reports list these, and the ledger records them: a decision a profile shaped must say how.
+    """
+    found: list[ProfileChange] = []
+    for oid, after in outcomes.items():
+        before = pack_outcomes.get(oid)
+        if before is None:
+            found.append(ProfileChange(ChangeArea.OUTCOME, oid, None, after.critical, after.rationale))
+            continue
+        if before.critical != after.critical:
+            found.append(ProfileChange(ChangeArea.CRITICALITY, oid, before.critical, after.critical, after.rationale))
+        if before.requirements != after.requirements:
+            found.append(
+                ProfileChange(ChangeArea.REQUIREMENTS, oid, _needs(before, checklists), _needs(after, checklists))
+            )
+    if pack_policy.floor_default != policy.floor_default:
+        found.append(ProfileChange(ChangeArea.FLOOR, "default", pack_policy.floor_default, policy.floor_default))
+    for cell in sorted({*pack_policy.floor_cells, *policy.floor_cells}):
+        phase, _, theme = cell.partition(".")
+        old, new = pack_policy.floor(phase, theme), policy.floor(phase, theme)
+        if old != new:
+            found.append(ProfileChange(ChangeArea.FLOOR, cell, old, new))
+    settings: tuple[tuple[ChangeArea, str, Any, Any], ...] = (
+        (ChangeArea.WAIVERS, "approver_roles", pack_policy.waiver_roles, policy.waiver_roles),
+        (ChangeArea.WAIVERS, "critical_waivable", pack_policy.critical_waivable, policy.critical_waivable),
+        (
+            ChangeArea.INDEPENDENCE,
+            "self_assessment_meets_critical",
+            pack_policy.self_assessment_meets_critical,
+            policy.self_assessment_meets_critical,
+        ),
+        (ChangeArea.CONDITIONS, "due_days", pack_policy.condition_due_days, policy.condition_due_days),
+        (ChangeArea.CONDITIONS, "overdue", pack_policy.overdue_conditions, policy.overdue_conditions),
+    )
+    found += [ProfileChange(area, name, old, new) for area, name, old, new in settings if old != new]
+    for name, gate in policy.gates.items():
+        old_gate = pack_policy.gates.get(name)
+        if old_gate != gate:
+            found.append(
+                ProfileChange(ChangeArea.GATE, name, None if old_gate is None else old_gate.evaluates, gate.evaluates)
+            )
+    order = list(ChangeArea)
+    return tuple(sorted(found, key=lambda c: order.index(c.area)))
 
 
 def _load_profile(profile: Path, raw: bytes) -> Document:

@@ -14,16 +14,21 @@ from collections.abc import Mapping
 from typing import TextIO
 
 from gatekeeper.reporters.family import Family
-from gatekeeper.reporters.gate import FORMATS as REPORTERS
-from gatekeeper.reporters.gate import GATE, SUFFIXES
+from gatekeeper.reporters.gate import FORMATS, GATE
+from gatekeeper.reporters.gate import SUFFIXES as _SUFFIXES
 from gatekeeper.reporters.options import RenderOptions
 from gatekeeper.result import GateResult
+
+# The gate's text formats (render() returns str); pdf, a binary format, is rendered through GATE.
+REPORTERS: dict[str, str] = {name: module for name, module in FORMATS.items() if name not in GATE.binary}
+SUFFIXES: dict[str, str] = {name: suffix for name, suffix in _SUFFIXES.items() if name in REPORTERS}
 
 __all__ = ["FAMILIES", "REPORTERS", "SUFFIXES", "Family", "RenderOptions", "color_wanted", "family", "render"]
 
 # Family name -> the package holding its registry (`FAMILY`), imported when first asked for.
 FAMILIES: dict[str, str] = {
     "gate": "gatekeeper.reporters.gate:GATE",
+    "brief": "gatekeeper.reporters.brief:BRIEF",
     "explain": "gatekeeper.reporters.explain:EXPLAIN",
     "audit": "gatekeeper.reporters.audit:AUDIT",
     "portfolio": "gatekeeper.reporters.portfolio:PORTFOLIO",
@@ -43,6 +48,8 @@ def family(name: str) -> Family:
 
 def render(result: GateResult, fmt: str, *, options: RenderOptions) -> str:
     """Render a gate result in format `fmt` (a key of REPORTERS); the same inputs give the same text."""
+    if fmt not in REPORTERS:
+        raise ValueError(f"unknown format {fmt!r}; choose from {', '.join(REPORTERS)}")
     text = GATE.render(result, fmt, options=options)
     assert isinstance(text, str)  # every gate format is text
     return text

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import json
 from pathlib import Path
 
@@ -26,8 +28,9 @@ def record(url: str, *entries: dict[str, object]) -> None:
             ledger.append(entry, key=f"d{number}")
 
 
-def test_list_shows_the_recorded_decision_fields_first(backend: Backend) -> None:
-    """For entries as `gatekeeper record` writes them, `ledger list` shows alliance, gate and decision."""
+def test_list_is_a_table_of_the_recorded_decisions(backend: Backend) -> None:
+    """For entries as `gatekeeper record` writes them, `ledger list` is a table: sequence, when, alliance,
+    gate, computed, decided, by and role; CSV has the same columns."""
     entry = {
         "alliance": {"id": "tees", "name": "Tees"},
         "gate": "creating",
@@ -37,10 +40,15 @@ def test_list_shows_the_recorded_decision_fields_first(backend: Backend) -> None
     }
     record(backend.url, entry)
     code, out, _err = run("ledger", "list", "--ledger", backend.url)
-    assert (code, out.split("\t")[3]) == (
-        0,
-        "alliance.id=tees gate=creating decision.value=pass decision.by=Dana as_of=2026-11-01 computed.decision=pass\n",
-    )
+    header, rule, line = out.splitlines()
+    assert code == 0
+    assert header.split() == ["sequence", "when", "alliance", "gate", "computed", "decided", "by", "role"]
+    assert set(rule) == {"-", " "}
+    assert line.split()[0] == "1" and line.split()[2:] == ["tees", "creating", "pass", "pass", "Dana", "Sponsor"]
+    code, out, _err = run("ledger", "list", "--ledger", backend.url, "--format", "csv")
+    rows = list(csv.reader(io.StringIO(out)))
+    assert rows[0] == ["sequence", "when", "alliance", "gate", "computed", "decided", "by", "role"]
+    assert rows[1][2:] == ["tees", "creating", "pass", "pass", "Dana", "Sponsor"]
 
 
 def test_list_prints_one_line_per_decision(backend: Backend) -> None:
@@ -48,10 +56,10 @@ def test_list_prints_one_line_per_decision(backend: Backend) -> None:
     record(backend.url, {"decision": "pass", "gate": "creating", "files": {}}, {"decision": "fail", "gate": "review"})
     code, out, _err = run("ledger", "list", "--ledger", backend.url)
     assert code == 0
-    lines = [line.split("\t") for line in out.splitlines()]
+    lines = [line.split() for line in out.splitlines()[2:]]
     assert [(fields[0], fields[2], fields[3]) for fields in lines] == [
-        ("1", "d1", "gate=creating decision=pass"),
-        ("2", "d2", "gate=review decision=fail"),
+        ("1", "creating", "pass"),
+        ("2", "review", "fail"),
     ]
 
 
@@ -72,6 +80,7 @@ def test_show_prints_one_decision_in_full(backend: Backend) -> None:
     code, out, _err = run("ledger", "show", "2", "--ledger", backend.url)
     assert code == 0
     assert out.splitlines()[:2] == ["row:         2", "key:         d2"]
+    assert "computed:" not in out  # an entry that is not a gate decision shows only what it holds
     assert out.endswith('entry:\n{\n  "decision": "fail",\n  "who": "Zoë"\n}\n')
 
 
@@ -115,7 +124,7 @@ def test_ledger_url_comes_from_the_environment(backend: Backend, monkeypatch: py
     record(backend.url, {"decision": "pass"})
     monkeypatch.setenv("GATEKEEPER_LEDGER", backend.url)
     code, out, _err = run("ledger", "list")
-    assert (code, len(out.splitlines())) == (0, 1)
+    assert (code, len(out.splitlines())) == (0, 3)  # the header, its rule and the one row
 
 
 def test_a_missing_ledger_exits_3(tmp_path: Path) -> None:
@@ -196,3 +205,29 @@ def test_verify_pack_with_row_compares_that_decision(backend: Backend, tmp_path:
     record(backend.url, {"decision": "pass", "files": {**files, "plan.txt": "0" * 64}})
     code, out, _err = run("ledger", "verify", "--ledger", backend.url, "--pack", str(pack), "--row", "1")
     assert (code, out) == (1, f"{pack}: plan.txt: changed since the decision of row 1\n")
+
+
+def test_show_puts_the_human_decision_beside_the_computed_one_and_lists_the_files(backend: Backend) -> None:
+    """`ledger show` says what was computed, what was decided, by whom, and each file with its sha256."""
+    entry = {
+        "alliance": {"id": "tees", "name": "Tees"},
+        "gate": "creating",
+        "as_of": "2026-11-01",
+        "computed": {"decision": "fail"},
+        "decision": {"value": "pass", "by": "Dana", "role": "Sponsor", "note": "Board accepts the risk"},
+        "files": {"claims.yml": "b" * 64, "manifest.yml": "a" * 64},
+    }
+    record(backend.url, entry)
+    code, out, _err = run("ledger", "show", "1", "--ledger", backend.url)
+    lines = out.splitlines()
+    assert code == 0
+    assert lines[6:13] == [
+        "alliance:    tees Tees",
+        "gate:        creating, as of 2026-11-01",
+        "computed:    fail",
+        "decided:     pass by Dana, Sponsor (differs from the computed decision)",
+        "note:        Board accepts the risk",
+        "files (2, sha256):",
+        "  claims.yml    " + "b" * 64,
+    ]
+    assert lines[13] == "  manifest.yml  " + "a" * 64

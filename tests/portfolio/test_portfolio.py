@@ -210,10 +210,13 @@ def test_xlsx_has_filterable_sheets_with_the_rows(
     result = pf.review([passing], as_of=AS_OF, jobs=1)
     wb = openpyxl.load_workbook(out)
     assert wb.sheetnames == ["Summary", "Blocking", "Conditions", "Expiring"]
-    for ws in wb.worksheets:
+    for ws in wb.worksheets[1:]:
         assert ws.auto_filter.ref and ws.auto_filter.ref.startswith("A1:")
         assert ws.freeze_panes == "A2"
-    summary = list(wb["Summary"].iter_rows(values_only=True))
+    summary_sheet = wb["Summary"]
+    header = next(i for i, r in enumerate(summary_sheet.iter_rows(values_only=True), start=1) if r[0] == "Pack")
+    assert summary_sheet.auto_filter.ref.startswith(f"A{header}:") and summary_sheet.freeze_panes == f"A{header + 1}"
+    summary = list(summary_sheet.iter_rows(min_row=header, values_only=True))
     assert summary[0][:7] == ("Pack", "Alliance", "Name", "Phase", "Gate", "Decision", "Blocking")
     assert [r[1] for r in summary[1:]] == [r.alliance_id for r in result.rows]
     assert [r[5] for r in summary[1:]] == [r.decision for r in result.rows]

@@ -35,9 +35,19 @@ def _command(path: tuple[str, ...]) -> click.Command:
     return command
 
 
-def test_the_families_are_the_eight_outputs() -> None:
-    """Every output gatekeeper writes belongs to one of eight families, each found through FAMILIES."""
-    assert list(FAMILIES) == ["gate", "explain", "audit", "portfolio", "commercial", "ledger", "validation", "rules"]
+def test_the_families_are_the_nine_outputs() -> None:
+    """Every output gatekeeper writes belongs to one of nine families, each found through FAMILIES."""
+    assert list(FAMILIES) == [
+        "gate",
+        "brief",
+        "explain",
+        "audit",
+        "portfolio",
+        "commercial",
+        "ledger",
+        "validation",
+        "rules",
+    ]
     assert all(isinstance(family(name), Family) and family(name).name == name for name in FAMILIES)
 
 
@@ -66,7 +76,7 @@ def test_cli_format_choices_come_from_the_registry(name: str) -> None:
 
 def test_unknown_format_and_wrong_result_are_refused() -> None:
     """Asking a family for a format it lacks names the ones it has; a result of another family is refused."""
-    with pytest.raises(ValueError, match="^unknown format 'pdf'; choose from text, json$"):
+    with pytest.raises(ValueError, match="^unknown format 'pdf'; choose from text, json, csv$"):
         family("ledger").render(object(), "pdf", options=RenderOptions())
     with pytest.raises(TypeError, match="ledger formats render"):
         family("ledger").render(object(), "text", options=RenderOptions())

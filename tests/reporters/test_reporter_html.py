@@ -80,7 +80,7 @@ def test_every_outcome_with_text_status_and_evidence_links() -> None:
     page, parsed = _parse("failing")
     result = reporter_cases.failing()
     ids = [a["id"] for t, a in parsed.tags if t == "article" and a.get("id", "").startswith("outcome-")]
-    assert ids == [f"outcome-{o.id}" for o in result.outcomes]
+    assert ids == [f"outcome-{o.id.replace('.', '-')}" for o in result.outcomes]
     links = [a["href"] for t, a in parsed.tags if t == "a" and not a["href"].startswith("#")]
     assert links == ["docs/plan.pdf"] * len(result.outcomes)
     assert page.count('<span class="chip s-waived">waived</span>') == 1

@@ -11,6 +11,7 @@ import pytest
 import reporter_cases
 
 from gatekeeper.reporters import REPORTERS, SUFFIXES, RenderOptions, color_wanted, render
+from gatekeeper.reporters.gate import GATE
 
 GOLDEN = Path(__file__).parent / "golden"
 FORMATS = sorted(REPORTERS)
@@ -25,9 +26,15 @@ def test_registry_lists_the_six_formats() -> None:
 
 
 def test_unknown_format_is_refused() -> None:
-    """Asking for a format that does not exist names the formats that do."""
-    with pytest.raises(ValueError, match="unknown format 'pdf'; choose from text, json, junit, markdown, html, github"):
+    """Asking render() for a format that is not a text format names the ones it has (pdf goes through GATE)."""
+    with pytest.raises(
+        ValueError, match="unknown format 'pdf'; choose from text, json, junit, markdown, html, github$"
+    ):
         render(reporter_cases.passing(), "pdf", options=RenderOptions())
+    with pytest.raises(
+        ValueError, match="unknown format 'docx'; choose from text, json, junit, markdown, html, github, pdf$"
+    ):
+        GATE.render(reporter_cases.passing(), "docx", options=RenderOptions())
 
 
 def test_render_options_are_frozen() -> None:

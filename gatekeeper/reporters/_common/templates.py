@@ -19,6 +19,7 @@ def _common(env: jinja2.Environment) -> jinja2.Environment:
         percent=v.percent,
         href=v.evidence_href,
         digest=v.short_digest,
+        anchor=v.anchor,
     )
     env.globals.update(v=v)
     return env

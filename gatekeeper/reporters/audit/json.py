@@ -6,6 +6,7 @@ from typing import Any
 
 from gatekeeper.audit import CATEGORIES, AuditFinding, AuditResult, RegisterRow
 from gatekeeper.reporters._common.json import json_document, safe_opt, safe_text
+from gatekeeper.reporters._common.profile import changes_json
 from gatekeeper.reporters.options import RenderOptions
 
 SCHEMA_VERSION = 1
@@ -55,6 +56,12 @@ def document(result: AuditResult) -> dict[str, Any]:
         "expiring_within_days": result.expiring_within,
         "rule_pack": {"name": safe_text(result.rule_pack_name), "version": safe_text(result.rule_pack_version)},
         "gates": list(result.gates),
+        "phase_gates": list(result.phase_gates),
+        "profile": (
+            {"name": safe_text(result.profile_name), "changes": changes_json(result.profile_changes)}
+            if result.profile_name is not None
+            else None
+        ),
         "clean": result.clean,
         "errors": result.errors,
         "warnings": result.warnings,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from gatekeeper.audit import AuditResult
 from gatekeeper.reporters._common.markdown import markdown_inline as md
-from gatekeeper.reporters.audit.text import headline
+from gatekeeper.reporters.audit.text import gates_text, headline, profile_text
 from gatekeeper.reporters.options import RenderOptions
 
 
@@ -16,7 +16,8 @@ def render(result: AuditResult, options: RenderOptions) -> str:
         "",
         f"- Client: {md(result.client)}; phase: {md(result.phase)}",
         f"- As of {result.as_of.isoformat()}, looking {result.expiring_within} days ahead",
-        f"- Rule pack {md(result.rule_pack_name)} {md(result.rule_pack_version)}; gates evaluated: {', '.join(result.gates)}",
+        f"- Rule pack {md(result.rule_pack_name)} {md(result.rule_pack_version)}; {md(gates_text(result))}",
+        *[f"- {md(t.strip().removeprefix('- '))}" for t in profile_text(result)],
         "",
         "## Findings",
         "",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from gatekeeper.audit import AuditResult
 from gatekeeper.reporters._common import text as v
+from gatekeeper.reporters._common.profile import change_text
 from gatekeeper.reporters.options import RenderOptions
 
 _SEVERITY_SGR: dict[str, str] = {"error": "1;31", "warning": "33"}
@@ -15,6 +16,21 @@ def headline(result: AuditResult) -> str:
         return "CLEAN: no findings."
     verdict = "CLEAN" if result.clean else "PROBLEMS"
     return f"{verdict}: {_n(result.errors, 'error')}, {_n(result.warnings, 'warning')}."
+
+
+def gates_text(result: AuditResult) -> str:
+    """The gates an alliance in the pack's phase asks for: the header names only these."""
+    names = ", ".join(v.line(g) for g in result.phase_gates) or "none"
+    return f"gates for the {v.line(result.phase)} phase: {names}"
+
+
+def profile_text(result: AuditResult) -> list[str]:
+    """The profile and what it changed against the rule pack, one line each; nothing without a profile."""
+    if result.profile_name is None:
+        return []
+    changes = [change_text(c) for c in result.profile_changes]
+    lines = [f"Profile {v.line(result.profile_name)}: {len(changes)} change(s) against the rule pack"]
+    return lines + [f"  - {c}" for c in changes]
 
 
 def _n(n: int, word: str) -> str:
@@ -31,7 +47,8 @@ def render(result: AuditResult, options: RenderOptions) -> str:
         f"Audit of {v.line(result.alliance_name)} ({v.line(result.alliance_id)}), client {v.line(result.client)}, "
         f"phase {v.line(result.phase)}",
         f"As of {result.as_of.isoformat()}, looking {result.expiring_within} days ahead; rule pack "
-        f"{v.line(result.rule_pack_name)} {v.line(result.rule_pack_version)}; gates evaluated: {', '.join(result.gates)}",
+        f"{v.line(result.rule_pack_name)} {v.line(result.rule_pack_version)}; {gates_text(result)}",
+        *profile_text(result),
         "",
     ]
     for f in result.findings:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import textwrap
 
+from gatekeeper.reporters._common.profile import change_text, decision_note
 from gatekeeper.reporters._common.text import flat as F
 from gatekeeper.reporters.explain import Explanation
 from gatekeeper.reporters.options import RenderOptions
@@ -23,11 +24,15 @@ def render(explanation: Explanation, options: RenderOptions) -> str:
     """Explain one outcome in words a sponsor can act on."""
     result, outcome = explanation.result, explanation.outcome
     rule = explanation.rules.outcomes[outcome.id]
+    note = decision_note(
+        profile_name=result.profile_name, decision=result.decision, without=result.decision_without_profile
+    )
     lines = [
         f"{F(outcome.id)}: {outcome.status.upper().replace('_', ' ')}"
         + (" (critical)" if outcome.critical else "")
         + (" - blocks the gate" if outcome.blocking else ""),
         f"{F(result.alliance_name)}, {result.gate} gate, as of {result.as_of}",
+        *([F(note)] if note else []),
         "",
         f"The Code of Practice, section {F(outcome.section)} ({outcome.phase.title()} / {outcome.theme.title()}),",
         f'"{F(outcome.subheading)}":',
@@ -35,7 +40,12 @@ def render(explanation: Explanation, options: RenderOptions) -> str:
         *[line for item in rule.sub_items for line in _wrap(f"• {item}", "    ")],
     ]
     if rule.rationale:
-        lines += ["", "Why it is critical:", *_wrap(rule.rationale, "  ")]
+        why = "Why it is critical:" if outcome.critical else "Why it is not critical:"
+        lines += ["", why, *_wrap(rule.rationale, "  ")]
+    changed = [change_text(c) for c in result.profile_changes if c.subject == outcome.id]
+    if changed:
+        lines += ["", f"What the profile {F(result.profile_name or '')!r} changed for this outcome:"]
+        lines += [line for text in changed for line in _wrap(f"- {text}", "  ")]
     lines += ["", "Claim:"]
     if outcome.claim_status is None:
         lines.append("  none recorded")

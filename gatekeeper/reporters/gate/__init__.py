@@ -12,6 +12,7 @@ FORMATS: dict[str, str] = {
     "markdown": "gatekeeper.reporters.gate.markdown",
     "html": "gatekeeper.reporters.gate.html",
     "github": "gatekeeper.reporters.gate.github",
+    "pdf": "gatekeeper.reporters.gate.pdf",
 }
 
 SUFFIXES: dict[str, str] = {
@@ -21,6 +22,7 @@ SUFFIXES: dict[str, str] = {
     "markdown": ".md",
     "html": ".html",
     "github": ".github.txt",
+    "pdf": ".pdf",
 }
 
-GATE = Family("gate", GateResult, FORMATS, SUFFIXES)
+GATE = Family("gate", GateResult, FORMATS, SUFFIXES, binary=frozenset({"pdf"}))

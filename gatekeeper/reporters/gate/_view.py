@@ -7,12 +7,14 @@ The views are built and rendered in one pass and never compared, so they compare
 from __future__ import annotations
 
 import re
+import textwrap
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
 from gatekeeper.model import PHASE_CODES, PHASES, STATUSES, THEME_CODES, THEMES
+from gatekeeper.reporters._common.profile import change_text, decision_note
 from gatekeeper.reporters._common.text import CLIP_AT, clip, line, visible
 from gatekeeper.result import ConditionResult, GateResult, OutcomeResult, Status, ThemeSummary
 
@@ -194,7 +196,7 @@ def floor_text(cell: ThemeSummary) -> str:
     return text
 
 
-def decision_headline(result: GateResult) -> str:
+def decision_sentence(result: GateResult) -> str:
     """The decision in one sentence a sponsor can repeat."""
     if result.passed:
         n = len(result.conditions_set)
@@ -206,6 +208,32 @@ def decision_headline(result: GateResult) -> str:
     )
 
 
+def decision_headline(result: GateResult) -> str:
+    """The decision sentence and, when the profile turned the decision, a second sentence saying so:
+    the first line of every format carries both."""
+    return " ".join(filter(None, (decision_sentence(result), profile_note(result))))
+
+
+def profile_note(result: GateResult) -> str | None:
+    """ "The profile ... changed this decision: the rule pack alone gives FAIL.", or None."""
+    return decision_note(
+        profile_name=result.profile_name, decision=result.decision, without=result.decision_without_profile
+    )
+
+
+def profile_lines(result: GateResult) -> tuple[str, ...]:
+    """What the profile changed against the rule pack, one line each, in the order the loader lists them."""
+    return tuple(change_text(c) for c in result.profile_changes)
+
+
+_NOT_IN_ID = re.compile(r"[^A-Za-z0-9_-]")
+
+
+def anchor(outcome_id: str) -> str:
+    """An element id for an outcome that every HTML checker accepts: "outcome-CRE-LEA-01" (no dots)."""
+    return "outcome-" + _NOT_IN_ID.sub("-", line(outcome_id))
+
+
 def short_digest(digest: str | None) -> str:
     return line(digest)[:12] if digest else ""
 
@@ -213,11 +241,120 @@ def short_digest(digest: str | None) -> str:
 def report_context(result: GateResult) -> dict[str, Any]:
     """What the Markdown and HTML templates both show, prepared once."""
     return {
-        "r": result,
+        **brief_context(result),
+        "alone": False,
         "headline": decision_headline(result),
+        "sentence": decision_sentence(result),
+        "profile_note": profile_note(result),
+        "profile_lines": profile_lines(result),
         "blockers": blockers(result),
         "conditions": conditions(result),
         "grid": grid(result),
         "others": other_cells(result),
         "themes": theme_lines(result),
+    }
+
+
+# --- the decision brief -----------------------------------------------------------------------
+
+# A brief prints on one page: past this many actions it names how many more the details hold.
+BRIEF_ACTIONS = 8
+
+
+@dataclass(frozen=True)
+class BriefAction:
+    """One thing that must happen (before a failing gate can pass, or as a condition of a pass),
+    phrased as an action with an owner and a date, for the sponsor.
+
+    `source` says where the action comes from: "claim" (the claim's own action), "role" (no action
+    recorded; the role the outcome's requirement names owns it), "owner" (no action and no role:
+    the manifest's owner), or "condition" (a condition carried from the previous gate).
+    `missing_action` is True for a partly met claim that records no action: the brief says so.
+    """
+
+    outcome: str
+    action: str
+    owner: str
+    due: str | None  # ISO date, or None when nobody has set one
+    source: str
+    missing_action: bool
+
+
+def _shorten(text: str) -> str:
+    """An outcome's words cut at a word to fit a line of the brief (the details keep them whole)."""
+    return textwrap.shorten(line(text), width=160, placeholder=" \u2026")
+
+
+def _owner_for(outcome: OutcomeResult, result: GateResult) -> tuple[str, str]:
+    if outcome.owner_role:
+        return outcome.owner_role, "role"
+    return result.default_owner or "the alliance manager", "owner"
+
+
+def _action_for(outcome: OutcomeResult, result: GateResult) -> BriefAction:
+    if outcome.actions:
+        first = outcome.actions[0]
+        return BriefAction(outcome.id, line(first.action), line(first.owner), first.due.isoformat(), "claim", False)
+    owner, source = _owner_for(outcome, result)
+    return BriefAction(
+        outcome.id,
+        f"Put {outcome.id} in place: {_shorten(outcome.text)}",
+        line(owner),
+        None,
+        source,
+        outcome.claim_status == "partly_met",
+    )
+
+
+def brief_actions(result: GateResult) -> tuple[BriefAction, ...]:
+    """What must happen, in the order the details list it: for a fail, each blocker; for a pass,
+    each condition still to close (carried first). An action the claim records keeps its own words,
+    owner and date; otherwise the owner is the role the outcome's requirement names, else the
+    manifest's owner, and the pack-editing fix stays in the details."""
+    by_id = {o.id: o for o in result.outcomes}
+    carried = {c.outcome: c for c in result.conditions_carried}
+    actions: list[BriefAction] = []
+    if not result.passed:
+        for oid in result.blocking:
+            outcome = by_id.get(oid)
+            condition = carried.get(oid)
+            if condition is not None and condition.state == "overdue":
+                actions.append(
+                    BriefAction(
+                        oid,
+                        line(condition.note) if condition.note else f"Close the overdue condition on {oid}",
+                        line(condition.owner),
+                        condition.due.isoformat(),
+                        "condition",
+                        False,
+                    )
+                )
+                continue
+            if outcome is not None:
+                actions.append(_action_for(outcome, result))
+        return tuple(actions)
+    for c in conditions(result):
+        if c.state == "closed":
+            continue
+        outcome = by_id.get(c.outcome)
+        missing = c.note is None and outcome is not None and outcome.claim_status == "partly_met"
+        text = (
+            line(c.note) if c.note else f"Put {c.outcome} in place" + (f": {_shorten(outcome.text)}" if outcome else "")
+        )
+        source = "condition" if c.state != "new" else ("claim" if c.note else "owner")
+        actions.append(BriefAction(c.outcome, text, line(c.owner), c.due.isoformat(), source, missing))
+    return tuple(actions)
+
+
+def brief_context(result: GateResult) -> dict[str, Any]:
+    """What the brief shows, prepared once for every format that prints it."""
+    actions = brief_actions(result)
+    return {
+        "r": result,
+        "sentence": decision_sentence(result),
+        "profile_note": profile_note(result),
+        "profile_lines": profile_lines(result),
+        "brief_actions": actions[:BRIEF_ACTIONS],
+        "brief_more": max(0, len(actions) - BRIEF_ACTIONS),
+        "brief_missing": sum(1 for a in actions if a.missing_action),
     }

@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from gatekeeper.reporters._common.json import escape_misleading, safe_opt, safe_text
+from gatekeeper.reporters._common.profile import changes_json
 from gatekeeper.reporters.options import RenderOptions
 from gatekeeper.result import (
     SCHEMA_VERSION,
@@ -118,7 +119,13 @@ def to_document(result: GateResult) -> dict[str, Any]:
             "digest": safe_text(result.rule_pack_digest),
         },
         "profile": (
-            {"name": safe_text(result.profile_name), "digest": safe_opt(result.profile_digest)}
+            {
+                "name": safe_text(result.profile_name),
+                "digest": safe_opt(result.profile_digest),
+                "changes": changes_json(result.profile_changes),
+                "decision_without_profile": result.decision_without_profile,
+                "changed_decision": result.profile_changed_decision,
+            }
             if result.profile_name is not None
             else None
         ),

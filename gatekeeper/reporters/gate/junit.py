@@ -97,8 +97,23 @@ def _properties(suite: ET.Element, result: GateResult) -> None:
         ("decision", result.decision),
         ("rule_pack", f"{result.rule_pack_name} {result.rule_pack_version}"),
         ("rule_pack_digest", result.rule_pack_digest),
+        *_profile_properties(result),
     ):
         ET.SubElement(properties, "property", {"name": name, "value": v.line(value)})
+
+
+def _profile_properties(result: GateResult) -> list[tuple[str, str]]:
+    """The profile, each change it makes, and the decision it turned, as properties: none without a profile."""
+    if result.profile_name is None:
+        return []
+    props = [("profile", result.profile_name), ("profile_digest", result.profile_digest or "")]
+    props += [("profile_change", text) for text in v.profile_lines(result)]
+    if result.decision_without_profile is not None:
+        props.append(("decision_without_profile", result.decision_without_profile))
+    note = v.profile_note(result)
+    if note:
+        props.append(("profile_changed_decision", note))
+    return props
 
 
 def _decision_suite(result: GateResult) -> ET.Element:

@@ -47,6 +47,10 @@ def render(result: GateResult, options: RenderOptions) -> str:
         f"As of {result.as_of.isoformat()}; rule pack {v.line(result.rule_pack_name)} {v.line(result.rule_pack_version)} "
         f"(sha256 {v.short_digest(result.rule_pack_digest)}); profile {profile}"
     )
+    changes = v.profile_lines(result)
+    if changes:
+        out += ["", f"What the profile changed against the rule pack ({len(changes)})"]
+        out += [f"  - {change}" for change in changes]
 
     out += ["", "Grid: worst status per cell (outcomes met / in scope; - not in scope)"]
     header = " " * (_THEME_WIDTH + 2) + "".join(v.phase_label(p).ljust(_CELL_WIDTH) for p in v.GRID_PHASES)

@@ -39,8 +39,9 @@ class Verification:
 FORMATS: dict[str, str] = {
     "text": "gatekeeper.reporters.ledger.text",
     "json": "gatekeeper.reporters.ledger.json",
+    "csv": "gatekeeper.reporters.ledger.csv",
 }
 
-SUFFIXES: dict[str, str] = {"text": ".txt", "json": ".json"}
+SUFFIXES: dict[str, str] = {"text": ".txt", "json": ".json", "csv": ".csv"}
 
 LEDGER = Family("ledger", (Listing, Entry, Verification), FORMATS, SUFFIXES)

@@ -7,6 +7,7 @@ the pack: every such value is shown with its control characters as visible escap
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from gatekeeper.ledger.chain import Row
 from gatekeeper.reporters._common.json import escape_misleading
@@ -14,25 +15,70 @@ from gatekeeper.reporters._common.text import terminal
 from gatekeeper.reporters.ledger import Entry, Listing, Verification
 from gatekeeper.reporters.options import RenderOptions
 
-# The fields `ledger list` shows first when an entry has them (as `gatekeeper record` writes them).
-LIST_FIELDS = ("alliance.id", "gate", "decision", "decision.value", "decision.by", "as_of", "computed.decision")
+# The columns of `ledger list`, and where in an entry (as `gatekeeper record` writes it) each comes from.
+LIST_HEADERS: tuple[str, ...] = ("sequence", "when", "alliance", "gate", "computed", "decided", "by", "role")
 
 
-def _summary(row: Row, *, width: int = 160) -> str:
-    """The entry's plain fields (one level of nesting, as a.b) as k=v, for one line of `ledger list`."""
-    plain: dict[str, object] = {}
-    for key, value in row.entry.items():
-        if isinstance(value, dict):
-            plain.update({f"{key}.{k}": v for k, v in value.items() if isinstance(v, (str, int, float, bool))})
-        elif isinstance(value, (str, int, float, bool)):
-            plain[key] = value
-    chosen = [name for name in LIST_FIELDS if name in plain] or sorted(plain)
-    text = " ".join(f"{terminal(name)}={terminal(plain[name])}" for name in chosen)
-    return text if len(text) <= width else text[: width - 1] + "…"
+def _get(entry: dict[str, Any], *path: str) -> str:
+    value: Any = entry
+    for key in path:
+        if not isinstance(value, dict):
+            return ""
+        value = value.get(key)
+    return "" if value is None or isinstance(value, (dict, list)) else str(value)
+
+
+def list_values(row: Row) -> tuple[str, ...]:
+    """One row of `ledger list`, in LIST_HEADERS order; a field the entry does not hold is empty."""
+    entry = row.entry
+    decided = entry.get("decision")
+    return (
+        str(row.seq),
+        row.recorded_at,
+        _get(entry, "alliance", "id"),
+        _get(entry, "gate"),
+        _get(entry, "computed", "decision"),
+        decided if isinstance(decided, str) else _get(entry, "decision", "value"),
+        _get(entry, "decision", "by"),
+        _get(entry, "decision", "role"),
+    )
 
 
 def _listing(result: Listing) -> list[str]:
-    return [f"{row.seq}\t{terminal(row.recorded_at)}\t{terminal(row.key)}\t{_summary(row)}" for row in result.rows]
+    """A table with a header: every value on one line, its control characters visible, columns aligned."""
+    if not result.rows:
+        return ["no decisions recorded"]
+    table = [LIST_HEADERS, *(tuple(terminal(v) for v in list_values(row)) for row in result.rows)]
+    widths = [max(len(r[i]) for r in table) for i in range(len(LIST_HEADERS))]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in table]
+    return [lines[0], "  ".join("-" * w for w in widths), *lines[1:]]
+
+
+def _decision_lines(row: Row) -> list[str]:
+    """The human decision beside the computed one, and the files whose hashes the row recorded."""
+    entry = row.entry
+    computed, decided = _get(entry, "computed", "decision"), list_values(row)[5]
+    lines: list[str] = []
+    if isinstance(entry.get("computed"), dict) or isinstance(entry.get("decision"), dict):  # as `record` writes it
+        by = ", ".join(v for v in (_get(entry, "decision", "by"), _get(entry, "decision", "role")) if v)
+        differs = " (differs from the computed decision)" if computed and decided and computed != decided else ""
+        lines += [
+            f"alliance:    {terminal(_get(entry, 'alliance', 'id'))} {terminal(_get(entry, 'alliance', 'name'))}".rstrip(),
+            f"gate:        {terminal(_get(entry, 'gate'))}, as of {terminal(_get(entry, 'as_of'))}",
+            f"computed:    {terminal(computed) or '-'}",
+            f"decided:     {terminal(decided) or '-'}{' by ' + terminal(by) if by else ''}{differs}",
+        ]
+        note = _get(entry, "decision", "note")
+        if note:
+            lines.append(f"note:        {terminal(note)}")
+    files = entry.get("files")
+    if isinstance(files, dict) and files:
+        lines.append(f"files ({len(files)}, sha256):")
+        width = max(len(terminal(str(name))) for name in files)
+        lines += [
+            f"  {terminal(str(name)).ljust(width)}  {terminal(str(digest))}" for name, digest in sorted(files.items())
+        ]
+    return lines
 
 
 def _entry(result: Entry) -> list[str]:
@@ -44,6 +90,7 @@ def _entry(result: Entry) -> list[str]:
         f"prev hash:   {terminal(row.prev_hash)}",
         f"row hash:    {terminal(row.row_hash)}",
         f"mac:         {terminal(row.mac or '(none)')}",
+        *_decision_lines(row),
         "entry:",
         # json.dumps escapes C0 controls; C1, bidi and line separators are escaped after it.
         escape_misleading(json.dumps(row.entry, indent=2, sort_keys=True, ensure_ascii=False)),

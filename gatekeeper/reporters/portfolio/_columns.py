@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from gatekeeper.portfolio import HORIZONS, AllianceRow, Change
+from gatekeeper.portfolio import HORIZONS, AllianceRow, Change, PortfolioResult
+from gatekeeper.reporters._common.profile import change_text
+from gatekeeper.reporters._common.text import line
 
 SUMMARY_HEADERS: tuple[str, ...] = (
     "Alliance",
@@ -18,6 +20,9 @@ SUMMARY_HEADERS: tuple[str, ...] = (
     "Conditions overdue",
     *(f"Expiring {d}d" for d in HORIZONS),
     "Self-assessed critical",
+    # The maturity score per alliance belongs here, after the counts, once the rule pack's maturity
+    # model gives AllianceRow one: no column, and no placeholder number, until then.
+    "Rule pack alone",
     "Problems",
 )
 # Columns holding counts (right-aligned in tables).
@@ -51,6 +56,7 @@ def summary_values(row: AllianceRow) -> tuple[str | int, ...]:
             "",
             *("" for _ in HORIZONS),
             "",
+            "",
             _problems(row),
         )
     return (
@@ -65,8 +71,34 @@ def summary_values(row: AllianceRow) -> tuple[str | int, ...]:
         row.conditions_overdue,
         *(row.expiring_within(d) for d in HORIZONS),
         ids(row.self_assessed_critical),
+        without_profile(row),
         _problems(row),
     )
+
+
+def without_profile(row: AllianceRow) -> str:
+    """The decision of the rule pack alone, when the profile turned it ("fail: the profile changed it"); else empty."""
+    if not row.profile_changed_decision:
+        return ""
+    return f"{row.decision_without_profile}: the profile changed it"
+
+
+def profile_lines(result: PortfolioResult) -> list[str]:
+    """The profile, and each change it makes against the rule pack, one line each; none without a profile."""
+    if result.profile_name is None:
+        return []
+    changes = [change_text(c) for c in result.profile_changes]
+    head = f"Profile {line(result.profile_name)}: {len(changes)} change(s) against the rule pack"
+    return [head, *(f"  - {c}" for c in changes)]
+
+
+def turned(result: PortfolioResult) -> list[str]:
+    """ "alliance-1 (the rule pack alone: fail)" for each alliance whose decision the profile turned."""
+    return [
+        f"{line(r.label)} ({r.decision}; the rule pack alone: {r.decision_without_profile})"
+        for r in result.rows
+        if r.profile_changed_decision
+    ]
 
 
 def _problems(row: AllianceRow) -> str:

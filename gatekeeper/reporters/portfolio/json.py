@@ -6,6 +6,7 @@ from typing import Any
 
 from gatekeeper.portfolio import HORIZONS, SCHEMA_VERSION, AllianceRow, PortfolioResult
 from gatekeeper.reporters._common.json import json_document
+from gatekeeper.reporters._common.profile import changes_json
 from gatekeeper.reporters.options import RenderOptions
 
 
@@ -44,6 +45,7 @@ def _row(row: AllianceRow) -> dict[str, Any]:
         "self_assessed_critical": list(row.self_assessed_critical),
         "problems": list(row.problems),
         "problem_count": row.problem_count,
+        "decision_without_profile": row.decision_without_profile,
     }
 
 
@@ -82,6 +84,8 @@ def to_data(result: PortfolioResult) -> dict[str, Any]:
             "version": result.rule_pack_version,
             "digest": result.rule_pack_digest,
             "profile": result.profile_name,
+            "profile_digest": result.profile_digest,
+            "profile_changes": changes_json(result.profile_changes),
         },
         "summary": {
             "alliances": len(result.rows),

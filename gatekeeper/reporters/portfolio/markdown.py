@@ -9,7 +9,9 @@ from gatekeeper.reporters.portfolio._columns import (
     NUMERIC,
     SUMMARY_HEADERS,
     change_words,
+    profile_lines,
     summary_values,
+    turned,
 )
 
 
@@ -27,6 +29,9 @@ def render(result: PortfolioResult, options: RenderOptions) -> str:
         f"{len(result.rows)} alliance(s) at {gate}: **{result.count('pass')} pass**, **{result.count('fail')} fail**, "
         f"**{result.count('error')} could not be evaluated**. Rule pack {_cell(result.rule_pack_name)} {_cell(result.rule_pack_version)}.",
         "",
+        *[f"- {_cell(t.strip().removeprefix('- '))}" for t in profile_lines(result)],
+        *[f"- Decision changed by the profile: {_cell(t)}" for t in turned(result)],
+        *([""] if profile_lines(result) else []),
         "| " + " | ".join(headers) + " |",
         "|" + "|".join("---:" if i in NUMERIC else "---" for i in range(len(headers))) + "|",
     ]

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from gatekeeper.portfolio import HORIZONS, PortfolioResult
 from gatekeeper.reporters._common.text import line
 from gatekeeper.reporters.options import RenderOptions
-from gatekeeper.reporters.portfolio._columns import change_words, ids
+from gatekeeper.reporters.portfolio._columns import change_words, ids, profile_lines, turned
 
 HEADERS = (
     "Alliance",
@@ -42,6 +42,8 @@ def render(result: PortfolioResult, options: RenderOptions) -> str:
         f"Portfolio review as of {result.as_of}: {len(result.rows)} alliance(s), {gate}",
         f"Rule pack {line(result.rule_pack_name)} {line(result.rule_pack_version)}"
         + (f", profile {line(result.profile_name)}" if result.profile_name else ""),
+        *profile_lines(result),
+        *(["Decisions the profile changed: " + "; ".join(turned(result))] if turned(result) else []),
         "",
     ]
     table = [HEADERS]
