@@ -55,7 +55,7 @@ def test_an_unknown_format_suggests_the_nearest() -> None:
     result = run("check", FENLAND, "--format", "jsno")
     assert result.exit_code == 2
     assert result.stderr == (
-        "Error: unknown format 'jsno' (did you mean json?); choose from text, json, junit, markdown, html, github\n"
+        "Error: unknown format 'jsno' (did you mean json?); choose from text, json, junit, markdown, html, github, pdf\n"
     )
 
 
