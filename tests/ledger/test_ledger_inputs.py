@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 
 import pytest
@@ -51,7 +52,7 @@ def test_a_table_altered_by_hand_is_refused(backend: Backend, statement: str, wh
         ledger.append({"decision": "pass"}, key="d1")
         location = ledger.location
     if backend.name == "sqlite":
-        with sqlite3.connect(backend.url) as conn:
+        with contextlib.closing(sqlite3.connect(backend.url, isolation_level=None)) as conn:
             conn.execute(statement)
     else:
         import psycopg
