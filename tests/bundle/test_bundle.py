@@ -26,10 +26,14 @@ def run(*args: str) -> tuple[int, str, str]:
 def ledger(tmp_path: Path) -> Path:
     """A ledger with a decision for fenland-water and one for northgate-rail."""
     path = tmp_path / "ledger.sqlite3"
-    for pack, gate, decision in (("fenland-water", "creating", "pass"), ("northgate-rail", "delivering", "fail")):
+    decided = (
+        ("fenland-water", "creating", "pass", "Catherine Ashdown"),
+        ("northgate-rail", "delivering", "fail", "Andrew Whitcombe"),
+    )
+    for pack, gate, decision, sponsor in decided:
         code, _, err = run(
             "record", str(EXAMPLES / pack), "--gate", gate, "--as-of", AS_OF, "--decision", decision,
-            "--by", "Dana Whitfield", "--role", "Sponsor", "--ledger", str(path),
+            "--by", sponsor, "--role", "Sponsor", "--ledger", str(path),
         )  # fmt: skip
         assert code == 0, err
     return path
