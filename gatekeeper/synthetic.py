@@ -1,9 +1,12 @@
 """Synthetic evidence packs and portfolios of realistic size and mix, for benchmarks and property tests.
 
 A pack is generated from the rule pack itself: for each outcome in scope it writes a claim and the
-evidence its requirements ask for, then, with probability `1 - quality`, spoils it in one of the
-ways real packs go wrong (no claim, a claim not met, the wrong kind of document, stale evidence, a
-self-assessment, a document changed after registration). The same seed gives the same pack.
+evidence its requirements ask for (dated where the milestones allow, approved by every party where
+asked, interview records written by an independent interviewer), then, with probability
+`1 - quality`, spoils it in one of the ways real packs go wrong (no claim, a claim not met, the wrong
+kind of document, stale evidence, a self-assessment, a document changed after registration, a party's
+approval missing, an interview record by the alliance's own people, a document dated out of its
+window). The same seed gives the same pack.
 """
 
 from __future__ import annotations
@@ -41,6 +44,31 @@ EVIDENCE_KINDS = (
     "terms_of_reference",
 )
 DEFECTS = ("no_claim", "claim_not_met", "wrong_kind", "stale", "self_assessed", "changed_document")
+# Defects of the forms the Code's words need; drawn from the options' generator in place of a third
+# of the defects above, so the same seed still spoils the same outcomes.
+FORM_DEFECTS = ("party_missing", "own_interviewer", "out_of_window")
+# Milestones, in days from the as-of date, by the phase the alliance is in: a Deciding alliance is
+# about to procure; later ones passed every milestone in order.
+MILESTONES: Mapping[str, Mapping[str, int]] = {
+    "deciding": {"procurement_start": 30},
+    "creating": {"procurement_start": -400, "selection": -300, "award": -280, "agreement_signed": -250},
+    "delivering": {
+        "procurement_start": -1500,
+        "selection": -1400,
+        "award": -1380,
+        "agreement_signed": -1350,
+        "transition": -1300,
+    },
+    "sustaining": {
+        "procurement_start": -2600,
+        "selection": -2500,
+        "award": -2480,
+        "agreement_signed": -2450,
+        "transition": -2400,
+    },
+}
+PARTIES = (("client-co", "Client Co"), ("build-partner", "Build Partner Ltd"), ("design-partner", "Design Partner LLP"))
+INTERVIEWER = "Casey Ncube"  # of Field Interviews Ltd: independent of the alliance and of the assessor's firm
 PHASE_ORDER = ("deciding", "creating", "delivering", "sustaining")
 
 
@@ -69,15 +97,30 @@ class _Builder:
         rng: random.Random,
         near_expiry: float = 0.0,
         extra_rng: random.Random | None = None,
+        form_rng: random.Random | None = None,
     ) -> None:
         self.rules, self.alliance_id, self.phase, self.as_of, self.rng = rules, alliance_id, phase, as_of, rng
         # Options draw from their own generator, so a pack made without them is the same as before they existed.
         self.near_expiry, self.extra_rng = near_expiry, extra_rng or random.Random(0)
+        # The forms' defects draw from a generator of their own: packs spoil as they did before them.
+        self.form_rng = form_rng or random.Random(1)
         self.register: list[dict[str, Any]] = []
         self.documents: dict[str, bytes] = {}
         self.procurement = as_of + dt.timedelta(days=30) if phase == "deciding" else as_of - dt.timedelta(days=400)
+        self.milestones = {name: as_of + dt.timedelta(days=d) for name, d in MILESTONES[phase].items()}
+        if "procurement_start" in self.milestones:
+            self.procurement = self.milestones["procurement_start"]
 
-    def item(self, kind: str, *, days_old: int, approvals: tuple[str, ...] = (), changed: bool = False) -> str:
+    def item(
+        self,
+        kind: str,
+        *,
+        days_old: int,
+        approvals: tuple[str, ...] = (),
+        changed: bool = False,
+        party_approvals: tuple[tuple[str, str], ...] = (),
+        owner: str = "Alex Morgan",
+    ) -> str:
         n = len(self.register) + 1
         ref = f"E{n:03d}"
         path = f"documents/{ref.lower()}-{kind.replace('_', '-')}.md"
@@ -92,14 +135,21 @@ class _Builder:
                 "path": path,
                 "sha256": hashlib.sha256(body).hexdigest(),
                 "date": date.isoformat(),
-                "owner": "Alex Morgan",
+                "owner": owner,
                 **(
                     {
                         "approvals": [
-                            {"name": approver_name(role), "role": role, "date": date.isoformat()} for role in approvals
+                            *(
+                                {"name": approver_name(role), "role": role, "date": date.isoformat()}
+                                for role in approvals
+                            ),
+                            *(
+                                {"name": approver_name(role, party), "role": role, "date": date.isoformat()}
+                                for role, party in party_approvals
+                            ),
                         ]
                     }
-                    if approvals
+                    if approvals or party_approvals
                     else {}
                 ),
             }
@@ -112,6 +162,9 @@ def _facts(b: _Builder, quality: float) -> dict[str, Any]:
 
     def ref(kind: str) -> str:
         return b.item(kind, days_old=b.rng.randint(30, 120))
+
+    def form_ref(kind: str) -> str:  # evidence of the newer facts, from their own generator
+        return b.item(kind, days_old=b.form_rng.randint(30, 120))
 
     board = [
         {"name": "Sam Patel", "organisation": "Client Co", "role": "Client Director"},
@@ -133,9 +186,13 @@ def _facts(b: _Builder, quality: float) -> dict[str, Any]:
             "exit_strategy": {"description": "Staged close-out.", "evidence": ref("strategy")},
         },
         "procurement": {"start_date": b.procurement.isoformat()},
+        "milestones": {
+            name: {"date": day.isoformat(), "evidence": form_ref("decision_record")}
+            for name, day in b.milestones.items()
+        },
         "governance": {
             "board": {"members": board, "collective_responsibility": True},
-            "management_team": {"members": board[:2]},
+            "management_team": {"members": list(board)},
             "delegations": {"description": "Delegation matrix.", "evidence": ref("decision_record")},
         },
         "risk": {"strategy": {"description": "Risk to the party best placed.", "evidence": ref("strategy")}},
@@ -153,7 +210,19 @@ def _facts(b: _Builder, quality: float) -> dict[str, Any]:
                 "score": 4.1,
                 "scale": 5,
                 "responses": 60,
+                "by_party": [{"party": name, "responses": 20} for _, name in PARTIES],
                 "evidence": ref("survey_result"),
+            }
+            for s in ("climate", "behaviour", "stakeholder", "commercial_model")
+        ]
+        + [  # the same surveys half a year earlier: surveys that recur
+            {
+                "survey": s,
+                "date": (b.as_of - dt.timedelta(days=200)).isoformat(),
+                "score": 3.9,
+                "scale": 5,
+                "responses": 55,
+                "evidence": form_ref("survey_result"),
             }
             for s in ("climate", "behaviour", "stakeholder", "commercial_model")
         ],
@@ -175,6 +244,11 @@ def _facts(b: _Builder, quality: float) -> dict[str, Any]:
         facts["checklists"]["agreement_key_principles"].pop(first)
     if b.rng.random() > quality:
         facts["surveys"][0]["score"] = 2.0
+    # New ways to go wrong draw from the options' generator, so the older ones fall as before.
+    if b.form_rng.random() > quality:
+        facts["governance"]["management_team"]["members"].pop()  # one partner not represented
+    if b.form_rng.random() > quality:
+        facts["surveys"][1]["by_party"].pop()  # no responses recorded from one partner
     return facts
 
 
@@ -210,6 +284,38 @@ def _commercial(rng: random.Random, quality: float) -> dict[str, Any]:
     return model
 
 
+def _milestone(b: _Builder, path: str) -> dt.date | None:
+    """The date a `before` / `after` fact names in this pack (a milestone, or the procurement start)."""
+    if path == "procurement.start_date":
+        return b.procurement
+    parts = path.split(".")
+    return b.milestones.get(parts[1]) if len(parts) == 3 and parts[0] == "milestones" else None
+
+
+def _days_old(b: _Builder, spec: Mapping[str, Any], defect: str | None) -> int:
+    """An age for an item inside its window (its milestones and maximum age), or, with a defect, outside it."""
+    max_age = spec.get("max_age_days", 365)
+    days_old = max_age + 30 if defect == "stale" and "max_age_days" in spec else b.rng.randint(5, min(max_age, 150) - 1)
+    before = _milestone(b, spec["before"]) if "before" in spec else None
+    after = _milestone(b, spec["after"]) if "after" in spec else None
+    if before is not None:  # dated before the milestone
+        days_old = max(days_old, (b.as_of - before).days + 5)
+    elif after is not None:  # on or after it, and within the window when one is given
+        latest_old = (b.as_of - after).days
+        earliest_old = latest_old - spec.get("within_days", latest_old)
+        days_old = max(earliest_old, min(days_old, latest_old))
+        if "within_days" in spec:
+            days_old = max(earliest_old, latest_old - 5)
+    elif defect is None and "max_age_days" in spec and b.near_expiry and b.extra_rng.random() < b.near_expiry:
+        days_old = max_age - b.extra_rng.randint(1, 90)  # still fresh, but not for long
+    if defect == "out_of_window":
+        if before is not None:
+            days_old = (b.as_of - before).days - 1  # the day after the milestone
+        elif after is not None:
+            days_old = (b.as_of - after).days + 1  # the day before it
+    return max(days_old, 0)
+
+
 def _satisfy(b: _Builder, outcome: Outcome, defect: str | None) -> list[str]:
     """Evidence items that meet (or, with a defect, fail) the outcome's evidence requirements."""
     refs: list[str] = []
@@ -220,29 +326,34 @@ def _satisfy(b: _Builder, outcome: Outcome, defect: str | None) -> list[str]:
         kind = spec["of"][0]
         if defect == "wrong_kind":
             kind = next(k for k in EVIDENCE_KINDS if k not in spec["of"])
-        max_age = spec.get("max_age_days", 365)
-        days_old = (
-            max_age + 30 if defect == "stale" and "max_age_days" in spec else b.rng.randint(5, min(max_age, 150) - 1)
-        )
-        if "before" in spec:  # the only date fact is procurement.start_date
-            days_old = max(days_old, (b.as_of - b.procurement).days + 5)
-        elif defect is None and "max_age_days" in spec and b.near_expiry and b.extra_rng.random() < b.near_expiry:
-            days_old = max_age - b.extra_rng.randint(1, 90)  # still fresh, but not for long
+        days_old = _days_old(b, spec, defect)
+        every: tuple[tuple[str, str], ...] = ()
+        if "every_party" in spec:
+            role = spec.get("approved_by", ("Party Signatory",))[0]
+            wanted = PARTIES if spec["every_party"] == "all" else PARTIES[1:]
+            every = tuple((role, pid) for pid, _ in wanted)
+            if defect == "party_missing":
+                every = every[:-1]
+        owner = "Alex Morgan"
+        if spec.get("independent_author"):
+            owner = "Alex Morgan" if defect == "own_interviewer" else INTERVIEWER
         for _ in range(spec.get("min", 1)):
             refs.append(
                 b.item(
                     kind,
                     days_old=days_old,
-                    approvals=tuple(spec.get("approved_by", ())[:1]),
+                    approvals=() if every else tuple(spec.get("approved_by", ())[:1]),
                     changed=defect == "changed_document",
+                    party_approvals=every,
+                    owner=owner,
                 )
             )
     return refs
 
 
-def approver_name(role: str) -> str:
-    """The declared person who approves evidence in `role` in a synthetic pack."""
-    return f"Approver {role}"
+def approver_name(role: str, party: str | None = None) -> str:
+    """The declared person who approves evidence in `role` (for `party`, where every party approves) in a synthetic pack."""
+    return f"Approver {role}" if party is None else f"Approver {role} of {party}"
 
 
 def _slug(name: str) -> str:
@@ -255,6 +366,16 @@ def _manifest(rules: RulePack, *, alliance_id: str, phase: str, as_of: dt.date) 
     roles = sorted(
         {role for o in rules.outcomes.values() for r in o.requirements for role in r.spec.get("approved_by", ())}
     )
+    # Where every party approves: one signatory per party, in the first role the requirement accepts.
+    signing = sorted(
+        {
+            (r.spec.get("approved_by", ("Party Signatory",))[0], pid)
+            for o in rules.outcomes.values()
+            for r in o.requirements
+            if "every_party" in r.spec
+            for pid, _ in PARTIES
+        }
+    )
     people = [
         ("Alex Morgan", "client-co", ["Alliance Manager"]),
         ("Dana Whitfield", "client-co", ["Sponsor"]),
@@ -262,7 +383,9 @@ def _manifest(rules: RulePack, *, alliance_id: str, phase: str, as_of: dt.date) 
         ("Jo Reid", "build-partner", ["Partner Director"]),
         ("Lee Chan", "design-partner", ["Partner Director"]),
         ("Riley Quinn", "independent-assurance", []),
+        (INTERVIEWER, "field-interviews", []),
         *((approver_name(role), "client-co", [role]) for role in roles),
+        *((approver_name(role, pid), pid, [role]) for role, pid in signing),
     ]
     return {
         "schema_version": 2,
@@ -272,7 +395,10 @@ def _manifest(rules: RulePack, *, alliance_id: str, phase: str, as_of: dt.date) 
             {"id": "build-partner", "name": "Build Partner Ltd", "role": "partner", "description": "contractor"},
             {"id": "design-partner", "name": "Design Partner LLP", "role": "partner", "description": "designer"},
         ],
-        "organisations": [{"id": "independent-assurance", "name": "Independent Assurance LLP"}],
+        "organisations": [
+            {"id": "independent-assurance", "name": "Independent Assurance LLP"},
+            {"id": "field-interviews", "name": "Field Interviews Ltd"},
+        ],
         "people": [
             {
                 "id": _slug(name),
@@ -306,7 +432,14 @@ def synthesize(
     rng = random.Random(seed)
     extra_rng = random.Random(f"{seed}:extras")
     b = _Builder(
-        rules, alliance_id=alliance_id, phase=phase, as_of=as_of, rng=rng, near_expiry=near_expiry, extra_rng=extra_rng
+        rules,
+        alliance_id=alliance_id,
+        phase=phase,
+        as_of=as_of,
+        rng=rng,
+        near_expiry=near_expiry,
+        extra_rng=extra_rng,
+        form_rng=random.Random(f"{seed}:forms"),
     )
     next_gate = rules.policy.next_gate(phase)
     if next_gate is None:
@@ -320,6 +453,8 @@ def synthesize(
     claims, defects = [], {}
     for outcome in scope:
         defect = rng.choice(DEFECTS) if rng.random() > quality else None
+        if defect and b.form_rng.random() < 1 / 3:
+            defect = b.form_rng.choice(FORM_DEFECTS)
         if defect:
             defects[outcome.id] = defect
         if defect == "no_claim":

@@ -52,17 +52,81 @@ def _get(facts: Any, path: str) -> Any:
     return facts
 
 
+def _wanted_parties(pack: EvidencePack, which: str) -> set[str]:
+    """rules/README.md: every party is the client and each partner declared in the manifest (or each partner)."""
+    wanted = {"client", "partner"} if which == "all" else {"partner"}
+    return {o.id for o in pack.organisations.values() if o.role in wanted}
+
+
+def _party_named(pack: EvidencePack, text: Any) -> str | None:
+    """The party a name or id in facts.yml stands for: an organisation by id or name, or a person's employer."""
+    from gatekeeper.people import normalise
+
+    if not isinstance(text, str):
+        return None
+    folded = normalise(text)
+    for org in pack.organisations.values():
+        if folded in (normalise(org.id), normalise(org.name)):
+            return org.id if org.role else None
+    for person in pack.people.values():
+        if folded in (normalise(person.id), normalise(person.name)):
+            org = pack.organisations.get(person.organisation)
+            return org.id if org is not None and org.role else None
+    return None
+
+
+def _speaks_for(pack: EvidencePack, who: str) -> set[str]:
+    if who in pack.people:
+        return {pack.people[who].organisation}
+    body = pack.bodies.get(who)
+    if body is None:
+        return set()
+    if body.organisation:
+        return {body.organisation}
+    return {pack.people[m].organisation for m in body.members}
+
+
+def _interviewer_independent(pack: EvidencePack, item: Any, assessor: str) -> bool:
+    """Written by a declared person off the roster, employed by no party, and not of the assessor's firm."""
+    author = pack.people.get(item.owner_id or "")
+    if author is None or author.id in pack.roster_ids:
+        return False
+    if pack.organisations[author.organisation].role in ("client", "partner"):
+        return False
+    return assessor not in pack.people or pack.people[assessor].organisation != author.organisation
+
+
 def _evidence(spec: dict, outcome: Outcome, pack: EvidencePack, as_of: dt.date) -> str:
     claim = pack.claims.get(outcome.id)
     fresh_docs: set[str] = set()
     old_docs: set[str] = set()
     limit = _get(pack.facts, spec["before"]) if "before" in spec else None
+    start = _get(pack.facts, spec["after"]) if "after" in spec else None
     for ref in claim.evidence if claim else ():
         item = pack.register[ref]
         if item.kind not in spec["of"] or item.document_problem or item.date > as_of:
             continue
         if "before" in spec and not (limit and item.date < dt.date.fromisoformat(limit)):
             continue
+        if "after" in spec:
+            if not start or item.date < dt.date.fromisoformat(start):
+                continue
+            if "within_days" in spec and (item.date - dt.date.fromisoformat(start)).days > spec["within_days"]:
+                continue
+        if spec.get("independent_author") and not _interviewer_independent(pack, item, claim.assessor):
+            continue
+        if "every_party" in spec:
+            approving: set[str] = set()
+            for a in item.approvals:
+                if a.date > as_of or not _holds(pack, a.by, a.role, a.date):
+                    continue
+                if "approved_by" in spec and a.role not in spec["approved_by"]:
+                    continue
+                if _is_or_sits_on(pack, claim.assessor, a.by):
+                    continue
+                approving |= _speaks_for(pack, a.by)
+            if not _wanted_parties(pack, spec["every_party"]) <= approving:
+                continue
         if "approved_by" in spec and not any(
             a.role in spec["approved_by"]
             and a.date <= as_of
@@ -119,6 +183,15 @@ def _checklist(spec: dict, rules: RulePack, pack: EvidencePack, as_of: dt.date) 
     return "satisfied" if covered == total else "missing" if covered == 0 else "failed"
 
 
+def _parties(spec: dict, pack: EvidencePack) -> str:
+    members = _get(pack.facts, spec["path"])
+    if not members:
+        return "missing"
+    wanted = _wanted_parties(pack, spec.get("of", "all"))
+    have = {_party_named(pack, m.get("organisation")) for m in members}
+    return "satisfied" if wanted and wanted <= have else "failed"
+
+
 def _survey(spec: dict, pack: EvidencePack, as_of: dt.date) -> str:
     taken = [
         s
@@ -128,10 +201,23 @@ def _survey(spec: dict, pack: EvidencePack, as_of: dt.date) -> str:
     if not taken:
         return "missing"
     latest = max(taken, key=lambda s: (s["date"], s["evidence"]))
-    if latest["score"] / latest["scale"] < spec["min_score"] - 1e-9 or latest["responses"] < spec.get(
-        "min_responses", 0
-    ):
+    if "min_score" in spec and latest["score"] / latest["scale"] < spec["min_score"] - 1e-9:
         return "failed"
+    if latest["responses"] < spec.get("min_responses", 0):
+        return "failed"
+    if "min_each_party" in spec:
+        per: dict[str, int] = {}
+        for row in latest.get("by_party", []):
+            party = _party_named(pack, row["party"])
+            if party:
+                per[party] = per.get(party, 0) + row["responses"]
+        if any(per.get(p, 0) < spec["min_each_party"] for p in _wanted_parties(pack, "all")):
+            return "failed"
+    if "recurring" in spec:
+        days = spec["recurring"]["within_days"]
+        recent = [s for s in taken if (as_of - dt.date.fromisoformat(s["date"])).days <= days]
+        if len(recent) < spec["recurring"]["count"]:
+            return "failed"
     if "max_age_days" in spec and (as_of - dt.date.fromisoformat(latest["date"])).days > spec["max_age_days"]:
         return "stale"
     return "satisfied"
@@ -155,6 +241,8 @@ def requirement_status(req_spec: dict, outcome: Outcome, rules: RulePack, pack: 
         return _checklist(req_spec, rules, pack, as_of)
     if kind == "survey":
         return _survey(req_spec, pack, as_of)
+    if kind == "parties":
+        return _parties(req_spec, pack)
     return _commercial(req_spec, pack)
 
 

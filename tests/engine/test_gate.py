@@ -132,8 +132,8 @@ def test_a_missing_fact_leaves_the_outcome_unevidenced(maker) -> None:
     assert outcome.reasons[0] == "CRE.LEA.01#1: facts.yml has no `governance.delegations`"
 
 
-def test_a_fact_that_fails_its_test_makes_the_outcome_not_met(maker) -> None:
-    """A Board drawn from one organisation fails 'cross partner representation'."""
+def test_a_board_without_every_party_fails_cross_partner_representation(maker) -> None:
+    """A Board drawn from one organisation fails 'cross partner representation', naming the parties missing."""
 
     def edit(files, _):
         files["facts.yml"]["governance"]["board"]["members"] = [
@@ -146,8 +146,20 @@ def test_a_fact_that_fails_its_test_makes_the_outcome_not_met(maker) -> None:
     assert outcome.requirements[0].status == "failed"
     assert (
         outcome.requirements[0].needs
-        == "facts.yml `governance.board.members` lists entries from at least 2 different organisations"
+        == "facts.yml `governance.board.members` has a member from the client and every partner declared in manifest.yml"
     )
+    assert outcome.requirements[0].detail == "no member from Build Partner Ltd, Design Partner LLP"
+
+
+def test_a_board_of_the_client_and_one_of_two_partners_is_not_cross_partner(maker) -> None:
+    """Two organisations are not every party: the client and one of two partners fail CRE.INT.05."""
+
+    def edit(files, _):
+        files["facts.yml"]["governance"]["board"]["members"].pop()
+
+    outcome = maker.evaluate("creating", edit).outcome("CRE.INT.05")
+    assert outcome.status == "not_met"
+    assert outcome.requirements[0].detail == "no member from Design Partner LLP"
 
 
 def test_a_checklist_with_an_uncovered_item_is_not_met(maker) -> None:
@@ -179,7 +191,9 @@ def test_a_low_survey_score_is_not_met_and_an_old_one_is_stale(maker) -> None:
         next(s for s in files["facts.yml"]["surveys"] if s["survey"] == "behaviour")["score"] = 2.5
 
     def old(files, _):
-        next(s for s in files["facts.yml"]["surveys"] if s["survey"] == "behaviour")["date"] = "2025-06-01"
+        for survey in files["facts.yml"]["surveys"]:
+            if survey["survey"] == "behaviour":
+                survey["date"] = "2025-06-01"
 
     low_outcome = maker.evaluate("delivering", low).outcome("DEL.BEH.04")
     assert low_outcome.status == "not_met"

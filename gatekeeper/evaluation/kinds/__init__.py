@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from gatekeeper.evaluation.kinds import checklist, commercial, evidence, fact, survey
+from gatekeeper.evaluation.kinds import checklist, commercial, evidence, fact, parties, survey
 from gatekeeper.evaluation.kinds.base import Context, Firing, ItemFinding, References, RequirementKind, Rule
 from gatekeeper.model import Checklist, Requirement
 
@@ -19,6 +19,7 @@ KINDS: dict[str, RequirementKind] = {
     checklist.ID: checklist,
     survey.ID: survey,
     commercial.ID: commercial,
+    parties.ID: parties,
 }
 
 

@@ -1,7 +1,16 @@
-"""Requirement kind `evidence`: documents the claim cites, of accepted kinds, intact, fresh, approved, early enough.
+"""Requirement kind `evidence`: documents the claim cites, of accepted kinds, intact, fresh, approved, on time.
 
 Freshness and approval are judged here once: the gate counts items by them, and the audit and the
 portfolio ask the same functions when they report stale, expiring or wrongly approved evidence.
+
+Beyond kind, age and approval, the Code's words ask three more things of a document, each an option:
+- when: `before` / `after` a date fact (a milestone), `within_days` of the `after` date ("immediately
+  after selection");
+- who decides: `every_party` (the approvals of one document come from the client and every partner,
+  or every partner, where the text says "all", "collectively" or "the selected partners");
+- how assessed: `independent_author` (an interview record written by someone independent of the
+  alliance, and not of the claim assessor's own firm: an assessor does not assess what their firm
+  prepared).
 """
 
 from __future__ import annotations
@@ -23,7 +32,9 @@ from gatekeeper.evaluation.kinds.base import (
     nothing_to_prepare,
     plural,
 )
-from gatekeeper.evaluation.observations import Observation, fact_observation, lookup
+from gatekeeper.evaluation.observations import Observation, fact_observation, lookup, measure
+from gatekeeper.evaluation.parties import approving_parties, missing
+from gatekeeper.evaluation.parties import name as party_name
 from gatekeeper.model import Approval, Checklist, Claim, EvidenceItem, EvidencePack, Requirement
 from gatekeeper.people import roles_on
 from gatekeeper.result import EvidenceUse, RequirementResult, Verdict
@@ -79,30 +90,67 @@ def approved(
     return any(a.role in spec["approved_by"] for a in counting_approvals(pack, item, as_of, assessor))
 
 
+def author_problem(pack: EvidencePack, item: EvidenceItem, assessor: str | None) -> str | None:
+    """Why the item's author is not independent for a claim by `assessor` (None when they are): the Code
+    asks for assessment "by facilitators or assessors who are not directly involved in the Alliance", and
+    an assessor does not assess what their own firm prepared."""
+    person = pack.people.get(item.owner_id or "")
+    if person is None:
+        return f"written by {item.owner}, not a declared person who could interview independently"
+    if person.id in pack.roster_ids:
+        return f"written by {person.name}, who is on the alliance roster"
+    org = pack.organisations.get(person.organisation)
+    if org is not None and org.role is not None:
+        return f"written by {person.name} of {org.name}, the alliance's {org.role}"
+    judge = pack.people.get(assessor or "")
+    if judge is not None and judge.organisation == person.organisation:
+        firm = org.name if org is not None else person.organisation
+        return f"written by {person.name} of {firm}, the claim assessor's own firm"
+    return None
+
+
+def parties_missing(
+    spec: Mapping[str, Any], pack: EvidencePack, item: EvidenceItem, as_of: dt.date, assessor: str | None
+) -> tuple[str, ...]:
+    """The parties (ids) whose approval of the item an `every_party` requirement still lacks."""
+    roles = spec.get("approved_by")
+    return missing(pack, approving_parties(pack, item, as_of, roles, assessor), spec["every_party"])
+
+
 # --- load time ----------------------------------------------------------------------------------
 
 
 def check(spec: Mapping[str, Any], refs: References) -> Iterator[tuple[str, str]]:
-    if "before" in spec:
-        from gatekeeper.evaluation.kinds.fact import schema_node
+    from gatekeeper.evaluation.kinds.fact import schema_node
 
-        node = schema_node(spec["before"], refs.facts_schema)
-        if node is None or node.get("format") != "date":
-            yield "before", f"'before' must name a date fact, not {spec['before']!r}"
+    for key in ("before", "after"):
+        if key in spec:
+            node = schema_node(spec[key], refs.facts_schema)
+            if node is None or node.get("format") != "date":
+                yield key, f"{key!r} must name a date fact, not {spec[key]!r}"
+    if "within_days" in spec and "after" not in spec:
+        yield "within_days", "'within_days' counts days after the 'after' date: name one"
 
 
 # --- the engine ---------------------------------------------------------------------------------
 
 
 def observations(requirements: Sequence[Requirement], ctx: Context) -> Iterator[Observation]:
-    """Each item the claims of these outcomes cite, the approvals of those items, and the `before` dates."""
+    """Each item the claims of these outcomes cite, the approvals of those items, the parties an
+    `every_party` requirement still lacks per item, and the milestone dates."""
     pack, as_of = ctx.pack, ctx.as_of
     for outcome in dict.fromkeys(r.outcome for r in requirements):
         claim = pack.claims.get(outcome)
         if claim is None:
             continue
+        own = [r for r in requirements if r.outcome == outcome]
+        authors = any(r.spec.get("independent_author") for r in own)
         for ref in claim.evidence:
             item = pack.register[ref]
+            for req in own:
+                if "every_party" in req.spec:
+                    lacking = len(parties_missing(req.spec, pack, item, as_of, claim.assessor))
+                    yield {"t": "coverage", "ref": req.ref, "item": ref, "missing": lacking}
             # Approvals are per claim: the same approval counts for one assessor's claim and not for
             # a claim its approver assessed.
             for role in sorted({a.role for a in counting_approvals(pack, item, as_of, claim.assessor)}):
@@ -115,9 +163,17 @@ def observations(requirements: Sequence[Requirement], ctx: Context) -> Iterator[
                 "intact": item.document_problem is None,
                 "age": (as_of - item.date).days,
                 "date_ord": item.date.toordinal(),
+                **({"independent": author_problem(pack, item, claim.assessor) is None} if authors else {}),
             }
-    for path in sorted({r.spec["before"] for r in requirements if "before" in r.spec}):
+    dated = {r.spec[key] for r in requirements for key in ("before", "after") if key in r.spec}
+    for path in sorted(dated):
         yield fact_observation(pack, path, as_of=as_of)
+    for path, days in sorted(
+        {(r.spec["after"], r.spec["within_days"]) for r in requirements if "within_days" in r.spec}
+    ):
+        limit = measure(lookup(pack.facts, path), as_of=as_of).get("date_ord")
+        if limit is not None:
+            yield {"t": "window", "path": path, "days": days, "until_ord": limit + days}
 
 
 def compile(req: Requirement) -> dict[str, Rule]:
@@ -125,8 +181,22 @@ def compile(req: Requirement) -> dict[str, Rule]:
     item = [{"t": "item"}, {"outcome": req.outcome}, any_of("kind", spec["of"]), {"intact": True}, {"$gte": {"age": 0}}]
     before: list[dict[str, Any]] = []
     if "before" in spec:
-        before = [{"d": all_of({"t": "fact"}, {"path": spec["before"]}, {"$gt": {"date_ord": 0}})}]
+        before.append({"d": all_of({"t": "fact"}, {"path": spec["before"]}, {"$gt": {"date_ord": 0}})})
         item.append({"$lt": {"date_ord": {"d": "date_ord"}}})
+    if "after" in spec:
+        before.append({"e": all_of({"t": "fact"}, {"path": spec["after"]}, {"$gt": {"date_ord": 0}})})
+        item.append({"$gte": {"date_ord": {"e": "date_ord"}}})
+    if "within_days" in spec:
+        before.append(
+            {
+                "w": all_of(
+                    {"t": "window"}, {"path": spec["after"]}, {"days": spec["within_days"]}, {"$gt": {"until_ord": 0}}
+                )
+            }
+        )
+        item.append({"$lte": {"date_ord": {"w": "until_ord"}}})
+    if spec.get("independent_author"):
+        item.append({"independent": True})
     approval = []
     if "approved_by" in spec:
         approval = [
@@ -139,6 +209,8 @@ def compile(req: Requirement) -> dict[str, Rule]:
                 )
             }
         ]
+    if "every_party" in spec:
+        approval.append({"c": all_of({"t": "coverage"}, {"ref": req.ref}, {"item": {"m": "item"}}, {"missing": 0})})
     rules: dict[str, Rule] = {}
     fresh = [{"$lte": {"age": spec["max_age_days"]}}] if "max_age_days" in spec else []
     rules[f"{req.ref}:ok"] = {"all": [*before, {"m": all_of(*item, *fresh)}, *approval]}
@@ -164,8 +236,18 @@ def describe(spec: Mapping[str, Any], checklists: Mapping[str, Checklist]) -> st
         words += f", approved by {_roles(spec)}"
     if "max_age_days" in spec:
         words += f", dated within {spec['max_age_days']} days"
+    if "every_party" in spec:
+        words += ", approved by " + (
+            "the client and every partner" if spec["every_party"] == "all" else "every partner"
+        )
+    if spec.get("independent_author"):
+        words += ", written by someone independent of the alliance and of the assessor's firm"
     if "before" in spec:
         words += f", dated before {spec['before']}"
+    if "after" in spec:
+        words += f", dated on or after {spec['after']}"
+    if "within_days" in spec:
+        words += f" and within {spec['within_days']} days of it"
     return words
 
 
@@ -208,7 +290,15 @@ def judge(req: Requirement, firings: Sequence[Firing], ctx: Context) -> Requirem
         f"Cite {plural(need - len(ok), 'more item')} of kind {' or '.join(spec['of'])}"
         + (f" approved by {_roles(spec)}" if "approved_by" in spec else "")
         + (f", dated within {spec['max_age_days']} days" if "max_age_days" in spec else "")
+        + (
+            " and by " + ("the client and every partner" if spec["every_party"] == "all" else "every partner")
+            if "every_party" in spec
+            else ""
+        )
+        + (", written by an independent interviewer" if spec.get("independent_author") else "")
         + (f", dated before {spec['before']}" if "before" in spec else "")
+        + (f", dated on or after {spec['after']}" if "after" in spec else "")
+        + (f" and within {spec['within_days']} days of it" if "within_days" in spec else "")
         + ", in register.yml and the claim.",
         uses,
     )
@@ -258,12 +348,26 @@ def _use(
             reason = f"dated {item.date}, after the as-of date {ctx.as_of}"
         elif "before" in spec and not _dated_before(item.date, lookup(ctx.pack.facts, spec["before"])):
             reason = f"dated {item.date}, not before {spec['before']} ({lookup(ctx.pack.facts, spec['before']) or 'not recorded in facts.yml'})"
+        elif "after" in spec and not _dated_after(
+            item.date, lookup(ctx.pack.facts, spec["after"]), spec.get("within_days")
+        ):
+            limit = lookup(ctx.pack.facts, spec["after"]) or "not recorded in facts.yml"
+            window = f" and within {spec['within_days']} days of it" if "within_days" in spec else ""
+            reason = f"dated {item.date}, not on or after {spec['after']} ({limit}){window}"
+        elif spec.get("independent_author") and (why := author_problem(ctx.pack, item, assessor)) is not None:
+            reason = f"not an independent record: {why}"
         elif not approved(spec, item, ctx.as_of, ctx.pack, assessor):
             given = approvals_in_force(item, ctx.as_of)
             refused = [p for a in given if (p := approval_problem(ctx.pack, a, assessor)) is not None]
             roles = ", ".join(sorted({a.role for a in given})) or "nobody"
             reason = f"not approved by {_roles(spec)} (approved by {roles})" + (
                 f": {'; '.join(refused)}" if refused else ""
+            )
+        elif "every_party" in spec and (
+            lacking := parties_missing(spec, item=item, pack=ctx.pack, as_of=ctx.as_of, assessor=assessor)
+        ):
+            reason = "not approved by every party: no approval from " + ", ".join(
+                party_name(ctx.pack, p) for p in lacking
             )
         elif ref in stale:
             reason = f"dated {item.date}: {(ctx.as_of - item.date).days} days old, more than {spec['max_age_days']}"
@@ -274,6 +378,13 @@ def _use(
 
 def _dated_before(date: dt.date, limit: Any) -> bool:
     return isinstance(limit, str) and date < dt.date.fromisoformat(limit)
+
+
+def _dated_after(date: dt.date, limit: Any, within: int | None) -> bool:
+    if not isinstance(limit, str):
+        return False
+    start = dt.date.fromisoformat(limit)
+    return start <= date and (within is None or date <= start + dt.timedelta(days=within))
 
 
 # --- the audit ----------------------------------------------------------------------------------
