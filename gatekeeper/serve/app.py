@@ -45,6 +45,7 @@ STYLESHEET = TEMPLATES / "serve.css"
 MAX_NOTE_CHARS = 4000
 _CSP = "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 _STYLE = re.compile(r"<style>(.*?)</style>", re.DOTALL)
+_STYLE_ATTRIBUTE = re.compile(r'\sstyle="([^"]*)"')
 
 
 def brief_html(result: GateResult) -> str:
@@ -279,13 +280,7 @@ class Service:
         account = await self.account(request)
         evaluated = await self.evaluate(await self.pack_of(account, request.path_params["alliance"]))
         html = brief_html(evaluated.result)
-        # The report is self-contained: its one stylesheet is inline, allowed by its hash only.
-        hashes = " ".join(
-            "'sha256-" + base64.b64encode(hashlib.sha256(s.encode("utf-8")).digest()).decode("ascii") + "'"
-            for s in _STYLE.findall(html)
-        )
-        csp = _CSP.replace("style-src 'self'", f"style-src {hashes or 'self'}")
-        return HTMLResponse(html, headers={"Content-Security-Policy": csp})
+        return HTMLResponse(html, headers={"Content-Security-Policy": report_csp(html)})
 
     async def document(self, request: Request) -> Response:
         """A document the pack's register lists, read through the pack's safe opener; 404 for anything else."""
@@ -344,6 +339,26 @@ class Service:
             title=titles.get(exc.status_code, "Error"),
             detail=detail,
         )
+
+
+def report_csp(html: str) -> str:
+    """The CSP of a self-contained report: its inline stylesheet and style attributes allowed by their hashes only.
+
+    The report is written to be one file that works anywhere (inline <style>, a few style
+    attributes); served here, each of those exact texts is allowed and nothing else is.
+    """
+    import html as markup
+
+    blocks = dict.fromkeys(_STYLE.findall(html))
+    attributes = dict.fromkeys(markup.unescape(a) for a in _STYLE_ATTRIBUTE.findall(html))
+    hashes = [_sha256(text) for text in (*blocks, *attributes)]
+    if attributes:
+        hashes.insert(0, "'unsafe-hashes'")
+    return _CSP.replace("style-src 'self'", f"style-src {' '.join(hashes) or chr(39) + 'none' + chr(39)}")
+
+
+def _sha256(text: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii") + "'"
 
 
 # --- CSRF: one token per session, in every form -------------------------------------------------
