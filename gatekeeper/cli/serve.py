@@ -40,6 +40,20 @@ def check_exposure(host: str, *, tls_cert: Path | None, tls_key: Path | None, be
     )
 
 
+def check_port(host: str, port: int) -> None:
+    """UsageError when the address cannot be listened on (in use, not this machine's): said before uvicorn
+    would log it and exit 1, which here means "the gate fails"."""
+    import socket
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        with socket.socket(infos[0][0], socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind(infos[0][4])
+    except OSError as error:
+        raise UsageError(f"cannot listen on {host} port {port}: {error.strerror or error}") from None
+
+
 def _secret(secret_file: Path | None) -> str | None:
     if secret_file is not None:
         try:
@@ -112,6 +126,7 @@ def serve(
 ) -> None:
     """Serve the gate review for the evidence packs under PACKS_DIR: sign in, read, decide, record."""
     check_exposure(host, tls_cert=tls_cert, tls_key=tls_key, behind_proxy=insecure_behind_proxy)
+    check_port(host, port)
     settings = settle(packs, "serve", profile=profile, ledger=ledger_url)
     import uvicorn
 

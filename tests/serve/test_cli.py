@@ -106,3 +106,66 @@ def test_exposure_allowed(host: str, proxy: bool, loopback: bool) -> None:
 
     assert is_loopback(host) is loopback
     check_exposure(host, tls_cert=None, tls_key=None, behind_proxy=proxy)
+
+
+def test_serve_starts_on_loopback_and_serves_the_sign_in_page(tmp_path: Path) -> None:
+    """`gatekeeper serve` on 127.0.0.1 answers /signin with the page and its headers, and stops on SIGTERM."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    from serve_support import free_port
+
+    port = free_port()
+    env = {**os.environ, "XDG_DATA_HOME": str(tmp_path / "data")}
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "from gatekeeper.cli.main import main; main()",
+            "serve",
+            str(EXAMPLES),
+            "--port",
+            str(port),
+            "--ledger",
+            str(tmp_path / "l.sqlite3"),
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/signin", timeout=5) as response:
+                    body = response.read().decode("utf-8")
+                    headers = response.headers
+                break
+            except OSError:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    raise
+                time.sleep(0.1)
+        assert "<h1>Sign in</h1>" in body
+        assert headers["X-Frame-Options"] == "DENY"
+        assert "server" not in {k.lower() for k in headers}
+    finally:
+        process.send_signal(signal.SIGTERM)
+        _, err = process.communicate(timeout=30)
+    assert err.startswith(f"gatekeeper: serving {EXAMPLES} on http://127.0.0.1:{port}/")
+
+
+def test_serve_on_a_busy_port_is_a_usage_error(tmp_path: Path) -> None:
+    """A port another process listens on is refused with exit 2 and says so, not uvicorn's exit 1 ("the gate fails")."""
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        code, _, err = run("serve", str(EXAMPLES), "--port", str(port), "--ledger", str(tmp_path / "l.sqlite3"))
+    assert (code, err) == (2, f"Error: cannot listen on 127.0.0.1 port {port}: Address already in use\n")
