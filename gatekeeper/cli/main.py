@@ -26,6 +26,8 @@ COMMANDS: dict[str, str] = {
     "record": "gatekeeper.cli.record:record",
     "register": "gatekeeper.cli.register:register",
     "rules": "gatekeeper.cli.rules:rules",
+    "serve": "gatekeeper.cli.serve:serve",
+    "users": "gatekeeper.cli.users:users",
     "validate": "gatekeeper.cli.evidence:validate",
     "workbook": "gatekeeper.cli.workbook:workbook",
 }
@@ -42,6 +44,8 @@ HELP: dict[str, str] = {
     "record": "Evaluate a gate and record the human decision in the ledger.",
     "register": "Register documents in an evidence pack (sha256 computed), or refresh their sha256.",
     "rules": "Browse and check the rule pack (the Code of Practice as rules).",
+    "serve": "Serve the gate review: sign in, read the brief, record decisions.",
+    "users": "Manage the accounts of the gate review service.",
     "validate": "Validate an evidence pack.",
     "workbook": "Export an assessment workbook for a gate, and import the judgements recorded in it.",
 }

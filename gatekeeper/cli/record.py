@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any
 
 import click
 
@@ -13,10 +12,11 @@ from gatekeeper.cli.check import as_of_option, pack_argument, profile_option
 from gatekeeper.cli.common import guarded
 from gatekeeper.cli.defaults import settle
 from gatekeeper.cli.presentation import presentation_options
-from gatekeeper.ledger import Row, open_ledger
+from gatekeeper.ledger import open_ledger
+from gatekeeper.ledger.decision import RoleNotHeld, RoleRefused, decider_name, roles_recorded
 from gatekeeper.ledger.entry import decision_entry, entry_key, pack_listing
 from gatekeeper.model import EvidencePack, Gate
-from gatekeeper.people import NameRefused, check_visible, directory, entity, roles_on
+from gatekeeper.people import NameRefused, check_visible, directory
 from gatekeeper.problems import UsageError
 from gatekeeper.reporters._common.text import terminal
 
@@ -68,7 +68,7 @@ def record(
     with open_ledger(ledger_url) as ledger:
         row = ledger.append(entry, key=entry_key(entry))
         location = ledger.location
-        recorded = _roles_recorded(ledger.rows(), entry) if spec.quorum == "all" else set()
+        recorded = roles_recorded(ledger.rows(), entry) if spec.quorum == "all" else set()
     click.echo(
         f"recorded #{row.seq}: {decision} of the {result.gate} gate for {terminal(result.alliance_id)} by {terminal(by)} "
         f"({terminal(role)}); computed {result.decision}; row hash {row.row_hash[:16]} in {terminal(location)}"
@@ -81,18 +81,6 @@ def record(
         )
 
 
-def _roles_recorded(rows: list[Row], entry: dict[str, Any]) -> set[str]:
-    """The roles that have recorded the same decision (alliance, gate, as-of date, value) as `entry`."""
-    same = ("alliance", "gate", "as_of")
-    found = set()
-    for row in rows:
-        decided = row.entry.get("decision")
-        if all(row.entry.get(k) == entry[k] for k in same) and isinstance(decided, dict):
-            if decided.get("value") == entry["decision"]["value"] and isinstance(decided.get("role"), str):
-                found.add(decided["role"])
-    return found
-
-
 def _decider(gate: Gate, pack: EvidencePack, *, by: str, role: str, day: dt.date) -> str:
     """The declared name of the person or body recording the decision; UsageError unless they held a
     decider role of the gate (rules/policy.yml `deciders`) on the as-of date."""
@@ -100,16 +88,9 @@ def _decider(gate: Gate, pack: EvidencePack, *, by: str, role: str, day: dt.date
         ref = directory(pack).lookup(by, ("person", "body"))
     except NameRefused as refused:
         raise UsageError(f"--by {by!r} {refused}") from None
-    who = entity(pack, ref)
-    name = who.name if who is not None else by
-    if gate.deciders and role not in gate.deciders:
-        raise UsageError(
-            f"--role {role!r} cannot decide the {gate.name} gate: its deciders are {', '.join(gate.deciders)}"
-        )
-    held = roles_on(pack, ref.split(":", 1)[1], day)
-    if role not in held:
-        now = ", ".join(sorted(held)) or "no governance role"
-        raise UsageError(
-            f"--by {name} did not hold the role {role} on {day} (held: {now}), as declared in manifest.yml"
-        )
-    return name
+    try:
+        return decider_name(gate, pack, ref=ref, role=role, day=day)
+    except RoleRefused as refused:
+        raise UsageError(f"--role {refused}") from None
+    except RoleNotHeld as refused:
+        raise UsageError(f"--by {refused}") from None

@@ -45,8 +45,16 @@ def decision_entry(
     role: str,
     note: str | None,
     pack_files: Mapping[str, str] | None = None,
+    account: str | None = None,
 ) -> dict[str, Any]:
-    """What a ledger row records: enough to re-check the decision against the exact evidence and rules."""
+    """What a ledger row records: enough to re-check the decision against the exact evidence and rules.
+
+    `account` is the signed-in account that recorded it through the review service: who decided is
+    then established by sign-in, not typed (the command line records none).
+    """
+    decided: dict[str, Any] = {"value": decision, "by": by, "role": role, "note": note}
+    if account is not None:
+        decided["account"] = account
     return {
         "alliance": {"id": result.alliance_id, "name": result.alliance_name},
         "gate": result.gate,
@@ -59,7 +67,7 @@ def decision_entry(
                 {"outcome": c.outcome, "owner": c.owner, "due": c.due.isoformat()} for c in result.conditions_set
             ],
         },
-        "decision": {"value": decision, "by": by, "role": role, "note": note},
+        "decision": decided,
         "rule_pack": {
             "name": result.rule_pack_name,
             "version": result.rule_pack_version,
