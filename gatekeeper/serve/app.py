@@ -48,12 +48,21 @@ _STYLE = re.compile(r"<style>(.*?)</style>", re.DOTALL)
 _STYLE_ATTRIBUTE = re.compile(r'\sstyle="([^"]*)"')
 
 
-def brief_html(result: GateResult) -> str:
-    """The page a decider reads before deciding: the gate's HTML report (one place to switch to the decision brief)."""
+def report_html(result: GateResult) -> str:
+    """The full gate report (it opens with the decision brief), as `check --format html` writes it."""
     from gatekeeper.reporters import RenderOptions
     from gatekeeper.reporters.gate import GATE
 
     rendered = GATE.render(result, "html", options=RenderOptions())
+    return rendered if isinstance(rendered, str) else rendered.decode("utf-8")
+
+
+def brief_html(result: GateResult) -> str:
+    """The decision brief alone, the one page a decider reads before deciding (`check --summary`)."""
+    from gatekeeper.reporters import RenderOptions
+    from gatekeeper.reporters.brief import BRIEF
+
+    rendered = BRIEF.render(result, "html", options=RenderOptions())
     return rendered if isinstance(rendered, str) else rendered.decode("utf-8")
 
 
@@ -277,6 +286,12 @@ class Service:
     # -- the report and its documents ----------------------------------------------------------
 
     async def report(self, request: Request) -> Response:
+        account = await self.account(request)
+        evaluated = await self.evaluate(await self.pack_of(account, request.path_params["alliance"]))
+        html = report_html(evaluated.result)
+        return HTMLResponse(html, headers={"Content-Security-Policy": report_csp(html)})
+
+    async def brief(self, request: Request) -> Response:
         account = await self.account(request)
         evaluated = await self.evaluate(await self.pack_of(account, request.path_params["alliance"]))
         html = brief_html(evaluated.result)
@@ -522,6 +537,7 @@ def create_app(config: ServeConfig) -> Starlette:
         Route("/a/{alliance}", service.alliance),
         Route("/a/{alliance}/decide", service.decide, methods=["POST"]),
         Route("/a/{alliance}/pack/report.html", service.report),
+        Route("/a/{alliance}/pack/brief.html", service.brief),
         Route("/a/{alliance}/pack/{path:path}", service.document),
     ]
     middleware = [

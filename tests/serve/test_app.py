@@ -42,7 +42,13 @@ def decide(client, alliance: str, **fields: str):  # type: ignore[no-untyped-def
 def test_signed_out_pages_go_to_sign_in(service: Service) -> None:
     """Every page but the sign-in form redirects a request without a session to /signin."""
     client = service.client()
-    for path in ("/", "/ledger", "/a/fenland-water", "/a/fenland-water/pack/report.html"):
+    for path in (
+        "/",
+        "/ledger",
+        "/a/fenland-water",
+        "/a/fenland-water/pack/report.html",
+        "/a/fenland-water/pack/brief.html",
+    ):
         response = client.get(path)
         assert (response.status_code, response.headers["location"]) == (303, "/signin"), path
 
@@ -63,7 +69,12 @@ def test_sponsor_of_one_alliance_cannot_read_or_decide_another(service: Service)
     client = service.client("catherine")
     home = client.get("/")
     assert "/a/fenland-water" in home.text and "northgate-rail" not in home.text
-    for path in ("/a/northgate-rail", "/a/northgate-rail/pack/report.html", "/a/northgate-rail/pack/manifest.yml"):
+    for path in (
+        "/a/northgate-rail",
+        "/a/northgate-rail/pack/report.html",
+        "/a/northgate-rail/pack/brief.html",
+        "/a/northgate-rail/pack/manifest.yml",
+    ):
         assert client.get(path).status_code == 404, path
     token = csrf_of(home.text)
     forged = {"csrf": token, "digest": "0" * 64, "decision": "pass", "role": "Sponsor", "note": ""}
@@ -229,13 +240,14 @@ def test_every_page_carries_the_security_headers(service: Service) -> None:
         assert response.headers["x-frame-options"] == "DENY"
         assert response.headers["x-content-type-options"] == "nosniff"
         assert response.headers["cache-control"] == "no-store"
-    report = client.get("/a/fenland-water/pack/report.html").headers["content-security-policy"]
-    assert re.fullmatch(
-        r"default-src 'none'; style-src 'unsafe-hashes'( 'sha256-[A-Za-z0-9+/]{43}=')+; img-src 'self' data:; "
-        r"form-action 'self'; "
-        r"frame-ancestors 'none'; base-uri 'none'",
-        report,
-    )
+    for page in ("report.html", "brief.html"):
+        policy = client.get(f"/a/fenland-water/pack/{page}").headers["content-security-policy"]
+        assert re.fullmatch(
+            r"default-src 'none'; style-src( 'unsafe-hashes')?( 'sha256-[A-Za-z0-9+/]{43}=')+; img-src 'self' data:; "
+            r"form-action 'self'; "
+            r"frame-ancestors 'none'; base-uri 'none'",
+            policy,
+        ), page
 
 
 def test_session_cookie_is_signed_httponly_and_strict(service: Service) -> None:
@@ -337,3 +349,13 @@ def test_decision_page_shows_what_changed_since_the_last_decision(service: Servi
     page = client.get("/a/fenland-water").text
     assert f"Last recorded: row 1, creating gate, {status} (computed pass) as of 2026-11-01" in page
     assert "<li>facts.yml: changed since the decision of row 1</li>" in page
+
+
+def test_the_decision_brief_is_served_alone_and_linked_from_the_alliance_page(service: Service) -> None:
+    """The alliance page links the one-page brief, which carries the decision and nothing of the full detail."""
+    client = service.client("catherine")
+    assert '/a/fenland-water/pack/brief.html"' in client.get("/a/fenland-water").text
+    brief = client.get("/a/fenland-water/pack/brief.html")
+    full = client.get("/a/fenland-water/pack/report.html")
+    assert brief.status_code == 200 and "PASS" in brief.text
+    assert len(brief.text) < len(full.text) / 2
