@@ -7,6 +7,7 @@ console error or a CSP violation; screenshots are saved in tests/artifacts/.
 from __future__ import annotations
 
 import base64
+import contextlib
 import itertools
 import json
 import os
@@ -55,6 +56,9 @@ class Tab:
         for domain in ("Page", "Network", "Runtime", "Log"):
             self.send(f"{domain}.enable", session=self.session)
         self.metrics(900)
+
+    def close(self) -> None:
+        self.ws.close()
 
     def send(self, method: str, params: dict[str, Any] | None = None, *, session: str | None = None) -> dict[str, Any]:
         message_id = next(self.ids)
@@ -196,8 +200,7 @@ def test_sponsor_signs_in_reads_the_brief_decides_and_sees_the_ledger(chromium: 
     make_accounts(users, {"catherine": ("fenland-water", "catherine-ashdown")})
     ledger = str(tmp_path / "ledger.sqlite3")
     config = ServeConfig(packs=copy_packs(tmp_path / "packs"), ledger=ledger, users=users, today=lambda: TODAY)
-    with running(config) as base:
-        tab = Tab(chromium)
+    with running(config) as base, contextlib.closing(Tab(chromium)) as tab:
         violations: dict[str, list[str]] = {}
 
         tab.open(f"{base}/")
@@ -224,7 +227,13 @@ def test_sponsor_signs_in_reads_the_brief_decides_and_sees_the_ledger(chromium: 
         violations["alliance"] = tab.axe()
 
         tab.click("#computed a")
-        assert tab.js("location.pathname") == "/a/fenland-water/pack/report.html"
+        assert tab.js("location.pathname") == "/a/fenland-water/pack/brief.html"
+        assert tab.js("document.querySelector('#decision .verdict').textContent") == "PASS"
+        assert tab.js("document.scripts.length") == 0
+        tab.screenshot("4-brief")
+        violations["brief"] = tab.axe()
+
+        tab.open(f"{base}/a/fenland-water/pack/report.html")
         assert tab.js("document.querySelector('#decision .verdict').textContent") == "PASS"
         assert tab.js("document.scripts.length") == 0
         tab.screenshot("4-report")
@@ -253,7 +262,6 @@ def test_sponsor_signs_in_reads_the_brief_decides_and_sees_the_ledger(chromium: 
         violations["ledger"] = tab.axe()
 
         assert tab.problems() == []
-        tab.ws.close()
     assert {page: found for page, found in violations.items() if found} == {}
     with open_ledger(ledger) as opened:
         assert [row.entry["decision"]["by"] for row in opened.rows()] == ["Catherine Ashdown"]
