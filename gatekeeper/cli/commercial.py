@@ -12,8 +12,27 @@ from gatekeeper.cli.outputs import emit, format_option, targets
 from gatekeeper.cli.presentation import presentation_options
 from gatekeeper.commercial.load import load_model
 from gatekeeper.commercial.simulate import simulate
-from gatekeeper.problems import UsageError
-from gatekeeper.reporters.commercial import COMMERCIAL
+from gatekeeper.loading.yamlstrict import load_yaml
+from gatekeeper.problems import InputError, UsageError
+from gatekeeper.reporters.commercial import COMMERCIAL, NamedSimulation
+
+
+def alliance_name(pack: Path) -> str | None:
+    """The alliance's name from the pack's manifest, for the chart's title; None without a readable one.
+
+    Only commercial.yml is validated here: a manifest that is missing or refused leaves the chart
+    unnamed rather than failing a command that does not judge it.
+    """
+    manifest = pack / "manifest.yml"
+    if not pack.is_dir() or not manifest.is_file():
+        return None
+    try:
+        data = load_yaml(manifest).data
+    except InputError:
+        return None
+    alliance = data.get("alliance") if isinstance(data, dict) else None
+    name = alliance.get("name") if isinstance(alliance, dict) else None
+    return name if isinstance(name, str) and name.strip() else None
 
 
 @click.group()
@@ -66,4 +85,4 @@ def simulate_command(
         simulation = simulate(model, start=start, stop=stop, step=step, modifier=modifier)
     except ValueError as error:
         raise UsageError(str(error)) from None
-    emit(COMMERCIAL, simulation, wanted)
+    emit(COMMERCIAL, NamedSimulation(simulation, alliance_name(pack)), wanted)

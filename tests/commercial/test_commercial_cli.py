@@ -109,19 +109,24 @@ def test_csv_report() -> None:
 
 
 def test_svg_chart() -> None:
-    """The chart is well-formed SVG with a line per partner, the caps marked, and both axes named."""
+    """The chart is well-formed SVG with a line per party, the caps marked in words, and both axes named."""
     code, out, _ = _run(SMALL, "--format", "svg")
     assert code == 0
     root = ET.fromstring(out)
     ns = "{http://www.w3.org/2000/svg}"
     assert root.tag == f"{ns}svg"
     texts = ["".join(t.itertext()) for t in root.iter(f"{ns}text")]
-    assert {"Cap (builder)", "Gain cap (builder)", "Painshare", "Gainshare", "← Cost overrun", "Cost saving →"} <= set(
-        texts
-    )
-    assert len(list(root.iter(f"{ns}polyline"))) == 1
-    # The cap's dot sits where the painshare cap bites (-12.5 %), on the cap's level.
-    assert len(list(root.iter(f"{ns}circle"))) == 2
+    assert {
+        "pain cap (builder)",
+        "gain cap (builder)",
+        "Painshare",
+        "Gainshare",
+        "← Cost overrun",
+        "Cost saving →",
+    } <= set(texts)
+    assert len(list(root.iter(f"{ns}polyline"))) == 2  # the client's residual and the builder's share
+    # A ring where each cap bites (-12.5 % and 27.5 %), on the cap's level, and one in the legend.
+    assert len(list(root.iter(f"{ns}circle"))) == 3
 
 
 def test_html_page_escapes_names(tmp_path: Path) -> None:
@@ -134,8 +139,9 @@ def test_html_page_escapes_names(tmp_path: Path) -> None:
     assert out.startswith("<!DOCTYPE html>")
     assert out.count("<svg ") == 1
     assert "<Sons>" not in out
-    # Page: table header, returns, two cap lines; chart: legend, line title, two cap titles.
-    assert out.count("Smith &amp; &lt;Sons&gt;") == 8
+    # Page: table header, returns, two cap lines; chart: legend, line title, two cap titles, two
+    # ring titles, and the description (the partners, two caps).
+    assert out.count("Smith &amp; &lt;Sons&gt;") == 13
 
 
 def test_pack_folder_is_read(tmp_path: Path) -> None:

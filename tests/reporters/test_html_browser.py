@@ -429,3 +429,23 @@ def test_the_brief_screenshot_and_a_phone_width_reflow(
         finally:
             browser.send("Target.closeTarget", {"targetId": target})
         assert width <= 375, name
+
+
+def test_the_commercial_chart_screenshot_shows_every_party(
+    browser: DevTools, outputs: dict[str, Path], artifacts: Path
+) -> None:
+    """The commercial page is saved as a screenshot; its chart is drawn with a line for the client and each partner."""
+    target, session = _open(browser, outputs["commercial"])
+    try:
+        drawn = _evaluate(
+            browser,
+            session,
+            "({lines: document.querySelectorAll('figure svg polyline').length,"
+            " width: document.querySelector('figure svg').getBoundingClientRect().width})",
+        )
+        _screenshot(browser, session, artifacts / "commercial-fenland-water.png")
+    finally:
+        browser.send("Target.closeTarget", {"targetId": target})
+    assert drawn["lines"] == 3  # Fenland Water and its two partners
+    assert drawn["width"] > 300
+    assert (artifacts / "commercial-fenland-water.png").stat().st_size > 10_000

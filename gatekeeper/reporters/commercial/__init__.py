@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from gatekeeper.commercial.simulate import Simulation
 from gatekeeper.reporters.family import Family
 
@@ -15,4 +17,22 @@ FORMATS: dict[str, str] = {
 
 SUFFIXES: dict[str, str] = {"text": ".txt", "json": ".json", "csv": ".csv", "svg": ".svg", "html": ".html"}
 
-COMMERCIAL = Family("commercial", Simulation, FORMATS, SUFFIXES)
+
+@dataclass(frozen=True)
+class NamedSimulation:
+    """A simulation with the name of the alliance it belongs to, for the chart's title.
+
+    commercial.yml names no alliance (the pack's manifest does), so a simulation alone is rendered
+    too: every format takes either, and only the chart uses the name.
+    """
+
+    simulation: Simulation
+    alliance: str | None
+
+
+def named(result: Simulation | NamedSimulation) -> NamedSimulation:
+    """Either kind of result as a NamedSimulation (a bare simulation has no alliance name)."""
+    return result if isinstance(result, NamedSimulation) else NamedSimulation(result, None)
+
+
+COMMERCIAL = Family("commercial", (Simulation, NamedSimulation), FORMATS, SUFFIXES)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from gatekeeper.commercial.model import fmt_number
 from gatekeeper.commercial.simulate import Simulation
 from gatekeeper.reporters._common.cells import csv_document
+from gatekeeper.reporters.commercial import NamedSimulation, named
 from gatekeeper.reporters.commercial import _words as w
 from gatekeeper.reporters.options import RenderOptions
 
@@ -22,8 +23,9 @@ COLUMNS: tuple[str, ...] = (
 )
 
 
-def render(simulation: Simulation, options: RenderOptions) -> str:
+def render(report: Simulation | NamedSimulation, options: RenderOptions) -> str:
     """One row per scenario and party; the client's row carries its residual."""
+    simulation = named(report).simulation
     rows = (
         [
             fmt_number(run.saving_percent),

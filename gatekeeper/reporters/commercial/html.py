@@ -10,6 +10,7 @@ from gatekeeper.commercial.checks import return_words
 from gatekeeper.commercial.model import fmt_number
 from gatekeeper.commercial.simulate import Simulation
 from gatekeeper.reporters._common.text import flat
+from gatekeeper.reporters.commercial import NamedSimulation, named
 from gatekeeper.reporters.commercial import _words as w
 from gatekeeper.reporters.options import RenderOptions
 
@@ -27,8 +28,10 @@ _ENVIRONMENT = Environment(
 )
 
 
-def render(simulation: Simulation, options: RenderOptions) -> str:
+def render(result: Simulation | NamedSimulation, options: RenderOptions) -> str:
     """One self-contained page: the header, the chart inline, the table, thresholds and caps."""
+    report = named(result)
+    simulation = report.simulation
     model = simulation.model
     template = _ENVIRONMENT.get_template("commercial.html.j2")
     rows = []
@@ -49,7 +52,9 @@ def render(simulation: Simulation, options: RenderOptions) -> str:
         )
     return template.render(
         header=w.header(model, simulation),
-        chart=Markup(svg(simulation)),  # built here from escaped parts; the only unescaped value
+        chart=Markup(
+            svg(simulation, alliance=report.alliance)
+        ),  # built here from escaped parts; the only unescaped value
         parties=model.parties,
         rows=rows,
         thresholds=[(p.name, return_words(simulation.threshold(p.id).positive)) for p in model.parties],

@@ -7,6 +7,7 @@ from typing import Any
 
 from gatekeeper.commercial.simulate import Simulation
 from gatekeeper.reporters._common.json import json_document
+from gatekeeper.reporters.commercial import NamedSimulation, named
 from gatekeeper.reporters.commercial import _words as w
 from gatekeeper.reporters.options import RenderOptions
 
@@ -79,5 +80,6 @@ def as_data(simulation: Simulation) -> dict[str, Any]:
     }
 
 
-def render(simulation: Simulation, options: RenderOptions) -> str:
+def render(report: Simulation | NamedSimulation, options: RenderOptions) -> str:
+    simulation = named(report).simulation
     return json_document(as_data(simulation))

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from gatekeeper.commercial.chart import svg
 from gatekeeper.commercial.simulate import Simulation
+from gatekeeper.reporters.commercial import NamedSimulation, named
 from gatekeeper.reporters.options import RenderOptions
 
 
-def render(simulation: Simulation, options: RenderOptions) -> str:
-    return svg(simulation)
+def render(result: Simulation | NamedSimulation, options: RenderOptions) -> str:
+    report = named(result)
+    return svg(report.simulation, alliance=report.alliance)

@@ -6,12 +6,14 @@ from gatekeeper.commercial.checks import return_words
 from gatekeeper.commercial.model import fmt_number
 from gatekeeper.commercial.simulate import Simulation
 from gatekeeper.reporters._common.text import line
+from gatekeeper.reporters.commercial import NamedSimulation, named
 from gatekeeper.reporters.commercial import _words as w
 from gatekeeper.reporters.options import RenderOptions
 
 
-def render(simulation: Simulation, options: RenderOptions) -> str:
+def render(report: Simulation | NamedSimulation, options: RenderOptions) -> str:
     """A fixed-width table, then each party's return threshold and each cap."""
+    simulation = named(report).simulation
     model = simulation.model
     head = ["performance", "outturn"] + [
         f"{line(p.id)} ({'residual' if p.role == 'client' else 'partner'})" for p in model.parties

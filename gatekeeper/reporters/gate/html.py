@@ -117,7 +117,7 @@ def _commercial_svg(result: GateResult) -> str | None:
         return None
     from gatekeeper.commercial.chart import svg
 
-    return svg(result.commercial_simulation)
+    return svg(result.commercial_simulation, alliance=result.alliance_name)
 
 
 def _image(svg: str | None) -> str | None:
