@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from gatekeeper.loading.previous import Previous, load_previous
 from gatekeeper.problems import InputError, Problem
+from gatekeeper.result import Maturity, ThemeMaturity
 
 if TYPE_CHECKING:  # the parent process of a review never needs the engine's modules
     from gatekeeper.model import EvidencePack, RulePack
@@ -88,6 +89,9 @@ class AllianceRow:
     problem_count: int = 0
     # The decision of the rule pack alone, when the profile changed something and the gate is the pack's.
     decision_without_profile: str | None = None
+    # The gate's maturity (every outcome in scope) and each theme's; None when the pack could not be read.
+    maturity: Maturity | None = None
+    theme_maturity: tuple[ThemeMaturity, ...] = ()
 
     @property
     def profile_changed_decision(self) -> bool:
@@ -305,6 +309,8 @@ def summarise(result: GateResult, pack: EvidencePack, rules: RulePack, *, shown:
         expiring=expiring(result, pack, rules),
         self_assessed_critical=tuple(result.self_assessed_critical),
         decision_without_profile=result.decision_without_profile,
+        maturity=result.maturity,
+        theme_maturity=result.theme_maturity,
     )
 
 

@@ -171,6 +171,58 @@ class ConditionResult:
 
 
 @dataclass(frozen=True)
+class Maturity:
+    """A maturity score as data: the weight earned (met 1, partly met 0.5, the rest 0) over the
+    outcomes counted (waived and not applicable ones are not). rules/README.md argues the weights."""
+
+    earned: float
+    counted: int
+    met: int = 0
+    partly_met: int = 0
+
+    @property
+    def score(self) -> float | None:
+        """earned / counted, from 0 to 1; None when nothing is counted (there is nothing to score)."""
+        return self.earned / self.counted if self.counted else None
+
+
+NO_MATURITY = Maturity(earned=0.0, counted=0)
+
+
+class ImprovementReason(enum.StrEnum):
+    """Why an outcome is on the ranked improvement list, in the list's order."""
+
+    CRITICAL = "critical"  # a critical outcome not in place: the gate cannot pass without it
+    FLOOR = "floor"  # one of the fewest non-critical outcomes that lift its theme over the floor
+    GAIN = "gain"  # the rest, by the maturity its cell would gain
+
+
+@dataclass(frozen=True)
+class Improvement:
+    """One outcome on the ranked improvement list: what putting it in place would change.
+
+    `credit` is the weight it earns now (0 or 0.5); `gain` is what its cell's maturity score would
+    rise by were it met."""
+
+    outcome: str
+    cell: str
+    theme: str
+    critical: bool
+    status: Status
+    reason: ImprovementReason
+    credit: float
+    gain: float
+
+
+@dataclass(frozen=True)
+class ThemeMaturity:
+    """One theme's maturity across every phase in scope."""
+
+    theme: str
+    maturity: Maturity
+
+
+@dataclass(frozen=True)
 class ThemeSummary:
     """Counts per status for one cell (phase x theme) in scope, and its floor check."""
 
@@ -184,6 +236,7 @@ class ThemeSummary:
     noncritical_counted: int  # non-critical outcomes neither waived nor not applicable
     floor: float | None  # only for the phase being left
     below_floor: bool
+    maturity: Maturity = NO_MATURITY
 
 
 @dataclass(frozen=True)
@@ -222,6 +275,11 @@ class GateResult:
     profile_changes: tuple[ProfileChange, ...] = ()
     decision_without_profile: Decision | None = None
     default_owner: str | None = None  # the manifest's owner: who owns an action nobody else is named for
+    # The maturity of every outcome in scope, of each theme across the phases in scope, and the
+    # ranked improvement list (gatekeeper.evaluation.maturity).
+    maturity: Maturity = NO_MATURITY
+    theme_maturity: tuple[ThemeMaturity, ...] = ()
+    improvements: tuple[Improvement, ...] = ()
 
     @property
     def passed(self) -> bool:

@@ -10,6 +10,7 @@ from typing import Any
 from gatekeeper.evaluation import engine
 from gatekeeper.evaluation.advice import advise
 from gatekeeper.evaluation.kinds import KINDS, Context, Firing
+from gatekeeper.evaluation.maturity import assess
 from gatekeeper.evaluation.waivers import current_waiver
 from gatekeeper.model import ClaimStatus, EvidencePack, Gate, Outcome, Policy, Requirement, RulePack
 from gatekeeper.people import independence, roles_on
@@ -125,7 +126,7 @@ def evaluate(
         default_owner=pack.owner,
         **exhibits,
     )
-    return advise(result, rules, spec)
+    return assess(advise(result, rules, spec))
 
 
 def _judge_outcome(

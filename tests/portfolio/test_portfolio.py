@@ -334,3 +334,37 @@ def test_json_round_trip_reads_back_as_previous(passing: Path, tmp_path: Path) -
     assert previous.as_of == AS_OF
     assert {k: s.decision for k, s in previous.alliances.items()} == {r.key: r.decision for r in result.rows}
     assert portfolio_xlsx.SHEETS == ("Summary", "Blocking", "Conditions", "Expiring")
+
+
+def test_maturity_in_every_portfolio_format(passing: Path, tmp_path: Path) -> None:
+    """Each alliance's maturity is a number in JSON, CSV and the workbook (as a percentage) and a percentage in text, Markdown and HTML."""
+    result = pf.review([passing], as_of=AS_OF, jobs=1)
+    scores = [r.maturity.score for r in result.rows if r.maturity is not None]
+    assert len(scores) == 5 and all(s is not None and 0 < s <= 1 for s in scores)
+    shown = [f"{round(s * 100)} %" for s in scores if s is not None]
+    data = _json(passing)
+    assert [a["maturity"]["overall"]["score"] for a in data["alliances"]] == [
+        round(s, 4) for s in scores if s is not None
+    ]
+    assert [t["theme"] for t in data["alliances"][0]["maturity"]["themes"]][:1] == ["behaviour"]
+    table = list(csv.reader(io.StringIO(cli(str(passing), "--format", "csv")[1])))
+    column = table[0].index("Maturity")
+    assert [float(r[column]) for r in table[1:]] == [round(s, 4) for s in scores if s is not None]
+    text = cli(str(passing))[1]
+    assert "Maturity" in text.splitlines()[3]
+    assert [line[-len(s) :] for line, s in zip(text.splitlines()[5:10], shown, strict=True)] == shown
+    assert all(line.startswith("alliance-") for line in text.splitlines()[5:10])
+    md = cli(str(passing), "--format", "markdown")[1]
+    rows = [line.split(" | ") for line in md.splitlines() if line.startswith("| alliance-")]
+    assert [r[-2] for r in rows] == shown  # the column before "Rule pack alone"
+    html = cli(str(passing), "--format", "html")[1]
+    assert '<th scope="col">Maturity</th>' in html and all(f">{s}</span>" in html for s in shown)
+    out = tmp_path / "review.xlsx"
+    cli(str(passing), "--format", f"xlsx:{out}")
+    sheet = openpyxl.load_workbook(out)["Summary"]
+    rows = list(sheet.iter_rows())
+    header = next(i for i, r in enumerate(rows) if r[0].value == "Pack")
+    col = [c.value for c in rows[header]].index("Maturity")
+    cells = [r[col] for r in rows[header + 1 :]]
+    assert [c.value for c in cells] == [round(s, 4) for s in scores if s is not None]
+    assert {c.number_format for c in cells} == {"0%"}

@@ -11,6 +11,7 @@ import yaml
 
 from gatekeeper.commercial.model import from_data
 from gatekeeper.commercial.simulate import Simulation, simulate
+from gatekeeper.evaluation.maturity import assess
 from gatekeeper.model import PHASE_CODES, STATUSES, THEME_CODES
 from gatekeeper.result import (
     ConditionResult,
@@ -67,6 +68,7 @@ def outcome(
     text: str = "The required behaviours have been identified and set out as part of the implementation plan.",
     req_status: str | None = None,
     self_assessed: bool = False,
+    claim_status: str = "met",
 ) -> OutcomeResult:
     phase_code, theme_code, _ = oid.split(".")
     phase = next(p for p, c in PHASE_CODES.items() if c == phase_code)
@@ -95,7 +97,7 @@ def outcome(
                 fix=None if req_status == "satisfied" else fix,
             ),
         ),
-        claim_status="met",
+        claim_status=claim_status,
         assessed_by="Independent assessor",
         method="interview",
         self_assessed=self_assessed,
@@ -149,32 +151,34 @@ def gate_result(
     self_assessed_critical: Sequence[str] = (),
     commercial_simulation: Simulation | None = None,
 ) -> GateResult:
-    return GateResult(
-        alliance_id="NRA-001",
-        alliance_name=name,
-        client=client,
-        phase=leaves,
-        gate=gate,
-        gate_title="Leave Creating, start Delivering",
-        leaves=leaves,
-        evaluates=evaluates,
-        as_of=AS_OF,
-        decision=decision,
-        decision_reasons=tuple(reasons),
-        outcomes=tuple(outcomes),
-        blocking=tuple(o.id for o in sorted(outcomes, key=lambda o: not o.critical) if o.blocking),
-        conditions_carried=tuple(conditions_carried),
-        conditions_set=tuple(conditions_set),
-        cells=summaries(outcomes, leaves=leaves),
-        self_assessed_critical=tuple(self_assessed_critical),
-        rule_pack_name="ice-alliancing-cop",
-        rule_pack_version="1.0.0",
-        rule_pack_digest=DIGEST,
-        profile_name=None,
-        profile_digest=None,
-        evidence_files=(("claims.yml", DIGEST), ("register.yml", DIGEST)),
-        document_problems=tuple(document_problems),
-        commercial_simulation=commercial_simulation,
+    return assess(
+        GateResult(
+            alliance_id="NRA-001",
+            alliance_name=name,
+            client=client,
+            phase=leaves,
+            gate=gate,
+            gate_title="Leave Creating, start Delivering",
+            leaves=leaves,
+            evaluates=evaluates,
+            as_of=AS_OF,
+            decision=decision,
+            decision_reasons=tuple(reasons),
+            outcomes=tuple(outcomes),
+            blocking=tuple(o.id for o in sorted(outcomes, key=lambda o: not o.critical) if o.blocking),
+            conditions_carried=tuple(conditions_carried),
+            conditions_set=tuple(conditions_set),
+            cells=summaries(outcomes, leaves=leaves),
+            self_assessed_critical=tuple(self_assessed_critical),
+            rule_pack_name="ice-alliancing-cop",
+            rule_pack_version="1.0.0",
+            rule_pack_digest=DIGEST,
+            profile_name=None,
+            profile_digest=None,
+            evidence_files=(("claims.yml", DIGEST), ("register.yml", DIGEST)),
+            document_problems=tuple(document_problems),
+            commercial_simulation=commercial_simulation,
+        )
     )
 
 
@@ -189,7 +193,13 @@ def passing() -> GateResult:
             "CRE.BEH.02", "unevidenced", reasons=["CRE.BEH.02#1: no evidence cited"], fix="Cite the selection process."
         ),
         outcome("CRE.INT.01", "met"),
-        outcome("CRE.INT.02", "not_met", reasons=["claimed partly met"], fix="Complete the integration plan."),
+        outcome(
+            "CRE.INT.02",
+            "not_met",
+            reasons=["claimed partly met"],
+            fix="Complete the integration plan.",
+            claim_status="partly_met",
+        ),
         outcome("CRE.COM.01", "met", critical=True),
         outcome("CRE.LEA.01", "met"),
     ]

@@ -142,3 +142,15 @@ def test_commercial_chart_is_an_image_never_markup() -> None:
     assert [t for t, _ in passing.tags].count("img") == 1
     _, failing = _parse("failing")
     assert [t for t, _ in failing.tags].count("img") == 0
+
+
+def test_grid_shows_maturity_and_improvements_are_ranked_with_links() -> None:
+    """Each grid cell shows its maturity beside its status; the ranked improvements link to each outcome."""
+    page, _ = _parse("failing")
+    assert '<span class="count">1 of 3 met</span><span class="count">maturity 33 %</span>' in page
+    assert "Every outcome in scope: 43 %." in page
+    section = page[page.index('<section id="improvements">') :]
+    section = section[: section.index("</section>")]
+    ranked = [section.index(f'href="#outcome-{i}"') for i in ("DEC-LEA-01", "CRE-COM-01", "CRE-BEH-01", "CRE-BEH-02")]
+    assert ranked == sorted(ranked)
+    assert "lifts CRE.BEH over its floor" in section and "+33.3 points to CRE.BEH" in section

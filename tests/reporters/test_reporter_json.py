@@ -121,3 +121,39 @@ def test_lone_surrogate_cannot_break_encoding() -> None:
     result = dataclasses.replace(reporter_cases.passing(), alliance_name="bad \ud800 name")
     text = render(result, "json", options=RenderOptions())
     assert json.loads(text.encode("utf-8"))["alliance"]["name"] == "bad ? name"
+
+
+def test_maturity_per_cell_theme_and_gate_and_ranked_improvements() -> None:
+    """Each cell, theme and the gate carry their maturity as numbers; improvements are ranked from 1."""
+    doc = _doc("passing")
+    cells = {c["cell"]: c["maturity"] for c in doc["cells"]}
+    assert cells["CRE.INT"] == {"score": 0.75, "earned": 1.5, "counted": 2, "met": 1, "partly_met": 1}
+    assert doc["maturity"]["overall"] == {"score": 0.8333, "earned": 7.5, "counted": 9, "met": 7, "partly_met": 1}
+    themes = {t["theme"]: t["maturity"]["score"] for t in doc["maturity"]["themes"]}
+    assert themes == {"behaviour": 0.75, "integration": 0.75, "leadership": 1.0, "commercial": 1.0}
+    assert doc["improvements"] == [
+        {
+            "rank": 1,
+            "outcome": "CRE.BEH.02",
+            "cell": "CRE.BEH",
+            "theme": "behaviour",
+            "critical": False,
+            "status": "unevidenced",
+            "reason": "gain",
+            "credit": 0.0,
+            "gain": 0.5,
+        },
+        {
+            "rank": 2,
+            "outcome": "CRE.INT.02",
+            "cell": "CRE.INT",
+            "theme": "integration",
+            "critical": False,
+            "status": "not_met",
+            "reason": "gain",
+            "credit": 0.5,
+            "gain": 0.25,
+        },
+    ]
+    empty = {c["cell"]: c["maturity"] for c in _doc("failing")["cells"]}["DEC.INT"]
+    assert empty == {"score": None, "earned": 0.0, "counted": 0, "met": 0, "partly_met": 0}

@@ -16,7 +16,7 @@ def _md(case: str) -> str:
 
 
 def test_sections_in_order() -> None:
-    """The report reads decision, blockers, conditions, grid, then the per-theme table."""
+    """The report reads decision, blockers, conditions, grid, the per-theme table, then the ranked improvements."""
     text = _md("failing")
     headings = re.findall(r"^#+ .*$", text, flags=re.MULTILINE)
     assert headings == [
@@ -25,21 +25,36 @@ def test_sections_in_order() -> None:
         "## Conditions (1)",
         "## Grid: worst status per cell",
         "## Per theme",
+        "## Improvements, ranked",
         "## Evidence document problems",
     ]
     assert "**FAIL: 4 blocking outcomes; the alliance may not leave Creating.**" in text
 
 
 def test_grid_table() -> None:
-    """The grid is a Markdown table with the worst status of each cell in bold when it is not met."""
+    """The grid is a Markdown table with the worst status of each cell in bold when it is not met, and its maturity."""
     text = _md("failing")
     assert (
         "| Theme | Deciding | Creating | Delivering | Sustaining |\n"
         "|---|---|---|---|---|\n"
-        "| Behaviour | met 1/1 | **not met** 1/3 | not in scope | not in scope |\n"
-        "| Integration | **not applicable** 0/1 | not in scope | not in scope | not in scope |\n"
-        "| Leadership | **stale** 0/1 | met 1/1 | not in scope | not in scope |\n"
-        "| Commercial | **waived** 0/1 | **error** 0/1 | not in scope | not in scope |\n"
+        "| Behaviour | met 1/1, maturity 100 % | **not met** 1/3, maturity 33 % | not in scope | not in scope |\n"
+        "| Integration | **not applicable** 0/1, maturity n/a | not in scope | not in scope | not in scope |\n"
+        "| Leadership | **stale** 0/1, maturity 0 % | met 1/1, maturity 100 % | not in scope | not in scope |\n"
+        "| Commercial | **waived** 0/1, maturity n/a | **error** 0/1, maturity 0 % | not in scope | not in scope |\n"
+    ) in text
+    assert "Maturity of every outcome in scope: 43 %." in text
+
+
+def test_improvements_table() -> None:
+    """The ranked improvements are a table: critical first, then what lifts a theme over its floor, then by gain."""
+    text = _md("failing")
+    assert (
+        "| # | Outcome | Status | Why here |\n"
+        "|---:|---|---|---|\n"
+        "| 1 | DEC.LEA.01 | stale | critical: the gate cannot pass without it |\n"
+        "| 2 | CRE.COM.01 | error | critical: the gate cannot pass without it |\n"
+        "| 3 | CRE.BEH.01 | not met | lifts CRE.BEH over its floor |\n"
+        "| 4 | CRE.BEH.02 | unevidenced | +33.3 points to CRE.BEH |\n"
     ) in text
 
 
@@ -80,4 +95,5 @@ def test_hostile_text_keeps_tables_intact() -> None:
     rows = [line for line in text.splitlines() if line.startswith("| ") and "DEC.BEH.01" in line]
     assert rows, "the condition row is present"
     for row in rows:
-        assert len(re.findall(r"(?<!\\)\|", row)) == 6
+        columns = 4 if re.match(r"\| \d+ \| ", row) else 5  # the ranked improvements, else the conditions
+        assert len(re.findall(r"(?<!\\)\|", row)) == columns + 1

@@ -25,17 +25,36 @@ def test_decision_comes_first() -> None:
 
 
 def test_grid_shows_worst_status_per_cell() -> None:
-    """The 4 x 4 grid shows each cell's worst status and how many outcomes are met; cells out of scope show a dash."""
+    """The 4 x 4 grid shows each cell's worst status, how many outcomes are met and its maturity; cells out of scope show a dash."""
     text = _text(reporter_cases.failing())
     start = text.index("Grid:")
-    grid = text[start:].splitlines()[1:6]
+    grid = text[start:].splitlines()[1:7]
     assert grid == [
-        "                Deciding              Creating              Delivering            Sustaining",
-        "  Behaviour     met 1/1               not met 1/3           -                     -",
-        "  Integration   not applicable 0/1    -                     -                     -",
-        "  Leadership    stale 0/1             met 1/1               -                     -",
-        "  Commercial    waived 0/1            error 0/1             -                     -",
+        "                Deciding                   Creating                   Delivering                 Sustaining",
+        "  Behaviour     met 1/1 100 %              not met 1/3 33 %           -                          -",
+        "  Integration   not applicable 0/1 n/a     -                          -                          -",
+        "  Leadership    stale 0/1 0 %              met 1/1 100 %              -                          -",
+        "  Commercial    waived 0/1 n/a             error 0/1 0 %              -                          -",
+        "  Maturity (met 1, partly met 0.5, the rest 0; waived and not applicable not counted): 43 %",
     ]
+
+
+def test_improvements_ranked() -> None:
+    """The ranked improvements name each outcome, its status and why it ranks there; a partly met one says so."""
+    failing = _text(reporter_cases.failing())
+    assert (
+        "Improvements, ranked (4)\n"
+        "    1. DEC.LEA.01  stale  critical: the gate cannot pass without it\n"
+        "    2. CRE.COM.01  error  critical: the gate cannot pass without it\n"
+        "    3. CRE.BEH.01  not met  lifts CRE.BEH over its floor\n"
+        "    4. CRE.BEH.02  unevidenced  +33.3 points to CRE.BEH\n"
+    ) in failing
+    passing = _text(reporter_cases.passing())
+    assert (
+        "Improvements, ranked (2)\n"
+        "    1. CRE.BEH.02  unevidenced  +50.0 points to CRE.BEH\n"
+        "    2. CRE.INT.02  not met  +25.0 points to CRE.INT; partly met\n"
+    ) in passing
 
 
 def test_blockers_carry_reasons_and_fix() -> None:
@@ -51,12 +70,12 @@ def test_blockers_carry_reasons_and_fix() -> None:
 
 
 def test_conditions_and_theme_summary() -> None:
-    """A passing gate lists the conditions carried and set, and the theme summary states each floor."""
+    """A passing gate lists the conditions carried and set, and the theme summary states each maturity and floor."""
     text = _text(reporter_cases.passing())
     assert "Conditions (3)\n" in text
     assert "  CRE.INT.02  owner Integration Lead  due 2025-06-29  set by this gate\n" in text
     assert "  DEC.BEH.02  owner Alliance Manager  due 2025-01-31  closed: met since\n" in text
-    assert re.search(r"\n  Integration +1 +1 +0 +0 +0 +0 +0 +0  1 of 2 non-critical met \(floor 50 %\)\n", text)
+    assert re.search(r"\n  Integration +1 +1 +0 +0 +0 +0 +0 +0 +75 %  1 of 2 non-critical met \(floor 50 %\)\n", text)
 
 
 def test_colour_only_when_asked() -> None:

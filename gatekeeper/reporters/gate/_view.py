@@ -16,7 +16,15 @@ from urllib.parse import quote
 from gatekeeper.model import PHASE_CODES, PHASES, STATUSES, THEME_CODES, THEMES
 from gatekeeper.reporters._common.profile import change_text, decision_note
 from gatekeeper.reporters._common.text import CLIP_AT, clip, line, visible
-from gatekeeper.result import ConditionResult, GateResult, OutcomeResult, Status, ThemeSummary
+from gatekeeper.result import (
+    ConditionResult,
+    GateResult,
+    Improvement,
+    Maturity,
+    OutcomeResult,
+    Status,
+    ThemeSummary,
+)
 
 __all__ = ["CLIP_AT", "clip", "line", "visible"]  # shared with every format, used here as v.line etc.
 
@@ -59,6 +67,46 @@ def percent(fraction: float | None) -> str:
     if fraction is None:
         return ""
     return f"{round(fraction * 100)} %"
+
+
+def maturity_text(maturity: Maturity | None) -> str:
+    """A maturity score as a whole percentage, "63 %"; "n/a" when nothing is counted (all waived or
+    not applicable), so an empty cell is never read as 0."""
+    if maturity is None or maturity.score is None:
+        return "n/a"
+    return f"{round(maturity.score * 100)} %"
+
+
+def points(gain: float) -> str:
+    """A maturity gain in percentage points, one decimal: "+6.3 points"."""
+    return f"+{gain * 100:.1f} points"
+
+
+@dataclass(frozen=True, eq=False)
+class ImprovementLine:
+    """One entry of the ranked improvement list, with its outcome and why it is where it is."""
+
+    rank: int
+    item: Improvement
+    outcome: OutcomeResult
+    why: str
+
+
+def improvement_lines(result: GateResult) -> tuple[ImprovementLine, ...]:
+    """The ranked improvement list, each entry with the words that say why it ranks there."""
+    by_id = {o.id: o for o in result.outcomes}
+    out = []
+    for n, i in enumerate(result.improvements, start=1):
+        if i.reason == "critical":
+            why = "critical: the gate cannot pass without it"
+        elif i.reason == "floor":
+            why = f"lifts {line(i.cell)} over its floor"
+        else:
+            why = f"{points(i.gain)} to {line(i.cell)}"
+        if i.credit:
+            why += "; partly met"
+        out.append(ImprovementLine(n, i, by_id[i.outcome], why))
+    return tuple(out)
 
 
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
@@ -110,6 +158,7 @@ class ThemeLine:
     total: int
     critical_not_met: int
     floor_cell: ThemeSummary | None  # the theme's cell in the phase being left, if in scope
+    maturity: Maturity | None = None  # across every phase in scope
 
 
 @dataclass(frozen=True, eq=False)
@@ -157,6 +206,7 @@ def theme_lines(result: GateResult) -> tuple[ThemeLine, ...]:
             for status, n in cell.counts:
                 totals[status] = totals.get(status, 0) + n
         floor_cell = next((c for c in cells if c.phase == result.leaves), None)
+        maturity = next((t.maturity for t in result.theme_maturity if t.theme == theme), None)
         lines.append(
             ThemeLine(
                 theme=theme,
@@ -164,6 +214,7 @@ def theme_lines(result: GateResult) -> tuple[ThemeLine, ...]:
                 total=sum(totals.values()),
                 critical_not_met=sum(c.critical_not_met for c in cells),
                 floor_cell=floor_cell,
+                maturity=maturity,
             )
         )
     return tuple(lines)
@@ -252,6 +303,7 @@ def report_context(result: GateResult) -> dict[str, Any]:
         "grid": grid(result),
         "others": other_cells(result),
         "themes": theme_lines(result),
+        "improvements": improvement_lines(result),
     }
 
 

@@ -13,6 +13,8 @@ from gatekeeper.result import (
     ConditionResult,
     EvidenceUse,
     GateResult,
+    Improvement,
+    Maturity,
     OutcomeResult,
     RequirementResult,
     ThemeSummary,
@@ -91,6 +93,32 @@ def _cell(cell: ThemeSummary) -> dict[str, Any]:
         "noncritical_counted": cell.noncritical_counted,
         "floor": cell.floor,
         "below_floor": cell.below_floor,
+        "maturity": maturity_json(cell.maturity),
+    }
+
+
+def maturity_json(m: Maturity) -> dict[str, Any]:
+    """A maturity score as result.schema.json's $defs/maturity (also the portfolio's)."""
+    return {
+        "score": None if m.score is None else round(m.score, 4),
+        "earned": m.earned,
+        "counted": m.counted,
+        "met": m.met,
+        "partly_met": m.partly_met,
+    }
+
+
+def _improvement(rank: int, i: Improvement) -> dict[str, Any]:
+    return {
+        "rank": rank,
+        "outcome": safe_text(i.outcome),
+        "cell": safe_text(i.cell),
+        "theme": i.theme,
+        "critical": i.critical,
+        "status": i.status,
+        "reason": i.reason,
+        "credit": i.credit,
+        "gain": round(i.gain, 4),
     }
 
 
@@ -134,6 +162,11 @@ def to_document(result: GateResult) -> dict[str, Any]:
         "conditions_set": [_condition(c) for c in result.conditions_set],
         "self_assessed_critical": [safe_text(i) for i in result.self_assessed_critical],
         "cells": [_cell(c) for c in result.cells],
+        "maturity": {
+            "overall": maturity_json(result.maturity),
+            "themes": [{"theme": t.theme, "maturity": maturity_json(t.maturity)} for t in result.theme_maturity],
+        },
+        "improvements": [_improvement(n, i) for n, i in enumerate(result.improvements, start=1)],
         "outcomes": [_outcome(o) for o in result.outcomes],
         "evidence_files": [{"path": safe_text(p), "sha256": safe_text(h)} for p, h in result.evidence_files],
         "document_problems": [safe_text(p) for p in result.document_problems],

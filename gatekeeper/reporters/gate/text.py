@@ -18,7 +18,7 @@ _STATUS_SGR: dict[str, str] = {
     "not_applicable": "2",
     "error": "1;35",
 }
-_CELL_WIDTH = 22
+_CELL_WIDTH = 27
 _THEME_WIDTH = 14
 
 
@@ -52,7 +52,7 @@ def render(result: GateResult, options: RenderOptions) -> str:
         out += ["", f"What the profile changed against the rule pack ({len(changes)})"]
         out += [f"  - {change}" for change in changes]
 
-    out += ["", "Grid: worst status per cell (outcomes met / in scope; - not in scope)"]
+    out += ["", "Grid: worst status per cell (outcomes met / in scope, maturity; - not in scope)"]
     header = " " * (_THEME_WIDTH + 2) + "".join(v.phase_label(p).ljust(_CELL_WIDTH) for p in v.GRID_PHASES)
     out.append(header.rstrip())
     for row in v.grid(result):
@@ -62,17 +62,22 @@ def render(result: GateResult, options: RenderOptions) -> str:
                 cells.append("-".ljust(_CELL_WIDTH))
                 continue
             label = v.status_label(cell.summary.worst)
-            plain = f"{label} {cell.met}/{cell.total}"
-            pad = " " * max(1, _CELL_WIDTH - len(plain))
-            cells.append(f"{paint(label, _STATUS_SGR.get(cell.summary.worst, ''))} {cell.met}/{cell.total}{pad}")
+            rest = f"{cell.met}/{cell.total} {v.maturity_text(cell.summary.maturity)}"
+            pad = " " * max(1, _CELL_WIDTH - len(f"{label} {rest}"))
+            cells.append(f"{paint(label, _STATUS_SGR.get(cell.summary.worst, ''))} {rest}{pad}")
         out.append(f"  {v.theme_label(row.theme).ljust(_THEME_WIDTH)}{''.join(cells)}".rstrip())
     for other in v.other_cells(result):
         assert other.summary is not None  # other_cells holds only cells in scope
         worst = other.summary.worst
         out.append(
             f"  {v.line(other.code)} ({v.phase_label(other.phase)}, {v.theme_label(other.theme)}): "
-            f"{paint(v.status_label(worst), _STATUS_SGR.get(worst, ''))} {other.met}/{other.total}"
+            f"{paint(v.status_label(worst), _STATUS_SGR.get(worst, ''))} {other.met}/{other.total} "
+            f"{v.maturity_text(other.summary.maturity)}"
         )
+    out.append(
+        f"  Maturity (met 1, partly met 0.5, the rest 0; waived and not applicable not counted): "
+        f"{v.maturity_text(result.maturity)}"
+    )
 
     blockers = v.blockers(result)
     out += ["", f"Blocking outcomes ({len(blockers)})"]
@@ -117,7 +122,7 @@ def render(result: GateResult, options: RenderOptions) -> str:
         "  "
         + "Theme".ljust(_THEME_WIDTH)
         + "  ".join(c.rjust(w) for c, w in zip(columns, widths, strict=True))
-        + f"  critical not met  floor ({v.phase_label(result.leaves)})"
+        + f"  critical not met  maturity  floor ({v.phase_label(result.leaves)})"
     )
     for theme in v.theme_lines(result):
         counts = dict(theme.counts)
@@ -126,7 +131,19 @@ def render(result: GateResult, options: RenderOptions) -> str:
         if theme.floor_cell and theme.floor_cell.below_floor:
             floor = paint(floor, "1;31")
         out.append(
-            f"  {v.theme_label(theme.theme).ljust(_THEME_WIDTH)}{numbers}  {str(theme.critical_not_met).rjust(17)}  {floor}"
+            f"  {v.theme_label(theme.theme).ljust(_THEME_WIDTH)}{numbers}  {str(theme.critical_not_met).rjust(16)}"
+            f"  {v.maturity_text(theme.maturity).rjust(8)}  {floor}"
+        )
+
+    improvements = v.improvement_lines(result)
+    out += ["", f"Improvements, ranked ({len(improvements)})"]
+    if not improvements:
+        out.append("  none: every outcome counted is met")
+    for entry in improvements:
+        status = entry.item.status
+        out.append(
+            f"  {str(entry.rank).rjust(3)}. {paint(v.line(entry.item.outcome), '1')}  "
+            f"{paint(v.status_label(status), _STATUS_SGR.get(status, ''))}  {entry.why}"
         )
 
     if result.document_problems:

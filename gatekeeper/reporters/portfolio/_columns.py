@@ -20,14 +20,15 @@ SUMMARY_HEADERS: tuple[str, ...] = (
     "Conditions overdue",
     *(f"Expiring {d}d" for d in HORIZONS),
     "Self-assessed critical",
-    # The maturity score per alliance belongs here, after the counts, once the rule pack's maturity
-    # model gives AllianceRow one: no column, and no placeholder number, until then.
+    "Maturity",  # a fraction from 0 to 1 (the workbook formats it as a percentage); empty when none
     "Rule pack alone",
     "Problems",
 )
 # Columns holding counts (right-aligned in tables).
 NUMERIC: frozenset[int] = frozenset(
-    i for i, h in enumerate(SUMMARY_HEADERS) if h == "Blocking" or h.startswith(("Conditions", "Expiring"))
+    i
+    for i, h in enumerate(SUMMARY_HEADERS)
+    if h in ("Blocking", "Maturity") or h.startswith(("Conditions", "Expiring"))
 )
 
 
@@ -38,7 +39,15 @@ def ids(values: Sequence[str], *, limit: int | None = None) -> str:
     return ", ".join(values[:limit]) + f" (+{len(values) - limit})"
 
 
-def summary_values(row: AllianceRow) -> tuple[str | int, ...]:
+def maturity_value(row: AllianceRow) -> float | str:
+    """The alliance's maturity as a fraction rounded to 4 decimals, a number for spreadsheets; empty
+    when the pack could not be read or nothing in scope is counted (never a placeholder 0)."""
+    if row.maturity is None or row.maturity.score is None:
+        return ""
+    return round(row.maturity.score, 4)
+
+
+def summary_values(row: AllianceRow) -> tuple[str | int | float, ...]:
     """One row's summary cells, in SUMMARY_HEADERS order (numbers stay numbers for spreadsheets).
 
     A pack that could not be read has empty counts, not zeros: nothing is known about it.
@@ -57,6 +66,7 @@ def summary_values(row: AllianceRow) -> tuple[str | int, ...]:
             *("" for _ in HORIZONS),
             "",
             "",
+            "",
             _problems(row),
         )
     return (
@@ -71,6 +81,7 @@ def summary_values(row: AllianceRow) -> tuple[str | int, ...]:
         row.conditions_overdue,
         *(row.expiring_within(d) for d in HORIZONS),
         ids(row.self_assessed_critical),
+        maturity_value(row),
         without_profile(row),
         _problems(row),
     )

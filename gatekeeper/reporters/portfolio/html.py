@@ -8,6 +8,7 @@ from gatekeeper.portfolio import HORIZONS, PortfolioResult
 from gatekeeper.reporters._common.text import flat
 from gatekeeper.reporters.options import RenderOptions
 from gatekeeper.reporters.portfolio._columns import change_words, ids, profile_lines, turned
+from gatekeeper.result import Maturity
 
 TEMPLATE = """<!DOCTYPE html>
 <html lang="en-GB">
@@ -63,7 +64,7 @@ Rule pack {{ r.rule_pack_name }} {{ r.rule_pack_version }}{% if r.profile_name %
 <div class="scroll">
 <table>
 <thead><tr><th scope="col">Alliance</th><th scope="col">Name</th><th scope="col">Phase</th><th scope="col">Gate</th><th scope="col">Decision</th><th scope="col">Blocking outcomes</th>
-<th scope="col">Conditions open</th><th scope="col">Conditions overdue</th>{% for d in horizons %}<th scope="col">Expiring {{ d }}d</th>{% endfor %}<th scope="col">Self-assessed critical</th></tr></thead>
+<th scope="col">Conditions open</th><th scope="col">Conditions overdue</th>{% for d in horizons %}<th scope="col">Expiring {{ d }}d</th>{% endfor %}<th scope="col">Self-assessed critical</th><th scope="col">Maturity</th></tr></thead>
 <tbody>
 {% for row in r.rows %}<tr>
 <td>{% if links.get(row.key) %}<a href="{{ links[row.key] }}">{{ row.label }}</a>{% else %}{{ row.label }}{% endif %}</td><td>{{ row.alliance_name or "" }}</td><td>{{ row.phase or "" }}</td><td>{{ row.gate or "" }}</td>
@@ -74,6 +75,7 @@ Rule pack {{ r.rule_pack_name }} {{ r.rule_pack_version }}{% if r.profile_name %
 <td class="n">{{ row.conditions_open }}</td><td class="n">{{ row.conditions_overdue }}</td>
 {% for d in horizons %}<td class="n">{{ row.expiring_within(d) }}</td>{% endfor %}
 <td>{{ ids(row.self_assessed_critical) }}</td>
+<td class="n">{% if row.maturity is not none and row.maturity.score is not none %}<span title="{% for t in row.theme_maturity %}{{ t.theme }} {{ percent(t.maturity) }}{{ "; " if not loop.last }}{% endfor %}">{{ percent(row.maturity) }}</span>{% endif %}</td>
 </tr>
 {% endfor %}</tbody>
 </table>
@@ -83,6 +85,10 @@ Rule pack {{ r.rule_pack_name }} {{ r.rule_pack_version }}{% if r.profile_name %
 </body>
 </html>
 """
+
+
+def _percent(maturity: Maturity) -> str:
+    return "n/a" if maturity.score is None else f"{round(maturity.score * 100)} %"
 
 
 def _shown(value: object) -> object:
@@ -101,6 +107,7 @@ def render(result: PortfolioResult, options: RenderOptions) -> str:
         r=result,
         horizons=HORIZONS,
         ids=ids,
+        percent=_percent,
         change_words=change_words,
         profile=profile_lines(result),
         turned=turned(result),

@@ -7,6 +7,7 @@ from typing import Any
 from gatekeeper.portfolio import HORIZONS, SCHEMA_VERSION, AllianceRow, PortfolioResult
 from gatekeeper.reporters._common.json import json_document
 from gatekeeper.reporters._common.profile import changes_json
+from gatekeeper.reporters.gate.json import maturity_json
 from gatekeeper.reporters.options import RenderOptions
 
 
@@ -46,6 +47,14 @@ def _row(row: AllianceRow) -> dict[str, Any]:
         "problems": list(row.problems),
         "problem_count": row.problem_count,
         "decision_without_profile": row.decision_without_profile,
+        "maturity": (
+            None
+            if row.maturity is None
+            else {
+                "overall": maturity_json(row.maturity),
+                "themes": [{"theme": t.theme, "maturity": maturity_json(t.maturity)} for t in row.theme_maturity],
+            }
+        ),
     }
 
 

@@ -17,6 +17,8 @@ from gatekeeper.reporters.portfolio._columns import (
 
 def _cell(value: object) -> str:
     """A count as it is; any text as inline Markdown that cannot open HTML, a link or a new cell."""
+    if isinstance(value, float):  # the maturity fraction, shown as a percentage
+        return f"{round(value * 100)} %"
     return str(value) if isinstance(value, int) else markdown_inline(str(value))
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from gatekeeper.portfolio import HORIZONS, PortfolioResult
+from gatekeeper.portfolio import HORIZONS, AllianceRow, PortfolioResult
 from gatekeeper.reporters._common.text import line
 from gatekeeper.reporters.options import RenderOptions
 from gatekeeper.reporters.portfolio._columns import change_words, ids, profile_lines, turned
@@ -19,8 +19,9 @@ HEADERS = (
     "Overdue",
     "Expiring " + "/".join(str(d) for d in HORIZONS) + "d",
     "Self-assessed crit.",
+    "Maturity",
 )
-NUMERIC = {5, 6}
+NUMERIC = {5, 6, 9}
 
 
 def _table(rows: Sequence[Sequence[str]]) -> list[str]:
@@ -34,6 +35,12 @@ def _table(rows: Sequence[Sequence[str]]) -> list[str]:
         if n == 0:
             lines.append("  ".join("-" * w for w in widths))
     return lines
+
+
+def _maturity(row: AllianceRow) -> str:
+    if row.maturity is None or row.maturity.score is None:
+        return "-"
+    return f"{round(row.maturity.score * 100)} %"
 
 
 def render(result: PortfolioResult, options: RenderOptions) -> str:
@@ -50,7 +57,7 @@ def render(result: PortfolioResult, options: RenderOptions) -> str:
     for row in result.rows:
         blocking = [b.outcome for b in row.blocking]
         if row.decision == "error":  # nothing is known about a pack that could not be read
-            table.append((line(row.label), "-", "-", "ERROR", "-", "-", "-", "-", "-"))
+            table.append((line(row.label), "-", "-", "ERROR", "-", "-", "-", "-", "-", "-"))
             continue
         table.append(
             (
@@ -63,6 +70,7 @@ def render(result: PortfolioResult, options: RenderOptions) -> str:
                 str(row.conditions_overdue),
                 "/".join(str(row.expiring_within(d)) for d in HORIZONS),
                 ids(row.self_assessed_critical, limit=3) or "-",
+                _maturity(row),
             )
         )
     lines += _table(table)

@@ -146,6 +146,13 @@ def workbook(result: PortfolioResult) -> Any:
     first = summary.max_row - len(result.rows) + 1
     _colour(summary, headers.index("Decision") + 1, first, summary.max_row, words=("pass", "fail", "error"))
     _colour(summary, headers.index("Conditions overdue") + 1, first, summary.max_row, positive=True)
+    for (cell,) in summary.iter_rows(
+        min_row=first,
+        max_row=summary.max_row,
+        min_col=headers.index("Maturity") + 1,
+        max_col=headers.index("Maturity") + 1,
+    ):
+        cell.number_format = "0%"  # a fraction from 0 to 1, shown as a percentage
     for i, row in enumerate(result.rows):
         link = links.get(row.key)
         if link:
