@@ -223,16 +223,3 @@ def test_mutated_pack_never_raises_and_every_problem_is_located(mutations: list[
                 assert problem.file.startswith("pack/")
                 assert problem.message
                 assert problem.line >= 1 or problem.json_path == "", problem
-
-
-def test_document_problem_comes_with_the_other_problems(tmp_path: Path) -> None:
-    """A document edited after registration is listed beside a schema error, not held back until it is fixed."""
-    pack = _pack(tmp_path)
-    with (pack / "documents" / "2026-02-27-outline-business-case.md").open("a", encoding="utf-8") as doc:
-        doc.write("Edited.\n")
-    _edit(pack, "claims.yml", "status: met", "status: mett")
-    found = _problems(pack)
-    assert len(found) == 2
-    assert found[0].endswith("(at $.claims[0].status)")
-    assert found[1].startswith("pack/register.yml:7:")
-    assert ": FW01: documents/2026-02-27-outline-business-case.md: sha256 differs from the register (" in found[1]

@@ -162,8 +162,7 @@ def load_pack(root: Path, rules: RulePack, *, display: str | None = None) -> Loa
     conditions_gate, conditions = _conditions(docs.get("conditions.yml"), rules, names, out)
     commercial = _commercial(docs.get("commercial.yml"), out)
     if out.problems or manifest is None:
-        # The documents' own problems too: the run that refuses the pack names every problem it has.
-        raise InputError(sorted(set(out.problems) | set(document_problems)))
+        raise InputError(sorted(set(out.problems)))
     m = manifest.doc.data
     client = next(o for o in names.organisations.values() if o.role == "client")
     owner = names.people.get(names.owner) if names.owner else None
