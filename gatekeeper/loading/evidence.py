@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from gatekeeper.loading.paths import DocumentCheck, DocumentHasher, HashBudgetExceeded, check_reference, read_document
-from gatekeeper.loading.schema import ProblemCollector, schema_problems
+from gatekeeper.loading.schema import ProblemCollector, Shape, schema_check
 from gatekeeper.loading.yamlstrict import MAX_BYTES, Document, load_yaml_bytes
 from gatekeeper.model import (
     Action,
@@ -27,7 +27,7 @@ from gatekeeper.model import (
     Source,
     Waiver,
 )
-from gatekeeper.people import Directory, NameRefused, independence
+from gatekeeper.people import Directory, NameRefused, independence, normalise
 from gatekeeper.problems import InputError, Problem
 
 # file name -> (schema, required?)
@@ -54,9 +54,57 @@ def _date(text: str) -> dt.date:
     return dt.date.fromisoformat(text)
 
 
-def _read_files(root: Path, display: str, files: dict[str, str], out: ProblemCollector) -> dict[str, Document]:
-    """Each pack file read once, through the pack's safe opener: the same bytes are hashed and parsed."""
-    docs: dict[str, Document] = {}
+@dataclass(frozen=True)
+class _Read:
+    """A pack file parsed, and where it broke its schema: the cross-file checks use its sound parts."""
+
+    doc: Document
+    shape: Shape
+
+    def sound(self, path: list[str | int]) -> bool:
+        return self.shape.sound(path)
+
+    def at(self, path: list[str | int]) -> Any:
+        """The value at `path`, or None where the document has no such place."""
+        node: Any = self.doc.data
+        for part in path:
+            if isinstance(part, int) and isinstance(node, list) and 0 <= part < len(node):
+                node = node[part]
+            elif isinstance(part, str) and isinstance(node, dict) and part in node:
+                node = node[part]
+            else:
+                return None
+        return node
+
+    def items(self, path: list[str | int]) -> list[tuple[int, Any]]:
+        """(index, item) for each sound item of the list at `path`: a malformed item is skipped, not guessed at."""
+        listed = self.at(path)
+        if not isinstance(listed, list):
+            return []
+        return [(i, item) for i, item in enumerate(listed) if isinstance(item, dict) and self.sound([*path, i])]
+
+    def texts(self, path: list[str | int]) -> list[tuple[int, str]]:
+        """(index, text) for each sound string of the list at `path`."""
+        listed = self.at(path)
+        if not isinstance(listed, list):
+            return []
+        return [(i, text) for i, text in enumerate(listed) if isinstance(text, str) and self.sound([*path, i])]
+
+    def malformed(self, path: list[str | int]) -> list[Any]:
+        """The items of the list at `path` that `items` skips."""
+        listed = self.at(path)
+        if not isinstance(listed, list):
+            return []
+        return [item for i, item in enumerate(listed) if not (isinstance(item, dict) and self.sound([*path, i]))]
+
+
+def _read_files(root: Path, display: str, files: dict[str, str], out: ProblemCollector) -> dict[str, _Read]:
+    """Each pack file read once, through the pack's safe opener: the same bytes are hashed and parsed.
+
+    A file that breaks its schema is kept with its Shape, so the cross-file checks still run on
+    its sound parts and one run reports every problem.
+    """
+    docs: dict[str, _Read] = {}
     for name, (schema, required) in PACK_FILES.items():
         shown = f"{display}/{name}"
         inspected, raw = read_document(root, name, max_bytes=MAX_BYTES)
@@ -72,11 +120,10 @@ def _read_files(root: Path, display: str, files: dict[str, str], out: ProblemCol
         except InputError as error:
             out.problems.extend(error.problems)
             continue
-        found = schema_problems(doc, "evidence_schema", schema)
+        found, shape = schema_check(doc, "evidence_schema", schema)
         out.problems.extend(found)
-        if not found:
-            docs[name] = doc
-            files[name] = inspected.sha256 or ""
+        docs[name] = _Read(doc, shape)
+        files[name] = inspected.sha256 or ""
     return docs
 
 
@@ -93,26 +140,30 @@ def load_pack(root: Path, rules: RulePack, *, display: str | None = None) -> Loa
     out = ProblemCollector()
     files: dict[str, str] = {}
     docs = _read_files(root, shown, files, out)
-    if any(name not in docs for name, (_, required) in PACK_FILES.items() if required):
-        raise InputError(out.problems)  # cross-file checks need the three required files
-
-    manifest = docs["manifest.yml"]
-    m = manifest.data
-    names = _declare(manifest, out)
-
-    register, document_problems = _register(root, docs["register.yml"], files, names, out)
-    claims = _claims(docs["claims.yml"], rules, register, names, out)
-    facts_doc = docs.get("facts.yml")
-    facts: Mapping[str, Any] = facts_doc.data if facts_doc else {"schema_version": 1}
-    if facts_doc:
-        _check_fact_evidence(facts_doc, facts_doc.data, [], register, out)
-        _check_survey_ranges(facts_doc, out)
-        facts = _resolve_members(facts_doc, names, out)
+    # Every cross-file check runs on the sound parts of the files that could be read, so schema and
+    # cross-reference problems come in one run; what a missing or malformed part would have
+    # declared is not reported again as unknown.
+    manifest = docs.get("manifest.yml")
+    names = _declare(manifest, out) if manifest else _Names.unknown(out)
+    register_read = docs.get("register.yml")
+    register: dict[str, EvidenceItem] = {}
+    document_problems: list[Problem] = []
+    known: frozenset[str] | None = None  # evidence ids a citation may name; None: the register is unknown
+    if register_read is not None:
+        register, document_problems, known = _register(root, register_read, files, names, out)
+    claims = _claims(docs["claims.yml"], rules, known, names, out) if "claims.yml" in docs else {}
+    facts_read = docs.get("facts.yml")
+    facts: Mapping[str, Any] = {"schema_version": 1}
+    if facts_read:
+        _check_fact_evidence(facts_read, facts_read.doc.data, [], known, out)
+        _check_survey_ranges(facts_read, out)
+        facts = _resolve_members(facts_read, names, out)
     waivers = _waivers(docs.get("waivers.yml"), rules, names, out)
     conditions_gate, conditions = _conditions(docs.get("conditions.yml"), rules, names, out)
     commercial = _commercial(docs.get("commercial.yml"), out)
-    if out.problems:
-        raise InputError(out.problems)
+    if out.problems or manifest is None:
+        raise InputError(sorted(set(out.problems)))
+    m = manifest.doc.data
     client = next(o for o in names.organisations.values() if o.role == "client")
     owner = names.people.get(names.owner) if names.owner else None
     pack = EvidencePack(
@@ -129,7 +180,7 @@ def load_pack(root: Path, rules: RulePack, *, display: str | None = None) -> Loa
         claims=claims,
         register=register,
         facts=facts,
-        facts_source=Source(facts_doc.path if facts_doc else f"{shown}/facts.yml", 1, 1),
+        facts_source=Source(facts_read.doc.path if facts_read else f"{shown}/facts.yml", 1, 1),
         waivers=waivers,
         conditions_gate=conditions_gate,
         conditions=conditions,
@@ -168,6 +219,27 @@ class _Names:
     assessors: list[str]
     owner: str | None
     out: ProblemCollector
+    # Kinds whose declarations could not all be read (a malformed section, no manifest), and the
+    # names and ids of malformed declarations: a reference they may have declared is not reported.
+    unsure_kinds: set[str] = field(default_factory=set)
+    unsure_texts: set[str] = field(default_factory=set)
+
+    @classmethod
+    def unknown(cls, out: ProblemCollector) -> _Names:
+        """Names when the manifest cannot be read: nothing resolves, and nothing is reported for it."""
+        return cls(Directory(), {}, {}, {}, [], [], None, out, {"person", "body", "organisation"})
+
+    def doubt(self, kind: str, item: Any) -> None:
+        """A declaration of `kind` that is malformed: its id and name, where they are text, are doubtful."""
+        if not isinstance(item, dict):
+            self.unsure_kinds.add(kind)
+            return
+        for key in ("id", "name"):
+            text = item.get(key)
+            if isinstance(text, str):
+                self.unsure_texts.add(_folded(text))
+            else:
+                self.unsure_kinds.add(kind)
 
     def resolve(
         self,
@@ -176,12 +248,21 @@ class _Names:
         text: str,
         kinds: tuple[str, ...] = ("person", "body", "organisation"),
     ) -> str | None:
-        """The declared id `text` names, or None with a located problem."""
+        """The declared id `text` names, or None with a located problem (none when a malformed declaration
+        may be what it names)."""
         try:
             return self.directory.lookup(text, kinds).split(":", 1)[1]
         except NameRefused as refused:
-            self.out.at(doc, path, f"{text!r} {refused}")
+            if not self.unsure_kinds.intersection(kinds) and _folded(text) not in self.unsure_texts:
+                self.out.at(doc, path, f"{text!r} {refused}")
             return None
+
+
+def _folded(text: str) -> str:
+    try:
+        return normalise(text)
+    except (NameRefused, ValueError):
+        return text
 
 
 def _source(doc: Document, path: list[str | int]) -> Source:
@@ -197,9 +278,13 @@ def _until(doc: Document, path: list[str | int], spec: Mapping[str, Any], out: P
     return until
 
 
-def _declare(doc: Document, out: ProblemCollector) -> _Names:
-    """Parties, organisations, people and bodies declared once, every name checked against every other."""
-    m = doc.data
+def _declare(read: _Read, out: ProblemCollector) -> _Names:
+    """Parties, organisations, people and bodies declared once, every name checked against every other.
+
+    A malformed declaration is skipped; its id and name stay doubtful, so a reference to it is not
+    reported as undeclared on top of its schema error.
+    """
+    doc = read.doc
     directory = Directory()
     names = _Names(directory, {}, {}, {}, [], [], None, out)
 
@@ -213,19 +298,29 @@ def _declare(doc: Document, out: ProblemCollector) -> _Names:
             out.problems.append(Problem(source.file, source.line, source.col, message))
         return not refused
 
-    for section in ("parties", "organisations"):
-        for i, o in enumerate(m.get(section, ())):
+    sections = (("organisation", "parties"), ("organisation", "organisations"), ("person", "people"))
+    for kind, section in (*sections, ("body", "bodies")):
+        if read.at([section]) is not None and not isinstance(read.at([section]), list):
+            names.unsure_kinds.add(kind)
+        for item in read.malformed([section]):
+            names.doubt(kind, item)
+    for _, section in sections[:2]:
+        for i, o in read.items([section]):
             if declare("organisation", section, i, o):
                 names.organisations[o["id"]] = Organisation(
                     o["id"], o["name"], o.get("role"), o.get("description"), _source(doc, [section, i])
                 )
-    clients = [i for i, o in enumerate(m["parties"]) if o["role"] == "client"]
-    if len(clients) != 1:
-        out.at(doc, ["parties"], f"{len(clients)} parties are the client: an alliance has exactly one client")
-    if not any(o["role"] == "partner" for o in m["parties"]):
-        out.at(doc, ["parties"], "no party is a partner: an alliance has at least one partner (or proposed partner)")
-    declared_people = [(i, p) for i, p in enumerate(m["people"]) if declare("person", "people", i, p)]
-    declared_bodies = [(i, b) for i, b in enumerate(m.get("bodies", ())) if declare("body", "bodies", i, b)]
+    if read.sound(["parties"]) and isinstance(read.at(["parties"]), list):  # counted only when every party is sound
+        parties = read.at(["parties"])
+        clients = [o for o in parties if o["role"] == "client"]
+        if len(clients) != 1:
+            out.at(doc, ["parties"], f"{len(clients)} parties are the client: an alliance has exactly one client")
+        if not any(o["role"] == "partner" for o in parties):
+            out.at(
+                doc, ["parties"], "no party is a partner: an alliance has at least one partner (or proposed partner)"
+            )
+    declared_people = [(i, p) for i, p in read.items(["people"]) if declare("person", "people", i, p)]
+    declared_bodies = [(i, b) for i, b in read.items(["bodies"]) if declare("body", "bodies", i, b)]
     for i, p in declared_people:
         org = names.resolve(doc, ["people", i, "organisation"], p["organisation"], ("organisation",))
         roles = tuple(
@@ -248,8 +343,7 @@ def _declare(doc: Document, out: ProblemCollector) -> _Names:
         )
     for section, into in (("roster", names.roster), ("assessors", names.assessors)):
         where: list[str | int] = ["roster"] if section == "roster" else ["assessment", "assessors"]
-        listed = m["roster"] if section == "roster" else m["assessment"]["assessors"]
-        for j, text in enumerate(listed):
+        for j, text in read.texts(where):
             ref = names.resolve(doc, [*where, j], text, ("person",))
             if ref is None:
                 continue
@@ -257,16 +351,18 @@ def _declare(doc: Document, out: ProblemCollector) -> _Names:
                 out.at(doc, [*where, j], f"{text!r} is listed twice (as {ref})")
                 continue
             into.append(ref)
-    if "owner" in m:
-        names.owner = names.resolve(doc, ["owner"], m["owner"], ("person",))
+    owner = read.at(["owner"])
+    if isinstance(owner, str) and read.sound(["owner"]):
+        names.owner = names.resolve(doc, ["owner"], owner, ("person",))
     return names
 
 
-def _resolve_members(doc: Document, names: _Names, out: ProblemCollector) -> Mapping[str, Any]:
+def _resolve_members(read: _Read, names: _Names, out: ProblemCollector) -> Mapping[str, Any]:
     """Board and team members resolved to declared people; each member's organisation must be the person's
     own, and is rewritten to its declared name, so one organisation spelled four ways counts once."""
+    doc = read.doc
     facts = doc.data
-    governance = facts.get("governance")
+    governance = facts.get("governance") if isinstance(facts, dict) else None
     if not isinstance(governance, dict):
         return facts
     rewritten = dict(governance)
@@ -276,6 +372,9 @@ def _resolve_members(doc: Document, names: _Names, out: ProblemCollector) -> Map
         members = []
         for i, member in enumerate(value["members"]):
             path: list[str | int] = ["governance", group, "members", i]
+            if not (isinstance(member, dict) and read.sound(path)):
+                members.append(member)
+                continue
             person_id = names.resolve(doc, [*path, "name"], member["name"], ("person",))
             org_id = names.resolve(doc, [*path, "organisation"], member["organisation"], ("organisation",))
             person = names.people.get(person_id or "")
@@ -299,14 +398,24 @@ _NOT_HASHED = DocumentCheck("", True, None, None, "not hashed: the pack's hashin
 
 
 def _register(
-    root: Path, doc: Document, files: dict[str, str], names: _Names, out: ProblemCollector
-) -> tuple[dict[str, EvidenceItem], list[Problem]]:
+    root: Path, read: _Read, files: dict[str, str], names: _Names, out: ProblemCollector
+) -> tuple[dict[str, EvidenceItem], list[Problem], frozenset[str] | None]:
+    """The register's sound items, the problems of their documents, and the ids a citation may name.
+
+    A malformed item is neither hashed nor registered, but its id (when it is text) may still be
+    cited without a second report; when the evidence list itself is malformed, no citation is judged.
+    """
+    doc = read.doc
     register: dict[str, EvidenceItem] = {}
+    listed = read.at(["evidence"])
+    known: frozenset[str] | None = None
+    if isinstance(listed, list) and all(isinstance(item, dict) and isinstance(item.get("id"), str) for item in listed):
+        known = frozenset(item["id"] for item in listed)
     document_problems: list[Problem] = []
     hasher = DocumentHasher(root)
     over_budget = False
     first_with: dict[str, str] = {}  # content sha256 -> the first item registered with it
-    for i, item in enumerate(doc.data["evidence"]):
+    for i, item in read.items(["evidence"]):
         path: list[str | int] = ["evidence", i]
         if item["id"] in register:
             out.at(doc, [*path, "id"], f"duplicate evidence id {item['id']}")
@@ -355,18 +464,20 @@ def _register(
             actual_sha256=inspected.sha256,
             owner_id=names.resolve(doc, [*path, "owner"], item["owner"]),
         )
-    return register, document_problems
+    return register, document_problems, known
 
 
 def _claims(
-    doc: Document,
+    read: _Read,
     rules: RulePack,
-    register: Mapping[str, EvidenceItem],
+    register: frozenset[str] | None,
     names: _Names,
     out: ProblemCollector,
 ) -> dict[str, Claim]:
+    """The sound claims; a citation is judged only when the register's ids are known (`register` not None)."""
+    doc = read.doc
     claims: dict[str, Claim] = {}
-    for i, c in enumerate(doc.data["claims"]):
+    for i, c in read.items(["claims"]):
         path: list[str | int] = ["claims", i]
         if c["outcome"] not in rules.outcomes:
             out.at(doc, [*path, "outcome"], f"unknown outcome {c['outcome']} (see `gatekeeper rules list`)")
@@ -378,7 +489,7 @@ def _claims(
         locators: dict[str, str] = {}
         for j, entry in enumerate(c.get("evidence", ())):
             ref = entry if isinstance(entry, str) else entry["id"]
-            if ref not in register:
+            if register is not None and ref not in register:
                 out.at(doc, [*path, "evidence", j], f"evidence {ref} is not in register.yml")
             if ref in cited:
                 out.at(doc, [*path, "evidence", j], f"evidence {ref} is cited twice")
@@ -411,28 +522,32 @@ def _claims(
 
 
 def _check_fact_evidence(
-    doc: Document, node: Any, path: list[str | int], register: Mapping[str, Any], out: ProblemCollector
+    read: _Read, node: Any, path: list[str | int], register: frozenset[str] | None, out: ProblemCollector
 ) -> None:
-    """Every `evidence` a fact cites must be in the register."""
+    """Every `evidence` a fact cites must be in the register (a malformed citation is the schema's to report)."""
+    if register is None:
+        return
     if isinstance(node, dict):
         for key, value in node.items():
-            if key == "evidence" and isinstance(value, str) and value not in register:
-                out.at(doc, [*path, key], f"evidence {value} is not in register.yml")
+            if key == "evidence" and isinstance(value, str):
+                if value not in register and read.sound([*path, key]):
+                    out.at(read.doc, [*path, key], f"evidence {value} is not in register.yml")
             else:
-                _check_fact_evidence(doc, value, [*path, key], register, out)
+                _check_fact_evidence(read, value, [*path, key], register, out)
     elif isinstance(node, list):
         for i, value in enumerate(node):
-            _check_fact_evidence(doc, value, [*path, i], register, out)
+            _check_fact_evidence(read, value, [*path, i], register, out)
 
 
-def _check_survey_ranges(doc: Document, out: ProblemCollector) -> None:
+def _check_survey_ranges(read: _Read, out: ProblemCollector) -> None:
     """Each survey's score within its scale, and its responses within its population when that is given.
 
     JSON Schema cannot compare two fields, so the schema bounds each number alone and these
     comparisons run here; without them a score of 500 on a scale of 5 would meet any survey
     requirement (the engine compares score/scale).
     """
-    for i, survey in enumerate(doc.data.get("surveys", ())):
+    doc = read.doc
+    for i, survey in read.items(["surveys"]):
         score, scale = survey["score"], survey["scale"]
         if score > scale:
             out.at(
@@ -449,11 +564,12 @@ def _check_survey_ranges(doc: Document, out: ProblemCollector) -> None:
             )
 
 
-def _waivers(doc: Document | None, rules: RulePack, names: _Names, out: ProblemCollector) -> tuple[Waiver, ...]:
-    if doc is None:
+def _waivers(read: _Read | None, rules: RulePack, names: _Names, out: ProblemCollector) -> tuple[Waiver, ...]:
+    if read is None:
         return ()
+    doc = read.doc
     waivers = []
-    for i, w in enumerate(doc.data["waivers"]):
+    for i, w in read.items(["waivers"]):
         if w["outcome"] not in rules.outcomes:
             out.at(doc, ["waivers", i, "outcome"], f"unknown outcome {w['outcome']}")
             continue
@@ -479,12 +595,13 @@ def _waivers(doc: Document | None, rules: RulePack, names: _Names, out: ProblemC
 
 
 def _conditions(
-    doc: Document | None, rules: RulePack, names: _Names, out: ProblemCollector
+    read: _Read | None, rules: RulePack, names: _Names, out: ProblemCollector
 ) -> tuple[str | None, tuple[Condition, ...]]:
-    if doc is None:
+    if read is None:
         return None, ()
+    doc = read.doc
     conditions = []
-    for i, c in enumerate(doc.data["conditions"]):
+    for i, c in read.items(["conditions"]):
         if c["outcome"] not in rules.outcomes:
             out.at(doc, ["conditions", i, "outcome"], f"unknown outcome {c['outcome']}")
             continue
@@ -498,16 +615,20 @@ def _conditions(
                 owner_id=names.resolve(doc, ["conditions", i, "owner"], c["owner"]),
             )
         )
-    if doc.data["gate"] not in rules.policy.gates:  # gates are the policy's: no schema can list them
-        out.at(
-            doc, ["gate"], f"unknown gate {doc.data['gate']!r} (the policy's gates: {', '.join(rules.policy.gates)})"
-        )
-    return doc.data["gate"], tuple(conditions)
+    gate = read.at(["gate"])
+    if not isinstance(gate, str) or not read.sound(["gate"]):
+        return None, tuple(conditions)
+    if gate not in rules.policy.gates:  # gates are the policy's: no schema can list them
+        out.at(doc, ["gate"], f"unknown gate {gate!r} (the policy's gates: {', '.join(rules.policy.gates)})")
+    return gate, tuple(conditions)
 
 
-def _commercial(doc: Document | None, out: ProblemCollector) -> Any:
-    if doc is None:
+def _commercial(read: _Read | None, out: ProblemCollector) -> Any:
+    """The commercial arrangement; its own checks compare fields across the whole file, so they run only
+    on a file that meets its schema."""
+    if read is None or not read.shape.valid:
         return None
+    doc = read.doc
     from gatekeeper.commercial.model import from_data, semantic_problems
 
     found = semantic_problems(doc.data)

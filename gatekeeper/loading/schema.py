@@ -21,6 +21,7 @@ import json
 import marshal
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from types import CodeType
 from typing import TYPE_CHECKING, Any
@@ -304,12 +305,53 @@ def _grouped(found: list[tuple[Problem, tuple[Any, ...]]]) -> list[Problem]:
     return sorted(out)
 
 
+# Keywords whose failure is reported where they apply, with the branches' own errors kept out of
+# sight: nothing below such a place has been checked.
+_OPAQUE = frozenset(("oneOf", "anyOf", "not"))
+
+
+@dataclass(frozen=True)
+class Shape:
+    """Where a document broke its schema, so cross-file checks can use the parts that did not.
+
+    A value is sound when no schema error lies at it or below it, and no error of a keyword that
+    hides its branches' errors (oneOf, anyOf, not) lies above it. An error at an ancestor of
+    another kind (a required key missing beside it, an unknown key) leaves it sound: the schema
+    checked it on its own.
+    """
+
+    broken: frozenset[tuple[str | int, ...]] = frozenset()
+    opaque: frozenset[tuple[str | int, ...]] = frozenset()
+
+    @functools.cached_property
+    def _under(self) -> frozenset[tuple[str | int, ...]]:
+        return frozenset(path[:k] for path in self.broken for k in range(len(path) + 1))
+
+    @property
+    def valid(self) -> bool:
+        return not self.broken
+
+    def sound(self, path: Sequence[str | int]) -> bool:
+        """Whether the value at `path` (when there is one) is as its schema says."""
+        if not self.broken:
+            return True
+        where = tuple(path)
+        if where in self._under:
+            return False
+        return not any(where[:k] in self.opaque for k in range(len(where)))
+
+
 def schema_problems(document: Document, folder: str, name: str) -> list[Problem]:
     """Every schema error of `document`, located at the value that broke the rule.
 
     Messages name every allowed value and the nearest one, and a pattern's form in words; the
     same mistake made in many places is one problem with its count.
     """
+    return schema_check(document, folder, name)[0]
+
+
+def schema_check(document: Document, folder: str, name: str) -> tuple[list[Problem], Shape]:
+    """schema_problems, and the Shape saying which parts of the document the errors leave sound."""
     fast = fast_validator(folder, name)
     if fast is not None:
         from fastjsonschema import JsonSchemaValueException
@@ -319,10 +361,15 @@ def schema_problems(document: Document, folder: str, name: str) -> list[Problem]
         except JsonSchemaValueException:
             pass  # invalid: ask jsonschema for every error, with its path
         else:
-            return []
+            return [], Shape()
     found: list[tuple[Problem, tuple[Any, ...]]] = []
+    broken: set[tuple[str | int, ...]] = set()
+    opaque: set[tuple[str | int, ...]] = set()
     for error in validator(folder, name).iter_errors(document.data):
         parts = list(error.absolute_path)
+        broken.add(tuple(parts))
+        if error.validator in _OPAQUE:
+            opaque.add(tuple(parts))
         line, col = document.locate(parts)
         message = _message(error)
         if error.validator in ("oneOf", "anyOf") and error.context:
@@ -333,4 +380,6 @@ def schema_problems(document: Document, folder: str, name: str) -> list[Problem]
             message = f"{error.instance!r} {error.schema['errorMessage']}"
         key = (message, tuple(str(p) for p in error.relative_schema_path))
         found.append((Problem(document.path, line, col, message, json_path(parts)), key))
-    return _grouped(found)
+    if not broken:  # the compiled validator refused what jsonschema accepts: jsonschema's answer stands
+        return [], Shape()
+    return _grouped(found), Shape(frozenset(broken), frozenset(opaque))
