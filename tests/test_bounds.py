@@ -177,7 +177,7 @@ def test_a_pass_at_the_top_of_the_window_sets_due_dates_the_next_gate_can_hold(t
     from gatekeeper import api
     from gatekeeper.synthetic import synthesize, write_pack
 
-    made = synthesize(api.rules(), alliance_id="top", phase="deciding", as_of=bounds.AS_OF_MAX, seed=1, quality=0.8)
+    made = synthesize(api.rules(), alliance_id="top", phase="deciding", as_of=bounds.AS_OF_MAX, seed=2, quality=0.8)
     result = api.check(write_pack(made, tmp_path / "top"), as_of=bounds.AS_OF_MAX)
     assert result.passed and result.conditions_set
     assert all(bounds.AS_OF_MAX < c.due <= bounds.DATE_MAX for c in result.conditions_set)

@@ -1,0 +1,153 @@
+"""The requirement review in rules/README.md and the outcomes it names agree with the rule pack's YAML."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from pathlib import Path
+
+import pytest
+
+from gatekeeper.loading.rules import load_rule_pack
+from gatekeeper.model import Outcome, Requirement
+
+README = Path(__file__).resolve().parents[2] / "rules" / "README.md"
+BOXES = "Boxed notes that state a test"
+REVIEW_HEADING = "## What the words need: the requirement review"
+OUTCOME_ID = re.compile(r"\b(?:DEC|CRE|DEL|SUS)\.(?:BEH|INT|LEA|COM)\.X?\d\d\b")
+# "DEC.BEH.01, 03, 06": a cell's prefix, then the numbers of its outcomes.
+ABBREVIATED = re.compile(r"\b((?:DEC|CRE|DEL|SUS)\.(?:BEH|INT|LEA|COM))\.(\d\d(?:, \d\d)*)")
+
+
+def review_sections() -> dict[str, str]:
+    """The review's classes: each `###` heading under the review, with its text."""
+    text = README.read_text(encoding="utf-8")
+    review = text[text.index(REVIEW_HEADING) :]
+    parts = re.split(r"^### (.+)$", review, flags=re.MULTILINE)
+    return {title.split(":")[0].strip(): body for title, body in zip(parts[1::2], parts[2::2], strict=True)}
+
+
+def table_ids(body: str, column: int = 1) -> list[str]:
+    """The outcome ids in one column of a section's table (the first: the outcomes it gives a requirement)."""
+    ids: list[str] = []
+    for line in body.splitlines():
+        cells = line.split("|")
+        if line.startswith("| ") and cells[1].strip() not in ("outcome", "box"):
+            ids += OUTCOME_ID.findall(cells[column])
+    return ids
+
+
+def class_ids(sections: Mapping[str, str]) -> set[str]:
+    """Every outcome a class table gives a requirement; the boxed notes name theirs in the third column."""
+    ids = {i for title, body in sections.items() if title != BOXES for i in table_ids(body)}
+    return ids | set(table_ids(sections[BOXES], column=3))
+
+
+def unchanged_ids(body: str) -> list[str]:
+    """The ids of "Outcomes the classes leave as they are", written per cell as "DEC.BEH.01, 03, 06"."""
+    listed = body[body.index(":") + 1 : body.index("Their evidence kinds")]
+    return [f"{cell}.{n}" for cell, numbers in ABBREVIATED.findall(listed) for n in numbers.split(", ")]
+
+
+@pytest.fixture(scope="module")
+def sections() -> dict[str, str]:
+    return review_sections()
+
+
+@pytest.fixture(scope="module")
+def outcomes() -> Mapping[str, Outcome]:
+    pack = load_rule_pack()
+    return {k: o for k, o in pack.outcomes.items() if o.phase != "suitability"}
+
+
+def evidence(outcome: Outcome) -> list[Requirement]:
+    """The outcome's `evidence` requirements."""
+    return [r for r in outcome.requirements if r.kind == "evidence"]
+
+
+def test_the_review_names_its_classes(sections) -> None:
+    """The review has the classes the tests below read, under these headings."""
+    assert list(sections) == [
+        "Who decides",
+        "Every party",
+        "When",
+        "How recently",
+        "Surveys",
+        "How assessed",
+        "Proxies",
+        "Boxed notes that state a test",
+        "Outcomes the classes leave as they are",
+    ]
+
+
+def test_every_id_the_review_names_is_an_outcome_of_the_pack(sections, outcomes) -> None:
+    """A renumbered or mistyped id in any review table or list is caught."""
+    named = {i for body in sections.values() for i in OUTCOME_ID.findall(body)}
+    named |= set(unchanged_ids(sections["Outcomes the classes leave as they are"]))
+    assert sorted(named - set(outcomes)) == []
+
+
+def test_every_outcome_is_reviewed_in_a_class_or_left_as_it_is(sections, outcomes) -> None:
+    """Each grid outcome appears in a class table (Deciding's all by "DEC.*") or in the list left as it is."""
+    classified = class_ids(sections)
+    classified |= {o for o in outcomes if o.startswith("DEC.")}  # "DEC.* (all 26)" in "When"
+    classified |= set(unchanged_ids(sections["Outcomes the classes leave as they are"]))
+    assert sorted(set(outcomes) - classified) == []
+
+
+def test_unchanged_outcomes_are_in_no_class_table(sections) -> None:
+    """An outcome the classes leave as it is is not also given a class's requirement."""
+    unchanged = set(unchanged_ids(sections["Outcomes the classes leave as they are"]))
+    assert sorted(unchanged & class_ids(sections)) == []
+
+
+def test_who_decides_outcomes_need_a_named_approval(sections, outcomes) -> None:
+    """Each outcome of "Who decides" has an evidence requirement naming the approving body or every party."""
+    lacking = [
+        i
+        for i in table_ids(sections["Who decides"])
+        if not any("approved_by" in r.spec or "every_party" in r.spec for r in evidence(outcomes[i]))
+    ]
+    assert lacking == []
+
+
+def test_every_party_approvals_are_the_ones_the_review_lists(sections, outcomes) -> None:
+    """The outcomes whose evidence needs every party's approval are those the review's words decide."""
+    with_every_party = {i for i, o in outcomes.items() if any("every_party" in r.spec for r in evidence(o))}
+    assert with_every_party == {
+        "CRE.INT.01",
+        "CRE.COM.13",
+        "DEL.COM.03",
+        "DEL.INT.12",
+        "CRE.LEA.01",
+        "CRE.COM.15",
+        "DEL.INT.09",
+        "DEL.LEA.04",
+        "DEL.INT.17",
+        "DEL.BEH.07",
+        "CRE.LEA.03",
+        "SUS.BEH.02",
+    }
+    reviewed = set(table_ids(sections["Who decides"])) | set(table_ids(sections["Every party"]))
+    reviewed |= set(table_ids(sections["Proxies"]))
+    assert with_every_party <= reviewed
+
+
+def test_how_assessed_outcomes_need_an_independent_interview_record(sections, outcomes) -> None:
+    """Exactly the outcomes of "How assessed" need an interview record by an independent interviewer."""
+    needing = {
+        i
+        for i, o in outcomes.items()
+        if any(r.spec.get("independent_author") and r.spec["of"] == ["interview_record"] for r in evidence(o))
+    }
+    assert needing == set(table_ids(sections["How assessed"]))
+
+
+def test_proxies_are_replaced_by_what_shows_the_outcome(outcomes) -> None:
+    """CRE.LEA.03 reads each partner's authority, not the Board's flag; SUS.BEH.02 is no symmetry check."""
+    lea03 = outcomes["CRE.LEA.03"]
+    assert not any(r.spec.get("path") == "governance.board.collective_responsibility" for r in lea03.requirements)
+    assert any(r.spec.get("every_party") == "partners" for r in evidence(lea03))
+    checks = {r.spec.get("check") for r in outcomes["SUS.BEH.02"].requirements}
+    assert "same_mechanism_for_all_partners" not in checks
+    assert "same_mechanism_for_all_partners" in {r.spec.get("check") for r in outcomes["CRE.COM.06"].requirements}
