@@ -17,7 +17,7 @@ ARTIFACTS = Path(os.environ.get("GATEKEEPER_ARTIFACTS", Path(__file__).resolve()
 AS_OF = "2026-11-01"
 # The full northgate report (every outcome in scope with its requirements and evidence) prints in at
 # most this many A4 pages; the brief on exactly one.
-FULL_PAGES = 32
+FULL_PAGES = 36
 
 
 def pdf(example: str, *args: str, out: Path) -> pypdf.PdfReader:
