@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
-import zipfile
 from collections.abc import Sequence
 from typing import Any
 
@@ -31,6 +29,7 @@ from gatekeeper.authoring.workbook_layout import (
 )
 from gatekeeper.evaluation.kinds import describe
 from gatekeeper.model import EvidencePack, Outcome, RulePack
+from gatekeeper.reporters._common.workbook import workbook_bytes
 
 DATE_FORMAT = "yyyy-mm-dd"
 INSTRUCTIONS: tuple[str, ...] = (
@@ -59,7 +58,6 @@ def export_workbook(rules: RulePack, pack: EvidencePack, *, gate: str) -> bytes:
     """The assessment workbook for `gate`, as bytes: fixed dates, so the same pack gives the same file."""
     from openpyxl import Workbook
     from openpyxl.workbook.protection import WorkbookProtection
-    from openpyxl.writer.excel import ExcelWriter
 
     scope = rules.in_phases(rules.policy.gates[gate].evaluates)
     wb = Workbook()
@@ -77,22 +75,7 @@ def export_workbook(rules: RulePack, pack: EvidencePack, *, gate: str) -> bytes:
     wb.properties.modified = stamp
     wb.properties.creator = "gatekeeper"
     wb.properties.title = f"{pack.alliance_name}: assessment for the {gate} gate"
-    raw = io.BytesIO()
-    with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as archive:
-        ExcelWriter(wb, archive).save()  # not Workbook.save(), which stamps "modified" with the time now
-    return _restamp(raw.getvalue(), max(pack.assessment_date, dt.date(1980, 1, 1)))
-
-
-def _restamp(data: bytes, date: dt.date) -> bytes:
-    """The same zip with every member dated `date`, so equal packs give equal files."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            fixed = zipfile.ZipInfo(info.filename, date_time=(date.year, date.month, date.day, 0, 0, 0))
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.external_attr = 0o600 << 16
-            target.writestr(fixed, source.read(info.filename))
-    return out.getvalue()
+    return workbook_bytes(wb, dated=pack.assessment_date)
 
 
 def _set(cell: Any, value: Any) -> None:

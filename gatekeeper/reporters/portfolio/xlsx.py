@@ -7,9 +7,7 @@ as-of date and every part of the zip carries that date, not the time it was writ
 from __future__ import annotations
 
 import datetime as dt
-import io
 import os
-import zipfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -17,6 +15,7 @@ from typing import Any
 from gatekeeper.portfolio import PortfolioResult
 from gatekeeper.reporters._common.cells import spreadsheet_cell
 from gatekeeper.reporters._common.profile import change_text
+from gatekeeper.reporters._common.workbook import workbook_bytes
 from gatekeeper.reporters.options import RenderOptions
 from gatekeeper.reporters.portfolio._columns import (
     SUMMARY_HEADERS,
@@ -236,22 +235,4 @@ def workbook(result: PortfolioResult) -> Any:
 
 
 def render(result: PortfolioResult, options: RenderOptions) -> bytes:
-    from openpyxl.writer.excel import ExcelWriter
-
-    raw = io.BytesIO()
-    with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as archive:
-        # ExcelWriter, not Workbook.save: save() stamps "modified" with the current time.
-        ExcelWriter(workbook(result), archive).save()
-    return _restamp(raw.getvalue(), max(result.as_of, dt.date(1980, 1, 1)))
-
-
-def _restamp(data: bytes, date: dt.date) -> bytes:
-    """The same zip with every member dated `date`, so equal reviews are equal files."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            fixed = zipfile.ZipInfo(info.filename, date_time=(date.year, date.month, date.day, 0, 0, 0))
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.external_attr = 0o600 << 16
-            target.writestr(fixed, source.read(info.filename))
-    return out.getvalue()
+    return workbook_bytes(workbook(result), dated=result.as_of)
