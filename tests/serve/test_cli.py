@@ -36,9 +36,10 @@ def test_users_add_list_disable(tmp_path: Path) -> None:
     assert run("users", "list", "--users", db)[:2] == (0, "dana\tenabled\t-\tfenland-water:catherine-ashdown\n")
     store = AccountStore(db)
     assert store.authenticate("dana", PASSWORD) is not None
+    import contextlib
     import sqlite3
 
-    with sqlite3.connect(db) as conn:
+    with contextlib.closing(sqlite3.connect(db)) as conn:
         (hashed,) = conn.execute("SELECT password_hash FROM gatekeeper_accounts").fetchone()
     assert hashed.startswith("$argon2id$")
     assert run("users", "disable", "dana", "--users", db)[:2] == (0, f"disabled dana in {db}\n")
