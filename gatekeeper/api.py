@@ -54,6 +54,13 @@ def check(
     Raises ValueError for an as-of date outside gatekeeper.bounds' window (the command line
     refuses those as usage errors before calling this).
     """
+    return check_loaded(pack_dir, gate=gate, as_of=as_of, profile=profile)[0]
+
+
+def check_loaded(
+    pack_dir: Path, *, gate: str | None = None, as_of: dt.date | None = None, profile: Path | None = None
+) -> tuple[GateResult, RulePack, LoadedPack]:
+    """As `check`, with the rule pack and the loaded pack the result came from (read once)."""
     day = as_of or dt.date.today()
     check_as_of(day)
     require_gate(rules(profile), gate)
@@ -61,7 +68,7 @@ def check(
     from gatekeeper.evaluation.gate import evaluate  # after loading: a pack that cannot be evaluated never needs it
 
     result = evaluate(rule_pack, loaded.pack, gate=gate, as_of=day, document_problems=loaded.document_problems)
-    return with_profile_effect(result, rule_pack, loaded)
+    return with_profile_effect(result, rule_pack, loaded), rule_pack, loaded
 
 
 def with_profile_effect(result: GateResult, rule_pack: RulePack, loaded: LoadedPack) -> GateResult:

@@ -58,10 +58,11 @@ def record(
             check_visible(text.replace("\n", " ") if option == "--note" else text)
         except NameRefused as refused:
             raise UsageError(f"{option} {refused}") from None
-    result = api.check(pack, gate=gate, as_of=as_of.date() if as_of else None, profile=profile)
+    result, rule_pack, loaded = api.check_loaded(
+        pack, gate=gate, as_of=as_of.date() if as_of else None, profile=profile
+    )
     if decision != result.decision and not note:
         raise UsageError(f"the computed result is {result.decision}; recording {decision} needs --note with the reason")
-    rule_pack, loaded = api.load(pack, profile=profile)
     by = _decider(rule_pack.policy.gates[result.gate], loaded.pack, by=by, role=role, day=result.as_of)
     entry = decision_entry(result, decision=decision, by=by, role=role, note=note, pack_files=pack_listing(pack))
     spec = rule_pack.policy.gates[result.gate]
