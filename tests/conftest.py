@@ -5,6 +5,12 @@ temporary directory: `cache/` (GATEKEEPER_CACHE) and `tmp/` (pytest's tmp_path, 
 is given). A session that passes removes it; one that fails keeps only the failed tests' folders
 (tmp_path_retention_policy = "failed") and says where. Stopping the run with SIGTERM (`timeout`)
 ends it like Ctrl-C, so the folder goes too.
+
+Property tests are repeatable: every run, on every machine, tries the same generated examples (the
+profile `repeatable`, which is what Hypothesis itself does when `CI` is set), so the test command
+passes or fails the same way twice. `--hypothesis-profile=explore` draws new random examples on
+every run, to look for failures the repeatable set misses; a failure it finds is added to its test
+as an `@example`, so the repeatable run keeps it.
 """
 
 from __future__ import annotations
@@ -18,6 +24,13 @@ from pathlib import Path
 from types import FrameType
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+settings.register_profile(
+    "repeatable", derandomize=True, database=None, print_blob=True, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.register_profile("explore", derandomize=False, database=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("repeatable")  # `--hypothesis-profile NAME` overrides it after this file is read
 
 _KEPT = pytest.StashKey[Path]()
 _SESSION = Path(tempfile.mkdtemp(prefix="gatekeeper-tests-"))

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime
+import importlib.util
 import math
 from typing import Any
 
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from gatekeeper.loading.yamlstrict import Document, load_yaml_bytes
@@ -162,6 +163,33 @@ TRICKY_SCALARS = st.one_of(
 )
 
 
+def _pristine_yaml11_loader() -> type:
+    """PyYAML's safe loader with the YAML 1.1 resolvers exactly as PyYAML ships them.
+
+    PyYAML keeps its implicit resolvers in class attributes that any imported package may extend:
+    yamllint (imported by the authoring tests) adds `0o` octal to `yaml.resolver.Resolver` at import,
+    so in one test session `yaml.CSafeLoader` reads `-0o0` as 0. The oracle re-executes PyYAML's own
+    resolver module into a fresh namespace, whatever else the session imported.
+    """
+    spec = importlib.util.find_spec("yaml.resolver")
+    assert spec is not None and spec.origin is not None
+    fresh_spec = importlib.util.spec_from_file_location("yaml._pristine_resolver", spec.origin)
+    assert fresh_spec is not None and fresh_spec.loader is not None
+    fresh = importlib.util.module_from_spec(fresh_spec)  # a sibling of yaml.resolver: its relative imports work
+    fresh_spec.loader.exec_module(fresh)
+
+    class Yaml11Loader(yaml.cyaml.CParser, yaml.constructor.SafeConstructor, fresh.Resolver):  # type: ignore[misc]
+        def __init__(self, stream: str) -> None:  # as yaml.CSafeLoader, with the fresh resolver
+            yaml.cyaml.CParser.__init__(self, stream)
+            yaml.constructor.SafeConstructor.__init__(self)
+            fresh.Resolver.__init__(self)
+
+    return Yaml11Loader
+
+
+YAML11_LOADER = _pristine_yaml11_loader()
+
+
 def check_outcome(raw: bytes) -> Document | None:
     """Load raw: either a Document of plain JSON-like data, or an InputError whose problems are all located."""
     try:
@@ -208,6 +236,8 @@ def test_yaml_like_text_ends_in_a_document_or_a_located_error(parts: list[str]) 
 
 @FUZZ
 @given(st.lists(TRICKY_SCALARS, min_size=1, max_size=8), st.booleans())
+@example(values=["-0o0"], as_keys=False)  # YAML 1.1 has no 0o octal: a string in both versions
+@example(values=["0o7", "+0o7"], as_keys=True)
 def test_accepted_scalars_read_the_same_in_yaml_1_1(values: list[str], as_keys: bool) -> None:
     """Whatever plain scalar the loader accepts, PyYAML (YAML 1.1) reads the same value, dates aside."""
     if as_keys:
@@ -217,7 +247,7 @@ def test_accepted_scalars_read_the_same_in_yaml_1_1(values: list[str], as_keys: 
     doc = check_outcome(text.encode("utf-8"))
     if doc is None:
         return
-    theirs = yaml.load(text, Loader=yaml.CSafeLoader)
+    theirs = yaml.load(text, Loader=YAML11_LOADER)
     pairs = [*zip(doc.data, theirs, strict=True), *zip(doc.data.values(), theirs.values(), strict=True)]
     for ours, old in pairs:
         if isinstance(old, datetime.datetime):
@@ -226,6 +256,15 @@ def test_accepted_scalars_read_the_same_in_yaml_1_1(values: list[str], as_keys: 
             assert ours == old.isoformat()
         else:
             assert (type(ours), ours) == (type(old), old)
+
+
+def test_the_yaml_1_1_oracle_ignores_resolvers_other_packages_add() -> None:
+    """Importing yamllint extends PyYAML's shared resolver; the oracle still reads YAML 1.1 as PyYAML ships it."""
+    import yamllint.rules.quoted_strings  # noqa: F401  (adds 0o octal to yaml.resolver.Resolver)
+
+    assert yaml.load("k: -0o0\n", Loader=yaml.CSafeLoader) == {"k": 0}  # the shared resolver, extended
+    assert yaml.load("k: -0o0\n", Loader=YAML11_LOADER) == {"k": "-0o0"}
+    assert load_yaml_bytes(b"k: -0o0\n", display="k.yml").data == {"k": "-0o0"}
 
 
 @FUZZ
