@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import base64
-import itertools
 import json
 import os
-import shutil
 import subprocess
-import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,47 +15,16 @@ import pytest
 import reporter_cases
 
 from gatekeeper.reporters import RenderOptions, render
+from tests.chromium import TIMEOUT, DevTools, launched, require_chromium
 
-CHROMIUM = os.environ.get("GATEKEEPER_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(os.environ.get("GATEKEEPER_ARTIFACTS", Path(__file__).resolve().parents[1] / "artifacts"))
-TIMEOUT = 30.0
 
-if not (Path(CHROMIUM).is_file() or shutil.which(CHROMIUM)):
-    if os.environ.get("CI"):
-        pytest.fail(
-            f"CI is set but Chromium is missing at {CHROMIUM}; .ci/run installs Debian's chromium", pytrace=False
-        )
-    pytest.skip(
-        f"Chromium not found at {CHROMIUM} (apt-get install chromium); required when CI is set", allow_module_level=True
-    )
-
-websocket = pytest.importorskip("websocket", reason="websocket-client is needed to drive Chromium")
+require_chromium()
+pytest.importorskip("websocket", reason="websocket-client is needed to drive Chromium")
 
 
-class DevTools:
-    """A minimal Chrome DevTools Protocol client over one browser websocket, with flattened sessions."""
-
-    def __init__(self, url: str) -> None:
-        self.ws = websocket.create_connection(url, timeout=TIMEOUT, suppress_origin=True)
-        self.ids = itertools.count(1)
-        self.events: list[dict[str, Any]] = []
-
-    def send(self, method: str, params: dict[str, Any] | None = None, *, session: str | None = None) -> dict[str, Any]:
-        """Send one command and return its result; events received meanwhile are kept."""
-        message_id = next(self.ids)
-        message: dict[str, Any] = {"id": message_id, "method": method, "params": params or {}}
-        if session:
-            message["sessionId"] = session
-        self.ws.send(json.dumps(message))
-        deadline = time.monotonic() + TIMEOUT
-        while time.monotonic() < deadline:
-            reply = json.loads(self.ws.recv())
-            if reply.get("id") == message_id:
-                if "error" in reply:
-                    raise RuntimeError(f"{method}: {reply['error']}")
-                return reply.get("result", {})
-            self.events.append(reply)
-        raise TimeoutError(method)
+class Browser(DevTools):
+    """The DevTools client, waiting for a tab's events."""
 
     def wait_for(self, method: str, *, session: str) -> dict[str, Any]:
         """Wait for an event of this session (one already received counts)."""
@@ -69,64 +35,17 @@ class DevTools:
                 if event.get("method") == method and event.get("sessionId") == session:
                     return event
             seen = len(self.events)
-            self.events.append(json.loads(self.ws.recv()))
+            self.receive()
         raise TimeoutError(method)
-
-    def close(self) -> None:
-        self.ws.close()
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[DevTools]:
+def browser() -> Iterator[Browser]:
     """One headless Chromium for the module, with an empty profile and no background networking."""
-    profile = Path(tempfile.mkdtemp(prefix="gatekeeper-chromium-"))
-    process = subprocess.Popen(
-        [
-            CHROMIUM,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--disable-default-apps",
-            "--disable-extensions",
-            "--hide-scrollbars",
-            f"--user-data-dir={profile}",
-            "--remote-debugging-port=0",
-            "about:blank",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        port_file = profile / "DevToolsActivePort"
-        deadline = time.monotonic() + TIMEOUT
-        while not (port_file.is_file() and len(port_file.read_text().splitlines()) >= 2):
-            if time.monotonic() > deadline or process.poll() is not None:
-                pytest.fail(f"Chromium did not start (exit {process.poll()})")
-            time.sleep(0.05)
-        port, path = port_file.read_text().splitlines()[:2]
-        client = DevTools(f"ws://127.0.0.1:{port}{path}")
+    with launched() as url:
+        client = Browser(url)
         yield client
         client.close()
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        # Chromium keeps its singleton socket in a folder of its own in TMPDIR, which it leaves
-        # behind; the profile's SingletonSocket link names it.
-        socket = profile / "SingletonSocket"
-        if socket.is_symlink():
-            folder = Path(os.readlink(socket)).parent
-            if folder.name.startswith("org.chromium.Chromium."):
-                shutil.rmtree(folder, ignore_errors=True)
-        shutil.rmtree(profile, ignore_errors=True)
 
 
 @pytest.fixture(scope="module")
@@ -135,7 +54,7 @@ def artifacts() -> Path:
     return ARTIFACTS
 
 
-def load(browser: DevTools, page: Path, artifacts: Path, name: str) -> tuple[str, list[dict[str, Any]], dict[str, Any]]:
+def load(browser: Browser, page: Path, artifacts: Path, name: str) -> tuple[str, list[dict[str, Any]], dict[str, Any]]:
     """Open `page` in a new tab, wait for load, save a screenshot and a PDF, and return the session, its events and DOM facts."""
     target = browser.send("Target.createTarget", {"url": "about:blank"})["targetId"]
     session = browser.send("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
@@ -208,7 +127,7 @@ def requests(events: list[dict[str, Any]]) -> list[str]:
 
 @pytest.mark.parametrize("case", sorted(reporter_cases.CASES))
 def test_report_loads_cleanly_and_shows_decision_grid_and_blockers(
-    case: str, browser: DevTools, artifacts: Path, tmp_path: Path
+    case: str, browser: Browser, artifacts: Path, tmp_path: Path
 ) -> None:
     """The page loads with no console error and no request but its own file, and shows the banner, the grid and every blocker."""
     result = reporter_cases.CASES[case]()
@@ -282,7 +201,7 @@ def outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return _outputs(tmp_path_factory.mktemp("html-outputs"))
 
 
-def _open(browser: DevTools, page: Path, *, width: int = 1200, height: int = 900) -> tuple[str, str]:
+def _open(browser: Browser, page: Path, *, width: int = 1200, height: int = 900) -> tuple[str, str]:
     """A new tab showing `page` (its CSP bypassed, so axe can be injected); returns (target, session)."""
     target = browser.send("Target.createTarget", {"url": "about:blank"})["targetId"]
     session = browser.send("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
@@ -298,7 +217,7 @@ def _open(browser: DevTools, page: Path, *, width: int = 1200, height: int = 900
     return target, session
 
 
-def _evaluate(browser: DevTools, session: str, expression: str) -> Any:
+def _evaluate(browser: Browser, session: str, expression: str) -> Any:
     reply = browser.send(
         "Runtime.evaluate", {"expression": expression, "returnByValue": True, "awaitPromise": True}, session=session
     )
@@ -307,7 +226,7 @@ def _evaluate(browser: DevTools, session: str, expression: str) -> Any:
     return reply["result"].get("value")
 
 
-def _screenshot(browser: DevTools, session: str, path: Path, *, width: int = 1200) -> None:
+def _screenshot(browser: Browser, session: str, path: Path, *, width: int = 1200) -> None:
     height = min(int(_evaluate(browser, session, "document.documentElement.scrollHeight")), 16000)
     browser.send(
         "Emulation.setDeviceMetricsOverride",
@@ -328,7 +247,7 @@ def _screenshot(browser: DevTools, session: str, path: Path, *, width: int = 120
         "commercial",
     ],
 )
-def test_every_html_output_has_no_axe_violation(name: str, browser: DevTools, outputs: dict[str, Path]) -> None:
+def test_every_html_output_has_no_axe_violation(name: str, browser: Browser, outputs: dict[str, Path]) -> None:
     """axe-core, injected into the page in Chromium, finds no violation (WCAG 2.x A and AA and best practice)."""
     _need(AXE)
     target, session = _open(browser, outputs[name])
@@ -345,7 +264,7 @@ def test_every_html_output_has_no_axe_violation(name: str, browser: DevTools, ou
     assert found == []
 
 
-def test_axe_does_find_a_violation_when_there_is_one(browser: DevTools, tmp_path: Path) -> None:
+def test_axe_does_find_a_violation_when_there_is_one(browser: Browser, tmp_path: Path) -> None:
     """The control: white text on the old orange chip (2.84:1) is a colour-contrast violation to axe here."""
     _need(AXE)
     page = tmp_path / "bad.html"
@@ -379,7 +298,7 @@ def test_every_html_output_is_valid_under_html_validate(outputs: dict[str, Path]
 
 
 def test_the_audit_register_keeps_each_column_readable(
-    browser: DevTools, outputs: dict[str, Path], artifacts: Path
+    browser: Browser, outputs: dict[str, Path], artifacts: Path
 ) -> None:
     """In the evidence register no column is squeezed: ids and dates stay on one line, every column is at
     least 4 characters wide; a screenshot of the register is saved."""
@@ -413,7 +332,7 @@ def test_the_audit_register_keeps_each_column_readable(
 
 
 def test_the_brief_screenshot_and_a_phone_width_reflow(
-    browser: DevTools, outputs: dict[str, Path], artifacts: Path
+    browser: Browser, outputs: dict[str, Path], artifacts: Path
 ) -> None:
     """The northgate brief is saved as a screenshot; at 375 px wide the report scrolls no further than the screen."""
     target, session = _open(browser, outputs["brief-northgate-rail"])
@@ -432,7 +351,7 @@ def test_the_brief_screenshot_and_a_phone_width_reflow(
 
 
 def test_the_commercial_chart_screenshot_shows_every_party(
-    browser: DevTools, outputs: dict[str, Path], artifacts: Path
+    browser: Browser, outputs: dict[str, Path], artifacts: Path
 ) -> None:
     """The commercial page is saved as a screenshot; its chart is drawn with a line for the client and each partner."""
     target, session = _open(browser, outputs["commercial"])

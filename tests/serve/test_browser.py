@@ -8,12 +8,8 @@ from __future__ import annotations
 
 import base64
 import contextlib
-import itertools
 import json
 import os
-import shutil
-import subprocess
-import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,57 +20,29 @@ from serve_support import PASSWORD, ROOT, TODAY, copy_packs, make_accounts, runn
 
 from gatekeeper.ledger import open_ledger
 from gatekeeper.serve.app import ServeConfig
+from tests.chromium import TIMEOUT, DevTools, launched, require_chromium
 
-CHROMIUM = os.environ.get("GATEKEEPER_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(os.environ.get("GATEKEEPER_ARTIFACTS", ROOT / "tests" / "artifacts"))
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-TIMEOUT = 30.0
 
-if not (Path(CHROMIUM).is_file() or shutil.which(CHROMIUM)):
-    if os.environ.get("CI"):
-        pytest.fail(
-            f"CI is set but Chromium is missing at {CHROMIUM}; dev/setup installs Debian's chromium", pytrace=False
-        )
-    pytest.skip(f"Chromium not found at {CHROMIUM}", allow_module_level=True)
+require_chromium()
 if not AXE.is_file():
     if os.environ.get("CI"):
         pytest.fail(f"CI is set but axe-core is missing at {AXE}; dev/setup runs npm ci", pytrace=False)
     pytest.skip(f"axe-core not found at {AXE} (npm ci)", allow_module_level=True)
+pytest.importorskip("websocket", reason="websocket-client is needed to drive Chromium")
 
-websocket = pytest.importorskip("websocket", reason="websocket-client is needed to drive Chromium")
 
-
-class Tab:
+class Tab(DevTools):
     """One Chromium tab driven over the DevTools protocol, with the events it has seen."""
 
     def __init__(self, url: str) -> None:
-        self.ws = websocket.create_connection(url, timeout=TIMEOUT, suppress_origin=True)
-        self.ids = itertools.count(1)
-        self.events: list[dict[str, Any]] = []
+        super().__init__(url)
         target = self.send("Target.createTarget", {"url": "about:blank"})["targetId"]
         self.session = self.send("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
         for domain in ("Page", "Network", "Runtime", "Log"):
             self.send(f"{domain}.enable", session=self.session)
         self.metrics(900)
-
-    def close(self) -> None:
-        self.ws.close()
-
-    def send(self, method: str, params: dict[str, Any] | None = None, *, session: str | None = None) -> dict[str, Any]:
-        message_id = next(self.ids)
-        message: dict[str, Any] = {"id": message_id, "method": method, "params": params or {}}
-        if session:
-            message["sessionId"] = session
-        self.ws.send(json.dumps(message))
-        deadline = time.monotonic() + TIMEOUT
-        while time.monotonic() < deadline:
-            reply = json.loads(self.ws.recv())
-            if reply.get("id") == message_id:
-                if "error" in reply:
-                    raise RuntimeError(f"{method}: {reply['error']}")
-                return reply.get("result", {})
-            self.events.append(reply)
-        raise TimeoutError(method)
 
     def call(self, method: str, params: dict[str, Any] | None = None) -> dict[str, Any]:
         return self.send(method, params, session=self.session)
@@ -91,7 +59,7 @@ class Tab:
         while time.monotonic() < deadline:
             if any(e.get("method") == "Page.loadEventFired" for e in self.events[start:]):
                 return
-            self.events.append(json.loads(self.ws.recv()))
+            self.receive()
         raise TimeoutError("Page.loadEventFired")
 
     def open(self, url: str) -> None:
@@ -148,49 +116,8 @@ class Tab:
 @pytest.fixture
 def chromium() -> Iterator[str]:
     """A headless Chromium with an empty profile; yields its browser DevTools websocket URL."""
-    profile = Path(tempfile.mkdtemp(prefix="gatekeeper-chromium-"))
-    process = subprocess.Popen(
-        [
-            CHROMIUM,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--disable-default-apps",
-            "--disable-extensions",
-            "--hide-scrollbars",
-            f"--user-data-dir={profile}",
-            "--remote-debugging-port=0",
-            "about:blank",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        port_file = profile / "DevToolsActivePort"
-        deadline = time.monotonic() + TIMEOUT
-        while not (port_file.is_file() and len(port_file.read_text().splitlines()) >= 2):
-            if time.monotonic() > deadline or process.poll() is not None:
-                pytest.fail(f"Chromium did not start (exit {process.poll()})")
-            time.sleep(0.05)
-        port, path = port_file.read_text().splitlines()[:2]
-        yield f"ws://127.0.0.1:{port}{path}"
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        socket = profile / "SingletonSocket"
-        if socket.is_symlink():
-            folder = Path(os.readlink(socket)).parent
-            if folder.name.startswith("org.chromium.Chromium."):
-                shutil.rmtree(folder, ignore_errors=True)
-        shutil.rmtree(profile, ignore_errors=True)
+    with launched() as url:
+        yield url
 
 
 def test_sponsor_signs_in_reads_the_brief_decides_and_sees_the_ledger(chromium: str, tmp_path: Path) -> None:
