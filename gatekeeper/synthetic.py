@@ -120,6 +120,7 @@ class _Builder:
         changed: bool = False,
         party_approvals: tuple[tuple[str, str], ...] = (),
         owner: str = "Alex Morgan",
+        parties: tuple[str, ...] = (),
     ) -> str:
         n = len(self.register) + 1
         ref = f"E{n:03d}"
@@ -136,6 +137,7 @@ class _Builder:
                 "sha256": hashlib.sha256(body).hexdigest(),
                 "date": date.isoformat(),
                 "owner": owner,
+                **({"parties": list(parties)} if parties else {}),
                 **(
                     {
                         "approvals": [
@@ -334,6 +336,12 @@ def _satisfy(b: _Builder, outcome: Outcome, defect: str | None) -> list[str]:
             every = tuple((role, pid) for pid, _ in wanted)
             if defect == "party_missing":
                 every = every[:-1]
+        covers: tuple[str, ...] = ()
+        if "per_party" in spec:  # every item covers every party asked for; with the defect, one is left out
+            wanted_ids = {"all": PARTIES, "partners": PARTIES[1:], "client": PARTIES[:1]}[spec["per_party"]]
+            covers = tuple(pid for pid, _ in wanted_ids)
+            if defect == "party_missing":
+                covers = covers[:-1]
         owner = "Alex Morgan"
         if spec.get("independent_author"):
             owner = "Alex Morgan" if defect == "own_interviewer" else INTERVIEWER
@@ -346,6 +354,7 @@ def _satisfy(b: _Builder, outcome: Outcome, defect: str | None) -> list[str]:
                     changed=defect == "changed_document",
                     party_approvals=every,
                     owner=owner,
+                    parties=covers,
                 )
             )
     return refs
