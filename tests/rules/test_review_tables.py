@@ -151,3 +151,28 @@ def test_proxies_are_replaced_by_what_shows_the_outcome(outcomes) -> None:
     checks = {r.spec.get("check") for r in outcomes["SUS.BEH.02"].requirements}
     assert "same_mechanism_for_all_partners" not in checks
     assert "same_mechanism_for_all_partners" in {r.spec.get("check") for r in outcomes["CRE.COM.06"].requirements}
+
+
+PER_PARTY = re.compile(r"`per_party: (all|partners|client)`")
+
+
+def per_party_rows(sections: Mapping[str, str]) -> dict[str, str]:
+    """Outcome -> the `per_party` the review gives it: "Every party" rows and boxed notes that name one."""
+    rows: dict[str, str] = {}
+    for title, column in (("Every party", 1), (BOXES, 3)):
+        for line in sections[title].splitlines():
+            cells = line.split("|")
+            if line.startswith("| ") and (found := PER_PARTY.search(cells[3])):
+                for outcome in OUTCOME_ID.findall(cells[column]):
+                    rows[outcome] = found.group(1)
+    return rows
+
+
+def test_per_party_outcomes_are_the_ones_the_review_lists(sections, outcomes) -> None:
+    """Each outcome the review gives a `per_party` has an evidence requirement with that value, and no other does."""
+    in_yaml = {
+        i: r.spec["per_party"] for i, o in outcomes.items() for r in evidence(o) if "per_party" in r.spec
+    }
+    rows = per_party_rows(sections)
+    assert len(rows) >= 19
+    assert in_yaml == rows
