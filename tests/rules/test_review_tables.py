@@ -170,9 +170,7 @@ def per_party_rows(sections: Mapping[str, str]) -> dict[str, str]:
 
 def test_per_party_outcomes_are_the_ones_the_review_lists(sections, outcomes) -> None:
     """Each outcome the review gives a `per_party` has an evidence requirement with that value, and no other does."""
-    in_yaml = {
-        i: r.spec["per_party"] for i, o in outcomes.items() for r in evidence(o) if "per_party" in r.spec
-    }
+    in_yaml = {i: r.spec["per_party"] for i, o in outcomes.items() for r in evidence(o) if "per_party" in r.spec}
     rows = per_party_rows(sections)
     assert len(rows) >= 19
     assert in_yaml == rows
