@@ -262,6 +262,7 @@ def _commercial(rng: random.Random, quality: float) -> dict[str, Any]:
         "baseline_cost": 10500000,
         "target_cost": 10000000,
         "simulation": {"from": -60, "to": 60, "step": 5},
+        "cost_scope": ["partner", "client", "overhead", "supply_chain"],
         "parties": [{"id": "client", "name": "Client Co", "role": "client"}]
         + [
             {
