@@ -251,6 +251,18 @@ def _facts(b: _Builder, quality: float) -> dict[str, Any]:
         facts["governance"]["management_team"]["members"].pop()  # one partner not represented
     if b.form_rng.random() > quality:
         facts["surveys"][1]["by_party"].pop()  # no responses recorded from one partner
+    # The boxed notes' facts, at fixed ages: no draw from a generator, so the packs are otherwise as before.
+    facts["procurement"]["selection_pricing"] = {
+        "cost_to_employ": True,
+        "description": "Bidders priced fee, overheads and rates, and the value they add.",
+        "evidence": b.item("process", days_old=90),
+    }
+    facts["integrated_team"] = {
+        "individuals": 120,
+        "partner_employed_percent": 70,
+        "date": (b.as_of - dt.timedelta(days=60)).isoformat(),
+        "evidence": b.item("report", days_old=60),
+    }
     return facts
 
 

@@ -168,6 +168,8 @@ def _fact(spec: dict, pack: EvidencePack, as_of: dt.date) -> str:
         ok = value is expect
     elif "at_least" in expect:
         ok = isinstance(value, (int, float)) and not isinstance(value, bool) and value >= expect["at_least"]
+    elif "more_than" in expect:
+        ok = isinstance(value, (int, float)) and not isinstance(value, bool) and value > expect["more_than"]
     elif "min_items" in expect:
         ok = isinstance(value, list) and len(value) >= expect["min_items"]
     else:

@@ -174,3 +174,23 @@ def test_per_party_outcomes_are_the_ones_the_review_lists(sections, outcomes) ->
     rows = per_party_rows(sections)
     assert len(rows) >= 19
     assert in_yaml == rows
+
+
+def test_boxed_notes_and_baseline_proxies_are_requirements(outcomes) -> None:
+    """Each boxed note is a requirement of the outcomes the table names, and DEC.COM.06/07 read the baselines."""
+
+    def specs(outcome_id: str) -> list[Mapping[str, object]]:
+        return [r.spec for r in outcomes[outcome_id].requirements]
+
+    for outcome_id in ("CRE.COM.16", "CRE.COM.17"):
+        assert {"kind": "commercial", "check": "covers_all_costs"} in specs(outcome_id)
+    assert {"kind": "fact", "path": "procurement.selection_pricing.cost_to_employ", "expect": True} in specs(
+        "CRE.COM.02"
+    )
+    assert {"kind": "fact", "path": "integrated_team.partner_employed_percent", "expect": {"more_than": 50}} in specs(
+        "DEL.BEH.05"
+    )
+    assert "same_mechanism_for_all_partners" in {s.get("check") for s in specs("CRE.COM.06")}
+    for outcome_id in ("DEC.COM.06", "DEC.COM.07"):
+        paths = {s.get("path") for s in specs(outcome_id) if s["kind"] == "fact"}
+        assert paths == {f"targets.{t}.baseline" for t in ("whole_life_cost", "capital_cost", "operating_cost")}
