@@ -282,6 +282,9 @@ class EvidenceItem:
     document_problem: str | None  # None when the document exists inside the pack with this sha256
     actual_sha256: str | None
     owner_id: str | None = None  # the declared person, body or organisation `owner` resolved to
+    # The parties (organisation ids, in manifest order) the document covers: attended, named, addressed
+    # or contracted. Empty when the register says nothing, which covers no party.
+    parties: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, eq=False)

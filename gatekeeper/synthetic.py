@@ -120,6 +120,7 @@ class _Builder:
         changed: bool = False,
         party_approvals: tuple[tuple[str, str], ...] = (),
         owner: str = "Alex Morgan",
+        parties: tuple[str, ...] = (),
     ) -> str:
         n = len(self.register) + 1
         ref = f"E{n:03d}"
@@ -136,6 +137,7 @@ class _Builder:
                 "sha256": hashlib.sha256(body).hexdigest(),
                 "date": date.isoformat(),
                 "owner": owner,
+                **({"parties": list(parties)} if parties else {}),
                 **(
                     {
                         "approvals": [
@@ -249,6 +251,18 @@ def _facts(b: _Builder, quality: float) -> dict[str, Any]:
         facts["governance"]["management_team"]["members"].pop()  # one partner not represented
     if b.form_rng.random() > quality:
         facts["surveys"][1]["by_party"].pop()  # no responses recorded from one partner
+    # The boxed notes' facts, at fixed ages: no draw from a generator, so the packs are otherwise as before.
+    facts["procurement"]["selection_pricing"] = {
+        "cost_to_employ": True,
+        "description": "Bidders priced fee, overheads and rates, and the value they add.",
+        "evidence": b.item("process", days_old=90),
+    }
+    facts["integrated_team"] = {
+        "individuals": 120,
+        "partner_employed_percent": 70,
+        "date": (b.as_of - dt.timedelta(days=60)).isoformat(),
+        "evidence": b.item("report", days_old=60),
+    }
     return facts
 
 
@@ -260,6 +274,7 @@ def _commercial(rng: random.Random, quality: float) -> dict[str, Any]:
         "baseline_cost": 10500000,
         "target_cost": 10000000,
         "simulation": {"from": -60, "to": 60, "step": 5},
+        "cost_scope": ["partner", "client", "overhead", "supply_chain"],
         "parties": [{"id": "client", "name": "Client Co", "role": "client"}]
         + [
             {
@@ -334,6 +349,12 @@ def _satisfy(b: _Builder, outcome: Outcome, defect: str | None) -> list[str]:
             every = tuple((role, pid) for pid, _ in wanted)
             if defect == "party_missing":
                 every = every[:-1]
+        covers: tuple[str, ...] = ()
+        if "per_party" in spec:  # every item covers every party asked for; with the defect, one is left out
+            wanted_ids = {"all": PARTIES, "partners": PARTIES[1:], "client": PARTIES[:1]}[spec["per_party"]]
+            covers = tuple(pid for pid, _ in wanted_ids)
+            if defect == "party_missing":
+                covers = covers[:-1]
         owner = "Alex Morgan"
         if spec.get("independent_author"):
             owner = "Alex Morgan" if defect == "own_interviewer" else INTERVIEWER
@@ -346,6 +367,7 @@ def _satisfy(b: _Builder, outcome: Outcome, defect: str | None) -> list[str]:
                     changed=defect == "changed_document",
                     party_approvals=every,
                     owner=owner,
+                    parties=covers,
                 )
             )
     return refs

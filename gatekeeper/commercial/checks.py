@@ -361,6 +361,34 @@ def downside_capped(model: CommercialModel) -> CheckResult:
     )
 
 
+# What "all costs" must include, in the Code's words (3.4): "including client and overhead costs".
+ALL_COSTS = ("client", "overhead")
+_COST_WORDS = {
+    "partner": "the partners' costs",
+    "client": "the client's costs",
+    "overhead": "overhead costs",
+    "supply_chain": "the supply chain's costs",
+}
+
+
+def covers_all_costs(model: CommercialModel) -> CheckResult:
+    """Code 3.4 and Table 3.1: "Alliances work most effectively when the commercial model covers all costs,
+    including client and overhead costs": a model over the partners' costs alone leaves the client's own
+    costs outside the shared target, where nobody is rewarded for reducing them."""
+    scope = ", ".join(_COST_WORDS[c] for c in model.cost_scope) or "not stated"
+    numbers = (("costs the target covers", scope),)
+    lacking = [c for c in ALL_COSTS if c not in model.cost_scope]
+    if not model.cost_scope:
+        return CheckResult(False, "commercial.yml does not state what costs the target covers (`cost_scope`).", numbers)
+    if lacking:
+        return CheckResult(
+            False,
+            "The target does not cover " + " or ".join(_COST_WORDS[c] for c in lacking) + f" (it covers {scope}).",
+            numbers,
+        )
+    return CheckResult(True, f"The target covers all costs, including client and overhead costs ({scope}).", numbers)
+
+
 # The registry rules refer to by name (`kind: commercial`, `check: <name>`); a dict literal so the
 # list of checks is one place, read by the rule pack's validation and by `gatekeeper explain`.
 CHECKS: dict[str, Check] = {
@@ -387,5 +415,9 @@ CHECKS: dict[str, Check] = {
     "downside_capped": Check(
         title="Each partner's downside is capped",
         run=downside_capped,
+    ),
+    "covers_all_costs": Check(
+        title="The commercial model covers all costs, including client and overhead costs",
+        run=covers_all_costs,
     ),
 }

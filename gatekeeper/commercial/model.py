@@ -130,6 +130,8 @@ class CommercialModel:
     bands: tuple[Band, ...]
     kpi_modifier: KpiModifier | None = None
     simulation: SimulationRange = SimulationRange()
+    # The costs the baseline and target cover (partner, client, overhead, supply_chain); empty: not stated.
+    cost_scope: tuple[str, ...] = ()
 
     @property
     def client(self) -> Party:
@@ -240,6 +242,7 @@ def from_data(data: Mapping[str, Any]) -> CommercialModel:
         bands=bands,
         kpi_modifier=modifier,
         simulation=simulation,
+        cost_scope=tuple(data.get("cost_scope", ())),
     )
 
 

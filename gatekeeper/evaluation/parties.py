@@ -13,14 +13,15 @@ from collections.abc import Iterable
 from gatekeeper.model import Body, EvidenceItem, EvidencePack, Organisation, Person
 from gatekeeper.people import resolve, roles_on
 
-# Which parties a requirement asks for: the client and every partner, or every partner only
-# ("collectively signed-off by the selected partners").
-PARTY_SETS = ("all", "partners")
+# Which parties a requirement asks for: the client and every partner, every partner only
+# ("collectively signed-off by the selected partners"), or the client only (a client activity).
+PARTY_SETS = ("all", "partners", "client")
+_ROLES = {"all": ("client", "partner"), "partners": ("partner",), "client": ("client",)}
 
 
 def parties(pack: EvidencePack, of: str = "all") -> tuple[str, ...]:
     """The ids of the parties a requirement asks for, in manifest order."""
-    roles = ("client", "partner") if of == "all" else ("partner",)
+    roles = _ROLES[of]
     return tuple(org.id for org in pack.organisations.values() if org.role in roles)
 
 
@@ -78,6 +79,16 @@ def approving_parties(
             continue
         out |= organisations_of(pack, a.by)
     return frozenset(out)
+
+
+def covered_by(pack: EvidencePack, items: Iterable[EvidenceItem]) -> frozenset[str]:
+    """The parties the items cover between them (each item's register `parties`)."""
+    return frozenset(p for item in items for p in item.parties)
+
+
+def who(of: str) -> str:
+    """A party set in words: "the client and every partner", "every partner", "the client"."""
+    return {"all": "the client and every partner", "partners": "every partner", "client": "the client"}[of]
 
 
 def name(pack: EvidencePack, party: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -257,6 +258,27 @@ class _Names:
                 self.out.at(doc, path, f"{text!r} {refused}")
             return None
 
+    def party(self, doc: Document, path: list[str | int], text: str) -> str | None:
+        """The party (the client or a partner declared in manifest.yml) `text` names, or None with a located
+        problem: a document covers parties, not advisers, and a misspelt party gets the nearest declared name."""
+        try:
+            found = self.directory.lookup(text, ("organisation",)).split(":", 1)[1]
+        except NameRefused as refused:
+            if "organisation" in self.unsure_kinds or _folded(text) in self.unsure_texts:
+                return None
+            names = [o.name for o in self.organisations.values() if o.role in ("client", "partner")]
+            ids = [o.id for o in self.organisations.values() if o.role in ("client", "partner")]
+            near = difflib.get_close_matches(text, [*names, *ids], n=1, cutoff=0.6)
+            hint = f" (did you mean {near[0]!r}?)" if near and "is not declared" in str(refused) else ""
+            self.out.at(doc, path, f"{text!r} {refused}{hint}")
+            return None
+        org = self.organisations.get(found)
+        if org is None or org.role not in ("client", "partner"):
+            name = org.name if org is not None else found
+            self.out.at(doc, path, f"{text!r} is {name}, not a party to the alliance (the client or a partner)")
+            return None
+        return found
+
 
 def _folded(text: str) -> str:
     try:
@@ -463,8 +485,17 @@ def _register(
             document_problem=problem,
             actual_sha256=inspected.sha256,
             owner_id=names.resolve(doc, [*path, "owner"], item["owner"]),
+            parties=_covered(names, doc, path, item.get("parties", ())),
         )
     return register, document_problems, known
+
+
+def _covered(names: _Names, doc: Document, path: list[str | int], listed: Any) -> tuple[str, ...]:
+    """The parties an item covers (ids, in manifest order, once each), each name resolved or reported."""
+    found = {
+        party for j, text in enumerate(listed) if (party := names.party(doc, [*path, "parties", j], text)) is not None
+    }
+    return tuple(org for org in names.organisations if org in found)
 
 
 def _claims(

@@ -228,7 +228,7 @@ def test_an_entry_that_would_not_validate_is_not_written(example) -> None:
     before = snapshot(pack)
     code, out, err = run("register", "add", pack, pack / "documents/x.md", "--kind", "report", "--title", "T" * 201)
     assert (code, out) == (3, "")
-    assert err.startswith(f"{pack}/register.yml:120:12: ")  # where the entry would have been
+    assert err.startswith(f"{pack}/register.yml:121:12: ")  # where the entry would have been
     assert err.endswith(" (at $.evidence[13].title)\n")
     assert snapshot(pack) == before
 

@@ -162,7 +162,7 @@ def test_validate_json_follows_its_schema() -> None:
     assert isinstance(data, dict)
     assert data["valid"] is False
     assert [(p["file"], p["line"], p["col"]) for p in data["problems"]] == [  # type: ignore[index,union-attr]
-        (f"{NORTHGATE}/register.yml", 95, 11)
+        (f"{NORTHGATE}/register.yml", 97, 11)
     ]
 
 

@@ -1,7 +1,8 @@
-"""The six commercial checks: a model that meets them all, and one model breaking each, with its explanation."""
+"""The commercial checks: a model that meets them all, and one model breaking each, with its explanation."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from fractions import Fraction
 from pathlib import Path
 
@@ -53,6 +54,12 @@ BROKEN: dict[str, dict[str, str]] = {
             "asks that the relationship between partner and client be contractually the same for all."
         ),
     },
+    "partner_costs_only.yml": {
+        "covers_all_costs": (
+            "The target does not cover the client's costs or overhead costs (it covers the partners' costs, "
+            "the supply chain's costs)."
+        ),
+    },
     "uncapped.yml": {
         "downside_capped": (
             "The downside of Beta Design LLP is not capped: its painshare grows with every overrun, where Figure 3.4 "
@@ -73,7 +80,7 @@ def _results(name: str) -> dict[str, CheckResult]:
 
 
 def test_registry_names() -> None:
-    """The registry holds exactly the six checks the rule pack may name, each with a plain title."""
+    """The registry holds exactly the seven checks the rule pack may name, each with a plain title."""
     assert list(CHECKS) == [
         "scenarios_cover_cap",
         "every_party_has_return_threshold",
@@ -81,13 +88,14 @@ def test_registry_names() -> None:
         "self_financing",
         "same_mechanism_for_all_partners",
         "downside_capped",
+        "covers_all_costs",
     ]
     assert all(check.title and "_" not in check.title for check in CHECKS.values())
 
 
 @pytest.mark.parametrize("name", ["good.yml", "small.yml"])
 def test_sound_models_pass_every_check(name: str) -> None:
-    """A model built as the Code of Practice describes passes all six checks."""
+    """A model built as the Code of Practice describes passes every check."""
     failing = {check: r.summary for check, r in _results(name).items() if not r.passed}
     assert failing == {}
 
@@ -145,8 +153,6 @@ def test_passing_summaries() -> None:
 def test_unreached_cap_is_reported() -> None:
     """A cap the bands never reach (no partner share beyond an overrun) passes, saying it is never reached."""
     model = load_model(MODELS / "good.yml")
-    from dataclasses import replace
-
     first = model.bands[0]
     no_share = replace(first, shares=(("client", first.shares[0][1] + 30), ("civils", 0), ("design", 0)))
     result = CHECKS["scenarios_cover_cap"].run(replace(model, bands=(no_share,) + model.bands[1:]))
@@ -169,4 +175,19 @@ def test_unreached_cap_is_reported() -> None:
     assert CHECKS["scenarios_cover_cap"].run(halved).numbers[2] == (
         "painshare cap of Beta Design LLP",
         "GBP 500,000.00, never reached: the bands stop its painshare short of it",
+    )
+
+
+def test_a_model_that_does_not_say_what_its_target_covers_fails_all_costs() -> None:
+    """Without `cost_scope` the model does not show it covers all costs: the check fails and says what to state."""
+    model = load_model(MODELS / "good.yml")
+    result = CHECKS["covers_all_costs"].run(replace(model, cost_scope=()))
+    assert result == CheckResult(
+        False,
+        "commercial.yml does not state what costs the target covers (`cost_scope`).",
+        (("costs the target covers", "not stated"),),
+    )
+    assert CHECKS["covers_all_costs"].run(model).summary == (
+        "The target covers all costs, including client and overhead costs (the partners' costs, the client's costs, "
+        "overhead costs, the supply chain's costs)."
     )

@@ -54,7 +54,7 @@ def _get(facts: Any, path: str) -> Any:
 
 def _wanted_parties(pack: EvidencePack, which: str) -> set[str]:
     """rules/README.md: every party is the client and each partner declared in the manifest (or each partner)."""
-    wanted = {"client", "partner"} if which == "all" else {"partner"}
+    wanted = {"all": {"client", "partner"}, "partners": {"partner"}, "client": {"client"}}[which]
     return {o.id for o in pack.organisations.values() if o.role in wanted}
 
 
@@ -100,6 +100,8 @@ def _evidence(spec: dict, outcome: Outcome, pack: EvidencePack, as_of: dt.date) 
     claim = pack.claims.get(outcome.id)
     fresh_docs: set[str] = set()
     old_docs: set[str] = set()
+    fresh_cover: set[str] = set()  # the parties the counted items cover (register `parties`)
+    old_cover: set[str] = set()
     limit = _get(pack.facts, spec["before"]) if "before" in spec else None
     start = _get(pack.facts, spec["after"]) if "after" in spec else None
     for ref in claim.evidence if claim else ():
@@ -138,10 +140,20 @@ def _evidence(spec: dict, outcome: Outcome, pack: EvidencePack, as_of: dt.date) 
         # N items need N distinct documents: count contents, not register entries.
         if "max_age_days" in spec and (as_of - item.date).days > spec["max_age_days"]:
             old_docs.add(item.actual_sha256 or ref)
+            old_cover |= set(item.parties)
         else:
             fresh_docs.add(item.actual_sha256 or ref)
+            fresh_cover |= set(item.parties)
     fresh, old = len(fresh_docs), len(old_docs - fresh_docs)
     need = spec.get("min", 1)
+    if "per_party" in spec:
+        # For each party asked for, one counted item covering it (rules/README.md, `per_party`).
+        wanted = _wanted_parties(pack, spec["per_party"])
+        if not wanted:
+            return "missing"
+        if fresh >= need and wanted <= fresh_cover:
+            return "satisfied"
+        return "stale" if fresh + old >= need and wanted <= fresh_cover | old_cover else "missing"
     return "satisfied" if fresh >= need else "stale" if fresh + old >= need else "missing"
 
 
@@ -156,6 +168,8 @@ def _fact(spec: dict, pack: EvidencePack, as_of: dt.date) -> str:
         ok = value is expect
     elif "at_least" in expect:
         ok = isinstance(value, (int, float)) and not isinstance(value, bool) and value >= expect["at_least"]
+    elif "more_than" in expect:
+        ok = isinstance(value, (int, float)) and not isinstance(value, bool) and value > expect["more_than"]
     elif "min_items" in expect:
         ok = isinstance(value, list) and len(value) >= expect["min_items"]
     else:

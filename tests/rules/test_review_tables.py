@@ -151,3 +151,46 @@ def test_proxies_are_replaced_by_what_shows_the_outcome(outcomes) -> None:
     checks = {r.spec.get("check") for r in outcomes["SUS.BEH.02"].requirements}
     assert "same_mechanism_for_all_partners" not in checks
     assert "same_mechanism_for_all_partners" in {r.spec.get("check") for r in outcomes["CRE.COM.06"].requirements}
+
+
+PER_PARTY = re.compile(r"`per_party: (all|partners|client)`")
+
+
+def per_party_rows(sections: Mapping[str, str]) -> dict[str, str]:
+    """Outcome -> the `per_party` the review gives it: "Every party" rows and boxed notes that name one."""
+    rows: dict[str, str] = {}
+    for title, column in (("Every party", 1), (BOXES, 3)):
+        for line in sections[title].splitlines():
+            cells = line.split("|")
+            if line.startswith("| ") and (found := PER_PARTY.search(cells[3])):
+                for outcome in OUTCOME_ID.findall(cells[column]):
+                    rows[outcome] = found.group(1)
+    return rows
+
+
+def test_per_party_outcomes_are_the_ones_the_review_lists(sections, outcomes) -> None:
+    """Each outcome the review gives a `per_party` has an evidence requirement with that value, and no other does."""
+    in_yaml = {i: r.spec["per_party"] for i, o in outcomes.items() for r in evidence(o) if "per_party" in r.spec}
+    rows = per_party_rows(sections)
+    assert len(rows) >= 19
+    assert in_yaml == rows
+
+
+def test_boxed_notes_and_baseline_proxies_are_requirements(outcomes) -> None:
+    """Each boxed note is a requirement of the outcomes the table names, and DEC.COM.06/07 read the baselines."""
+
+    def specs(outcome_id: str) -> list[Mapping[str, object]]:
+        return [r.spec for r in outcomes[outcome_id].requirements]
+
+    for outcome_id in ("CRE.COM.16", "CRE.COM.17"):
+        assert {"kind": "commercial", "check": "covers_all_costs"} in specs(outcome_id)
+    assert {"kind": "fact", "path": "procurement.selection_pricing.cost_to_employ", "expect": True} in specs(
+        "CRE.COM.02"
+    )
+    assert {"kind": "fact", "path": "integrated_team.partner_employed_percent", "expect": {"more_than": 50}} in specs(
+        "DEL.BEH.05"
+    )
+    assert "same_mechanism_for_all_partners" in {s.get("check") for s in specs("CRE.COM.06")}
+    for outcome_id in ("DEC.COM.06", "DEC.COM.07"):
+        paths = {s.get("path") for s in specs(outcome_id) if s["kind"] == "fact"}
+        assert paths == {f"targets.{t}.baseline" for t in ("whole_life_cost", "capital_cost", "operating_cost")}

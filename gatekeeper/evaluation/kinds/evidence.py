@@ -10,7 +10,11 @@ Beyond kind, age and approval, the Code's words ask three more things of a docum
   or every partner, where the text says "all", "collectively" or "the selected partners");
 - how assessed: `independent_author` (an interview record written by someone independent of the
   alliance, and not of the claim assessor's own firm: an assessor does not assess what their firm
-  prepared).
+  prepared);
+- for whom: `per_party` (for each party, a counted item covering it, as the register's `parties` says:
+  "an assessment record per bidding partner", "communications from the client and every partner").
+  This is a property of the counted set, not of one item, so it is judged where `min` is: over the
+  items the engine found counting.
 """
 
 from __future__ import annotations
@@ -33,7 +37,7 @@ from gatekeeper.evaluation.kinds.base import (
     plural,
 )
 from gatekeeper.evaluation.observations import Observation, fact_observation, lookup, measure
-from gatekeeper.evaluation.parties import approving_parties, missing
+from gatekeeper.evaluation.parties import approving_parties, covered_by, missing, parties, who
 from gatekeeper.evaluation.parties import name as party_name
 from gatekeeper.model import Approval, Checklist, Claim, EvidenceItem, EvidencePack, Requirement
 from gatekeeper.people import roles_on
@@ -242,6 +246,8 @@ def describe(spec: Mapping[str, Any], checklists: Mapping[str, Checklist]) -> st
         )
     if spec.get("independent_author"):
         words += ", written by someone independent of the alliance and of the assessor's firm"
+    if "per_party" in spec:
+        words += f", together covering {who(spec['per_party'])} (the register's `parties` of each item)"
     if "before" in spec:
         words += f", dated before {spec['before']}"
     if "after" in spec:
@@ -263,6 +269,8 @@ def judge(req: Requirement, firings: Sequence[Firing], ctx: Context) -> Requirem
     assessor = claim.assessor if claim else None
     uses = tuple(_use(ref, spec, ok, stale, ctx, copies.get(ref), assessor) for ref in cited)
     needs = describe(spec, ctx.checklists)
+    if "per_party" in spec:
+        return _judge_per_party(req, ok, stale, uses, ctx)
     if len(ok) >= need:
         return RequirementResult(req.ref, ID, needs, Verdict.SATISFIED, f"counted: {', '.join(ok)}", None, uses)
     if len(ok) + len(stale) >= need:
@@ -300,6 +308,77 @@ def judge(req: Requirement, firings: Sequence[Firing], ctx: Context) -> Requirem
         + (f", dated on or after {spec['after']}" if "after" in spec else "")
         + (f" and within {spec['within_days']} days of it" if "within_days" in spec else "")
         + ", in register.yml and the claim.",
+        uses,
+    )
+
+
+def uncovered(spec: Mapping[str, Any], pack: EvidencePack, refs: Sequence[str]) -> tuple[str, ...]:
+    """The parties (ids) a `per_party` requirement asks for that none of the items `refs` covers."""
+    return missing(pack, covered_by(pack, (pack.register[r] for r in refs)), spec["per_party"])
+
+
+def _judge_per_party(
+    req: Requirement, ok: Sequence[str], stale: Sequence[str], uses: tuple[EvidenceUse, ...], ctx: Context
+) -> RequirementResult:
+    """Enough counted items, and for each party asked for, one of them covering it; stale when only
+    items too old would complete the set."""
+    spec, pack = req.spec, ctx.pack
+    need = spec.get("min", 1)
+    needs = describe(spec, ctx.checklists)
+    if not parties(pack, spec["per_party"]):
+        return RequirementResult(
+            req.ref,
+            ID,
+            needs,
+            Verdict.MISSING,
+            f"manifest.yml declares none of {who(spec['per_party'])}",
+            "Declare the parties in manifest.yml.",
+            uses,
+        )
+    lacking = uncovered(spec, pack, ok)
+    names = ", ".join(party_name(pack, p) for p in lacking)
+    if len(ok) >= need and not lacking:
+        return RequirementResult(
+            req.ref,
+            ID,
+            needs,
+            Verdict.SATISFIED,
+            f"counted: {', '.join(ok)}, covering {who(spec['per_party'])}",
+            None,
+            uses,
+        )
+    if len(ok) + len(stale) >= need and not uncovered(spec, pack, [*ok, *stale]):
+        return RequirementResult(
+            req.ref,
+            ID,
+            needs,
+            Verdict.STALE,
+            f"out of date: {', '.join(stale)} (older than {spec['max_age_days']} days at {ctx.as_of})"
+            + (f"; without them nothing covers {names}" if lacking else ""),
+            f"Refresh the evidence: cite a version dated within {spec['max_age_days']} days of {ctx.as_of}.",
+            uses,
+        )
+    found = f"counted {len(ok)} of {need} needed" + (f" ({', '.join(ok)})" if ok else "")
+    if not (ctx.pack.claims.get(req.outcome) and ctx.pack.claims[req.outcome].evidence):
+        found = "the claim cites no evidence"
+    elif lacking:
+        found = (f"counted {', '.join(ok)}; " if ok else "") + f"no counted item covers {names}"
+    refused = [f"{use.item}: {use.reason}" for use in uses if not use.counted]
+    if refused:
+        found += " [" + "; ".join(refused) + "]"
+    kinds = " or ".join(spec["of"])
+    asks = []
+    if need > len(ok):
+        asks.append(f"{plural(need - len(ok), 'more item')} of kind {kinds}")
+    if lacking:
+        asks.append(f"an item of kind {kinds} covering {names} (named in the item's `parties`)")
+    return RequirementResult(
+        req.ref,
+        ID,
+        needs,
+        Verdict.MISSING,
+        found,
+        f"Cite {' and '.join(asks)}, meeting the requirement's other conditions, in register.yml and the claim.",
         uses,
     )
 

@@ -72,6 +72,8 @@ def _test(expect: Any) -> dict[str, Any]:
         return {"truth": "false"}
     if "at_least" in expect:
         return {"$gte": {"number": expect["at_least"] * SCALE}}
+    if "more_than" in expect:
+        return {"$gt": {"number": round(expect["more_than"] * SCALE)}}
     if "min_items" in expect:
         return {"$gte": {"count": expect["min_items"]}}
     distinct = expect["min_distinct"]
@@ -89,6 +91,8 @@ def _expect_words(expect: Any) -> str:
         return f"is {str(expect).lower()}"
     if "at_least" in expect:
         return f"is at least {expect['at_least']}"
+    if "more_than" in expect:
+        return f"is more than {expect['more_than']}"
     if "min_items" in expect:
         return f"lists at least {expect['min_items']}"
     d = expect["min_distinct"]
