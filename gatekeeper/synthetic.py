@@ -230,6 +230,14 @@ def _facts(b: _Builder, quality: float) -> dict[str, Any]:
         ],
         "suitability": {},
     }
+    # The senior relationships' climate: the Alliance Board and leadership team answer alongside the
+    # alliance's climate survey and cite its report (no draw, so the packs before it stay the same).
+    facts["surveys"] += [
+        {**s, "survey": "leadership_climate", "responses": 12}
+        | ({"by_party": [{"party": name, "responses": 4} for _, name in PARTIES]} if "by_party" in s else {})
+        for s in facts["surveys"]
+        if s["survey"] == "climate"
+    ]
     for entries in facts["checklists"].values():  # every entry cites the agreement
         first = next(iter(entries.values()))["evidence"]
         for entry in entries.values():

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from gatekeeper.loading.paths import DocumentCheck, DocumentHasher, HashBudgetExceeded, check_reference, read_document
-from gatekeeper.loading.schema import ProblemCollector, Shape, schema_check
+from gatekeeper.loading.schema import ProblemCollector, Shape, nearest, schema_check
 from gatekeeper.loading.yamlstrict import MAX_BYTES, Document, load_yaml_bytes
 from gatekeeper.model import (
     Action,
@@ -158,6 +158,7 @@ def load_pack(root: Path, rules: RulePack, *, display: str | None = None) -> Loa
     if facts_read:
         _check_fact_evidence(facts_read, facts_read.doc.data, [], known, out)
         _check_survey_ranges(facts_read, out)
+        _check_survey_parties(facts_read, names, out)
         facts = _resolve_members(facts_read, names, out)
     waivers = _waivers(docs.get("waivers.yml"), rules, names, out)
     conditions_gate, conditions = _conditions(docs.get("conditions.yml"), rules, names, out)
@@ -593,6 +594,36 @@ def _check_survey_ranges(read: _Read, out: ProblemCollector) -> None:
                 ["surveys", i, "responses"],
                 f"{survey['responses']} responses from a population of {population}: no more people can respond than were asked",
             )
+
+
+def _check_survey_parties(read: _Read, names: _Names, out: ProblemCollector) -> None:
+    """Each survey's `by_party` names a party declared in manifest.yml: the client or a partner.
+
+    `min_each_party` counts responses per declared party, so a mistyped party's responses would
+    count for no one and "every party" would fail with no word of why; another organisation (the
+    assessors' firm) is no party whose view the Code asks for.
+    """
+    doc = read.doc
+    parties = {i: o for i, o in names.organisations.items() if o.role is not None}
+    choices = sorted({*parties, *(o.name for o in parties.values())})
+    for i, _ in read.items(["surveys"]):
+        for j, row in read.items(["surveys", i, "by_party"]):
+            path: list[str | int] = ["surveys", i, "by_party", j, "party"]
+            text = row["party"]
+            try:
+                org = names.directory.lookup(text, ("organisation",)).split(":", 1)[1]
+            except NameRefused as refused:
+                if "organisation" not in names.unsure_kinds and _folded(text) not in names.unsure_texts:
+                    hint = "" if str(refused).startswith("looks like") else nearest(text, choices)
+                    out.at(doc, path, f"{text!r} {refused}{hint}")
+                continue
+            if org not in parties:
+                out.at(
+                    doc,
+                    path,
+                    f"{text!r} is not a party to the alliance: `by_party` counts the responses of the client and"
+                    " each partner declared under `parties` in manifest.yml",
+                )
 
 
 def _waivers(read: _Read | None, rules: RulePack, names: _Names, out: ProblemCollector) -> tuple[Waiver, ...]:

@@ -234,7 +234,7 @@ def _shown(value: object) -> str:
     return text if len(text) <= 80 else text[:79] + "…"
 
 
-def _nearest(word: object, choices: Sequence[object]) -> str:
+def nearest(word: object, choices: Sequence[object]) -> str:
     """ " (did you mean X?)" for the closest choice to a mistyped word, or nothing."""
     if not isinstance(word, str):
         return ""
@@ -254,7 +254,7 @@ def _message(error: Any) -> str:
         where = error.absolute_path[-1] if error.absolute_path else None
         what = f"an allowed {where}" if isinstance(where, str) else "an allowed value"
         return (
-            f"{_shown(error.instance)} is not {what}{_nearest(error.instance, allowed)}; "
+            f"{_shown(error.instance)} is not {what}{nearest(error.instance, allowed)}; "
             f"allowed: {', '.join(str(a) for a in allowed)}"
         )
     if error.validator == "pattern" and isinstance(error.validator_value, str):
@@ -276,7 +276,7 @@ def _message(error: Any) -> str:
         if extra:
             first = extra[0]
             more = f" (and {len(extra) - 1} more)" if len(extra) > 1 else ""
-            return f"unknown key {_shown(first)}{_nearest(first, known)}{more}; allowed: {', '.join(known)}"
+            return f"unknown key {_shown(first)}{nearest(first, known)}{more}; allowed: {', '.join(known)}"
     message = _as_written(error.message)
     # jsonschema's own wording can quote a whole value: bounded. Ours above never cut a list.
     return message if len(message) <= _MAX_MESSAGE else message[: _MAX_MESSAGE - 1] + "…"

@@ -97,9 +97,9 @@ class ClaimSpec:
         return text
 
 
-# The clean pack: a critical outcome with a plan, and an outcome whose plan must be at most 365 days old.
+# The clean pack: a critical outcome with a plan, and an outcome whose plan must be at most 365 days old (DEL.INT.18).
 CLEAN_ITEMS = (Item("E01", "plan", "2025-01-10"), Item("E02", "plan", "2025-01-10"))
-CLEAN_CLAIMS = (ClaimSpec("DEC.BEH.01", ("E01",)), ClaimSpec("DEL.INT.08", ("E02",)))
+CLEAN_CLAIMS = (ClaimSpec("DEC.BEH.01", ("E01",)), ClaimSpec("DEL.INT.18", ("E02",)))
 
 
 @dataclass(frozen=True)

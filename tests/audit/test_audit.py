@@ -38,7 +38,7 @@ def test_clean_pack_has_no_findings(tiny: TinyPack, tmp_path: Path) -> None:
     assert result.clean
     assert [(r.id, r.status, r.used_by) for r in result.register_rows] == [
         ("E01", "ok", ("DEC.BEH.01",)),
-        ("E02", "ok", ("DEL.INT.08",)),
+        ("E02", "ok", ("DEL.INT.18",)),
     ]
     assert result.gates == ("review",)
 
@@ -63,7 +63,7 @@ def test_claim_without_required_evidence(tiny: TinyPack, tmp_path: Path) -> None
 
 def test_claim_citing_nothing(tiny: TinyPack, tmp_path: Path) -> None:
     """A met claim that cites no evidence at all is unsupported, and the item it dropped is unused."""
-    pack = tiny.but(claims=(ClaimSpec("DEC.BEH.01", ()), ClaimSpec("DEL.INT.08", ("E02",))))
+    pack = tiny.but(claims=(ClaimSpec("DEC.BEH.01", ()), ClaimSpec("DEL.INT.18", ("E02",))))
     assert found(run(pack, tmp_path)) == [
         (
             "claims.yml",
@@ -92,7 +92,7 @@ def test_claim_citing_nothing(tiny: TinyPack, tmp_path: Path) -> None:
 def test_not_met_claim_needs_no_evidence(tiny: TinyPack, tmp_path: Path) -> None:
     """A claim assessed as not met is not expected to carry the evidence of a met one."""
     pack = tiny.but(
-        claims=(ClaimSpec("DEC.BEH.01", ("E01",), status="not_met"), ClaimSpec("DEL.INT.08", ("E02", "E01")))
+        claims=(ClaimSpec("DEC.BEH.01", ("E01",), status="not_met"), ClaimSpec("DEL.INT.18", ("E02", "E01")))
     )
     assert run(pack, tmp_path).findings == ()
 
@@ -209,9 +209,9 @@ def test_stale_evidence(tiny: TinyPack, tmp_path: Path) -> None:
             COL,
             "evidence-stale",
             "error",
-            "DEL.INT.08",
+            "DEL.INT.18",
             "E02",
-            "E02 cited for DEL.INT.08 is dated 2024-01-10, 537 days old at 2025-06-30; DEL.INT.08#1 allows 365 days",
+            "E02 cited for DEL.INT.18 is dated 2024-01-10, 537 days old at 2025-06-30; DEL.INT.18#1 allows 365 days",
         )
     ]
     assert result.register_rows[1].status == "stale"
@@ -228,9 +228,9 @@ def test_expiring_evidence(tiny: TinyPack, tmp_path: Path) -> None:
             COL,
             "evidence-expiring",
             "warning",
-            "DEL.INT.08",
+            "DEL.INT.18",
             "E02",
-            "E02 cited for DEL.INT.08 is dated 2024-07-10 and will be older than the 365 days DEL.INT.08#1 allows "
+            "E02 cited for DEL.INT.18 is dated 2024-07-10 and will be older than the 365 days DEL.INT.18#1 allows "
             "from 2025-07-11 (in 11 days)",
         )
     ]
@@ -246,7 +246,7 @@ def test_last_day_of_freshness_is_not_stale(tiny: TinyPack, tmp_path: Path) -> N
     assert [(f.category, f.message) for f in result.findings] == [
         (
             "evidence-expiring",
-            "E02 cited for DEL.INT.08 is dated 2024-06-30 and will be older than the 365 days DEL.INT.08#1 allows "
+            "E02 cited for DEL.INT.18 is dated 2024-06-30 and will be older than the 365 days DEL.INT.18#1 allows "
             "from 2025-07-01 (in 1 day)",
         )
     ]
@@ -318,7 +318,7 @@ def test_self_assessed_critical(tiny: TinyPack, tmp_path: Path) -> None:
 
 def test_self_assessed_non_critical_is_fine(tiny: TinyPack, tmp_path: Path) -> None:
     """Self-assessment of a non-critical outcome is allowed and not reported."""
-    pack = tiny.but(claims=(tiny.claims[0], ClaimSpec("DEL.INT.08", ("E02",), assessed_by="Alex Morgan")))
+    pack = tiny.but(claims=(tiny.claims[0], ClaimSpec("DEL.INT.18", ("E02",), assessed_by="Alex Morgan")))
     assert run(pack, tmp_path).findings == ()
 
 
@@ -372,7 +372,7 @@ conditions:
   - outcome: DEL.INT.09
     owner: Alex Morgan
     due: '2025-06-01'
-  - outcome: DEL.INT.08
+  - outcome: DEL.INT.18
     owner: Alex Morgan
     due: '2025-06-01'
   - outcome: DEL.INT.10

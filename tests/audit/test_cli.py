@@ -47,8 +47,8 @@ def test_exit_1_on_problems(tiny: TinyPack, tmp_path: Path) -> None:
     code, out, err = invoke(str(root), *AS_OF)
     assert (code, err) == (1, "")
     assert out.splitlines()[3] == (
-        f"{root}/claims.yml:10:5: [error] E02 cited for DEL.INT.08 is dated 2024-01-10, 537 days old at 2025-06-30; "
-        "DEL.INT.08#1 allows 365 days (evidence-stale)"
+        f"{root}/claims.yml:10:5: [error] E02 cited for DEL.INT.18 is dated 2024-01-10, 537 days old at 2025-06-30; "
+        "DEL.INT.18#1 allows 365 days (evidence-stale)"
     )
 
 
@@ -116,8 +116,8 @@ def test_csv_register(tiny: TinyPack, tmp_path: Path) -> None:
         "id,title,kind,path,date,owner,approvals,used_by,status,notes\n"
         'E01,"\'=HYPERLINK(""x"")",plan,documents/e01.md,2025-01-10,Alex Morgan,,DEC.BEH.01,ok,\n'
         'E02,Document E02,plan,documents/e02.md,2024-01-10,Alex Morgan,"Jo Reid (Partner Director, 2024-01-11)",'
-        'DEL.INT.08,stale,"E02 cited for DEL.INT.08 is dated 2024-01-10, 537 days old at 2025-06-30; '
-        'DEL.INT.08#1 allows 365 days"\n'
+        'DEL.INT.18,stale,"E02 cited for DEL.INT.18 is dated 2024-01-10, 537 days old at 2025-06-30; '
+        'DEL.INT.18#1 allows 365 days"\n'
         'E03,"Report, with a comma",report,documents/e03.md,2025-02-01,Alex Morgan,,,unused,'
         '"E03 (Report, with a comma) is cited by no claim and no fact"\n'
     )

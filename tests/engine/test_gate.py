@@ -79,12 +79,12 @@ def test_a_document_changed_after_registration_does_not_count(maker) -> None:
 
 
 def test_evidence_older_than_the_rule_allows_is_stale_and_as_of_replays_an_earlier_date(maker) -> None:
-    """A plan dated 400 days before the as-of date is stale for a 365-day rule; as of 100 days earlier it was met."""
+    """A plan dated 200 days before the as-of date is stale for DEL.INT.08's 180 days; as of 100 days earlier it was met."""
 
     def edit(files, _):
         ref = claim(files, "DEL.INT.08")["evidence"][0]
-        item(files, ref)["date"] = str(AS_OF - dt.timedelta(days=400))
-        claim(files, "DEL.INT.08")["date"] = str(AS_OF - dt.timedelta(days=200))  # assessed before both dates
+        item(files, ref)["date"] = str(AS_OF - dt.timedelta(days=200))
+        claim(files, "DEL.INT.08")["date"] = str(AS_OF - dt.timedelta(days=150))  # assessed before both dates
 
     result = maker.evaluate("delivering", edit)
     outcome = result.outcome("DEL.INT.08")
@@ -185,15 +185,16 @@ def test_a_checklist_with_nothing_covered_is_unevidenced(maker) -> None:
 
 
 def test_a_low_survey_score_is_not_met_and_an_old_one_is_stale(maker) -> None:
-    """DEL.BEH.04's behaviour survey must score 60% or more within 365 days."""
+    """DEL.BEH.04's behaviour survey must score 70% or more within 365 days."""
 
     def low(files, _):
         next(s for s in files["facts.yml"]["surveys"] if s["survey"] == "behaviour")["score"] = 2.5
 
-    def old(files, _):
-        for survey in files["facts.yml"]["surveys"]:
-            if survey["survey"] == "behaviour":
-                survey["date"] = "2025-06-01"
+    def old(files, _):  # the latest survey, taken long ago, and no other
+        surveys = files["facts.yml"]["surveys"]
+        latest = next(s for s in surveys if s["survey"] == "behaviour")
+        files["facts.yml"]["surveys"] = [s for s in surveys if s["survey"] != "behaviour"] + [latest]
+        latest["date"] = "2025-06-01"
 
     low_outcome = maker.evaluate("delivering", low).outcome("DEL.BEH.04")
     assert low_outcome.status == "not_met"

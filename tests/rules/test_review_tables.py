@@ -194,3 +194,91 @@ def test_boxed_notes_and_baseline_proxies_are_requirements(outcomes) -> None:
     for outcome_id in ("DEC.COM.06", "DEC.COM.07"):
         paths = {s.get("path") for s in specs(outcome_id) if s["kind"] == "fact"}
         assert paths == {f"targets.{t}.baseline" for t in ("whole_life_cost", "capital_cost", "operating_cost")}
+
+
+# What "a living document" means in "Outcomes the classes leave as they are": kept current as the work goes.
+LIVING = {"plan", "register", "report", "minutes", "communication", "organisation_chart"}
+
+
+def table_rows(body: str) -> list[list[str]]:
+    """The cells of each row of a section's table, the header and rule left out."""
+    return [
+        [cell.strip() for cell in line.split("|")[1:-1]]
+        for line in body.splitlines()
+        if line.startswith("| ") and line.split("|")[1].strip() not in ("outcome", "box")
+    ]
+
+
+def ages(outcome: Outcome) -> set[int]:
+    """The ages, in days, an outcome's requirements carry: each `max_age_days` and each recurring survey's window."""
+    found = {r.spec["max_age_days"] for r in outcome.requirements if "max_age_days" in r.spec}
+    return found | {r.spec["recurring"]["within_days"] for r in outcome.requirements if "recurring" in r.spec}
+
+
+def test_how_recently_outcomes_carry_exactly_the_ages_of_their_row(sections, outcomes) -> None:
+    """Each outcome of "How recently" carries the ages its row names (90, 120, 180, 365 days), and no other."""
+    wrong = {}
+    for row in table_rows(sections["How recently"]):
+        days = {int(n) for n in re.findall(r"\b(\d+)\b", row[2])}
+        for i in OUTCOME_ID.findall(row[0]):
+            if ages(outcomes[i]) != days:
+                wrong[i] = (sorted(ages(outcomes[i])), sorted(days))
+    assert wrong == {}
+
+
+def survey_spec(cell: str) -> dict[str, object]:
+    """The `survey` requirement a row of "Surveys" gives, read from its cell before any `;`."""
+    name, *fields = (f.strip() for f in cell.split(";")[0].split(","))
+    spec: dict[str, object] = {"kind": "survey", "survey": name.strip("`")}
+    for text in fields:
+        if text == "no score":
+            continue
+        if re.fullmatch(r"0\.\d+", text):
+            spec["min_score"] = float(text)
+        elif m := re.fullmatch(r"(\d+) responses", text):
+            spec["min_responses"] = int(m[1])
+        elif m := re.fullmatch(r"(\d+) from each party", text):
+            spec["min_each_party"] = int(m[1])
+        elif m := re.fullmatch(r"(\d+) surveys in (\d+) days", text):
+            spec["recurring"] = {"count": int(m[1]), "within_days": int(m[2])}
+        elif m := re.fullmatch(r"(\d+) days", text):
+            spec["max_age_days"] = int(m[1])
+        else:
+            raise AssertionError(f"a field the review table should not hold: {text!r} in {cell!r}")
+    return spec
+
+
+def test_survey_outcomes_have_exactly_the_survey_of_their_row(sections, outcomes) -> None:
+    """Each outcome of "Surveys" has one survey requirement: the row's survey, pass mark, responses, per party, recurrence and age."""
+    rows = table_rows(sections["Surveys"])
+    assert len(rows) == 9
+    for row in rows:
+        (outcome_id,) = OUTCOME_ID.findall(row[0])
+        surveys = [r.spec for r in outcomes[outcome_id].requirements if r.kind == "survey"]
+        assert (outcome_id, surveys) == (outcome_id, [survey_spec(row[2])])
+
+
+def test_every_survey_requirement_is_in_the_surveys_table(sections, outcomes) -> None:
+    """No outcome outside the "Surveys" table asks for a survey: the table is the whole list."""
+    tabled = set(table_ids(sections["Surveys"]))
+    asking = {i for i, o in outcomes.items() if any(r.kind == "survey" for r in o.requirements)}
+    assert asking == tabled
+
+
+def test_living_documents_left_as_they_are_take_the_in_place_age(sections, outcomes) -> None:
+    """A Delivering or Sustaining outcome left as it is whose every accepted kind is a living document is at most 365 days old, and the review names the ones given an age now."""
+    body = sections["Outcomes the classes leave as they are"]
+    living = {
+        i
+        for i in unchanged_ids(body)
+        if i.startswith(("DEL.", "SUS.")) and evidence(outcomes[i])
+        if all(set(r.spec["of"]) <= LIVING for r in evidence(outcomes[i]))
+    }
+    too_old = {i for i in living if any(r.spec.get("max_age_days", 36500) > 365 for r in evidence(outcomes[i]))}
+    assert too_old == set()
+    applied = set(OUTCOME_ID.findall(body[body.index("Applied where") : body.index("Left without")]))
+    assert (
+        applied
+        == {i for i in living if i.startswith("DEL.")}
+        == {"DEL.BEH.03", "DEL.INT.02", "DEL.INT.18", "DEL.LEA.06"}
+    )
