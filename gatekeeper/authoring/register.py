@@ -52,6 +52,7 @@ class NewEntry:
     date: str  # YYYY-MM-DD
     owner: str
     approvals: tuple[Approval, ...] = ()
+    parties: tuple[str, ...] = ()  # the parties the document covers, as typed (the loader resolves them)
 
 
 @dataclass(frozen=True)
@@ -143,7 +144,8 @@ def load_register(pack: Path) -> Editable:
 def registered(editable: Editable) -> list[dict[str, str]]:
     """The register's entries as plain strings (id, path, sha256, ...), in file order."""
     return [
-        {key: str(value) for key, value in item.items() if key != "approvals"} for item in editable.tree["evidence"]
+        {key: str(value) for key, value in item.items() if key not in ("approvals", "parties")}
+        for item in editable.tree["evidence"]
     ]
 
 
@@ -169,6 +171,12 @@ def add_entries(editable: Editable, entries: Sequence[NewEntry]) -> None:
                 for a in entry.approvals
             )
             pairs.append(("approvals", approvals))
+        if entry.parties:
+            from ruamel.yaml.comments import CommentedSeq
+
+            parties = CommentedSeq(scalar(p) for p in entry.parties)
+            parties.fa.set_flow_style()  # `parties: [client, partner-a]`, as written by hand
+            pairs.append(("parties", parties))
         append_keeping_trailing_comment(evidence, block_map(pairs))
 
 

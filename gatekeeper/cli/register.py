@@ -66,6 +66,14 @@ def _date(value: str, what: str) -> str:
     metavar="NAME ROLE DATE",
     help="Who approved the document, in what role, when (repeatable).",
 )
+@click.option(
+    "--party",
+    "parties",
+    multiple=True,
+    metavar="PARTY",
+    help="A party the document covers (attended, named, addressed or contracted), by the id or name "
+    "manifest.yml declares; repeatable. Outcomes that ask for each party read it.",
+)
 @guarded
 def add(
     pack: Path,
@@ -76,6 +84,7 @@ def add(
     owner: str | None,
     ident: str | None,
     approvals: tuple[tuple[str, str, str], ...],
+    parties: tuple[str, ...],
 ) -> None:
     """Register FILES (documents inside the folder PACK) in PACK's register.yml.
 
@@ -129,6 +138,7 @@ def add(
                 date=when,
                 owner=owner,
                 approvals=approved,
+                parties=tuple(dict.fromkeys(parties)),
             )
         )
     if problems:

@@ -54,6 +54,8 @@ def test_a_new_pack_reaches_a_passing_creating_gate_without_a_hash_typed_by_hand
         ]
         for approval in item.get("approvals", ()):
             args += ["--approval", approval["name"], approval["role"], approval["date"]]
+        for party in item.get("parties", ()):
+            args += ["--party", party]
         code, out, err = run(*args)
         assert (code, err) == (0, f"registered 1 document(s) in {pack}/register.yml\n")
         ids[item["id"]] = out.split(":")[0]
@@ -124,6 +126,35 @@ def test_register_add_appends_the_entry_and_changes_nothing_else(example, tmp_pa
         '        date: "2026-10-02"\n'
     ).encode()
     assert run("validate", pack)[0] == 0
+
+
+def test_register_add_records_the_parties_a_document_covers(example, tmp_path: Path) -> None:
+    """--party (repeatable, by id or name) writes the entry's `parties` as a flow list, each party once."""
+    pack = example("fenland-water")
+    before = (pack / "register.yml").read_bytes()
+    document = pack / "documents" / "2026-10-01-partner-briefing.md"
+    document.write_text("# Partner briefing\n")
+    args = ["register", "add", pack, document, "--kind", "communication", "--date", "2026-10-01"]
+    code, _, err = run(
+        *args, "--party", "fenland", "--party", "Design partner (under procurement)", "--party", "fenland"
+    )
+    assert (code, err) == (0, f"registered 1 document(s) in {pack}/register.yml\n")
+    written = (pack / "register.yml").read_bytes()
+    assert written.startswith(before)
+    assert written[len(before) :].decode().endswith("    parties: [fenland, Design partner (under procurement)]\n")
+    assert run("validate", pack)[0] == 0
+
+
+def test_register_add_refuses_a_party_the_manifest_does_not_declare(example) -> None:
+    """An unknown --party is exit 3 naming the nearest declared party, and register.yml is left as it was."""
+    pack = example("fenland-water")
+    before = (pack / "register.yml").read_bytes()
+    document = pack / "documents" / "2026-10-01-partner-briefing.md"
+    document.write_text("# Partner briefing\n")
+    code, _, err = run("register", "add", pack, document, "--kind", "communication", "--party", "fenlands")
+    assert code == 3
+    assert "'fenlands' is not declared in manifest.yml" in err and "did you mean 'fenland'?" in err
+    assert (pack / "register.yml").read_bytes() == before
 
 
 def test_register_add_to_a_new_pack_turns_the_empty_list_into_entries_and_keeps_the_comments(tmp_path: Path) -> None:
