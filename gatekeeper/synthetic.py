@@ -192,7 +192,6 @@ def _facts(b: _Builder, quality: float) -> dict[str, Any]:
             "duration_years": 10,
             "exit_strategy": {"description": "Staged close-out.", "evidence": ref("strategy")},
         },
-        "procurement": {"start_date": b.procurement.isoformat()},
         "milestones": {
             name: {"date": day.isoformat(), "evidence": form_ref("decision_record")}
             for name, day in b.milestones.items()

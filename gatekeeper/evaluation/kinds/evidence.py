@@ -178,7 +178,10 @@ def observations(requirements: Sequence[Requirement], ctx: Context) -> Iterator[
 
 def compile(req: Requirement) -> dict[str, Rule]:
     spec = req.spec
-    item = [{"t": "item"}, {"outcome": req.outcome}, any_of("kind", spec["of"]), {"intact": True}, {"$gte": {"age": 0}}]
+    # The comparisons with other patterns (the milestone dates) come before the kinds' `$or`: the engine
+    # drops a reference to another pattern that follows an `$or` in the same `$and`, so an item dated
+    # after the milestone would count (tests/engine/test_timing.py keeps the order honest).
+    item: list[dict[str, Any]] = [{"t": "item"}, {"outcome": req.outcome}]
     before: list[dict[str, Any]] = []
     if "before" in spec:
         before.append({"d": all_of({"t": "fact"}, {"path": spec["before"]}, {"$gt": {"date_ord": 0}})})
@@ -195,6 +198,7 @@ def compile(req: Requirement) -> dict[str, Rule]:
             }
         )
         item.append({"$lte": {"date_ord": {"w": "until_ord"}}})
+    item += [any_of("kind", spec["of"]), {"intact": True}, {"$gte": {"age": 0}}]
     if spec.get("independent_author"):
         item.append({"independent": True})
     approval = []
