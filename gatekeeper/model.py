@@ -145,6 +145,11 @@ class Gate:
     advisory: bool = False
     deciders: tuple[str, ...] = ()  # governance roles that may record its decision
     quorum: str = "any"  # "any": one decider's record decides; "all": every decider role must record it
+    # A date fact the decision must come before (the creating gate: milestones.procurement_start.date),
+    # what a decision on or after it does ("fail" | "note"), and the Code's words for why.
+    decide_before: str | None = None
+    late_decision: str = "note"
+    late_decision_reason: str | None = None
 
     @property
     def asked_in(self) -> str:

@@ -171,6 +171,20 @@ class ConditionResult:
 
 
 @dataclass(frozen=True)
+class LateDecision:
+    """A gate decided on or after the milestone it should precede (the policy's `decide_before`).
+
+    Section 2's actions come "in advance of any procurement": a creating gate decided once procurement has
+    started is reported as such, failing the gate (`late_decision: fail`) or as a note beside it (`note`).
+    """
+
+    milestone: str  # the date fact, e.g. milestones.procurement_start.date
+    date: dt.date  # the milestone's date
+    effect: str  # "fail" | "note"
+    reason: str  # the words every report shows
+
+
+@dataclass(frozen=True)
 class Maturity:
     """A maturity score as data: the weight earned (met 1, partly met 0.5, the rest 0) over the
     outcomes counted (waived and not applicable ones are not). rules/README.md argues the weights."""
@@ -280,6 +294,9 @@ class GateResult:
     maturity: Maturity = NO_MATURITY
     theme_maturity: tuple[ThemeMaturity, ...] = ()
     improvements: tuple[Improvement, ...] = ()
+    # Decided on or after the milestone the gate should precede (None when in time, or when no
+    # milestone is set for the gate or recorded in the pack).
+    late_decision: LateDecision | None = None
 
     @property
     def passed(self) -> bool:

@@ -128,7 +128,7 @@ def scaffold(rules: RulePack, *, alliance: str, gate: str, today: dt.date | None
     facts = "\n".join(
         [
             "# Structured facts the rules check directly (evidence_schema/facts.schema.json):",
-            "# customer_outcomes, targets, baseline, alliance, procurement, governance, risk, checklists, surveys, suitability.",
+            "# customer_outcomes, targets, baseline, alliance, milestones, governance, risk, checklists, surveys, suitability.",
             "schema_version: 1",
             "",
         ]

@@ -51,7 +51,14 @@ FORM_DEFECTS = ("party_missing", "own_interviewer", "out_of_window")
 # about to procure; later ones passed every milestone in order.
 MILESTONES: Mapping[str, Mapping[str, int]] = {
     "deciding": {"procurement_start": 30},
-    "creating": {"procurement_start": -400, "selection": -300, "award": -280, "agreement_signed": -250},
+    # Leaving Creating: the transition into delivery is planned (a date ahead, with its plan as evidence).
+    "creating": {
+        "procurement_start": -400,
+        "selection": -300,
+        "award": -280,
+        "agreement_signed": -250,
+        "transition": 60,
+    },
     "delivering": {
         "procurement_start": -1500,
         "selection": -1400,
@@ -187,7 +194,6 @@ def _facts(b: _Builder, quality: float) -> dict[str, Any]:
             "duration_years": 10,
             "exit_strategy": {"description": "Staged close-out.", "evidence": ref("strategy")},
         },
-        "procurement": {"start_date": b.procurement.isoformat()},
         "milestones": {
             name: {"date": day.isoformat(), "evidence": form_ref("decision_record")}
             for name, day in b.milestones.items()
@@ -260,10 +266,12 @@ def _facts(b: _Builder, quality: float) -> dict[str, Any]:
     if b.form_rng.random() > quality:
         facts["surveys"][1]["by_party"].pop()  # no responses recorded from one partner
     # The boxed notes' facts, at fixed ages: no draw from a generator, so the packs are otherwise as before.
-    facts["procurement"]["selection_pricing"] = {
-        "cost_to_employ": True,
-        "description": "Bidders priced fee, overheads and rates, and the value they add.",
-        "evidence": b.item("process", days_old=90),
+    facts["procurement"] = {
+        "selection_pricing": {
+            "cost_to_employ": True,
+            "description": "Bidders priced fee, overheads and rates, and the value they add.",
+            "evidence": b.item("process", days_old=90),
+        }
     }
     facts["integrated_team"] = {
         "individuals": 120,
@@ -321,7 +329,10 @@ def _days_old(b: _Builder, spec: Mapping[str, Any], defect: str | None) -> int:
     days_old = max_age + 30 if defect == "stale" and "max_age_days" in spec else b.rng.randint(5, min(max_age, 150) - 1)
     before = _milestone(b, spec["before"]) if "before" in spec else None
     after = _milestone(b, spec["after"]) if "after" in spec else None
-    if before is not None:  # dated before the milestone
+    if before is not None and after is not None:  # between the two milestones
+        latest_old, earliest_old = (b.as_of - after).days, (b.as_of - before).days + 1
+        days_old = max(earliest_old, min(days_old, latest_old))
+    elif before is not None:  # dated before the milestone
         days_old = max(days_old, (b.as_of - before).days + 5)
     elif after is not None:  # on or after it, and within the window when one is given
         latest_old = (b.as_of - after).days
@@ -332,7 +343,9 @@ def _days_old(b: _Builder, spec: Mapping[str, Any], defect: str | None) -> int:
     elif defect is None and "max_age_days" in spec and b.near_expiry and b.extra_rng.random() < b.near_expiry:
         days_old = max_age - b.extra_rng.randint(1, 90)  # still fresh, but not for long
     if defect == "out_of_window":
-        if before is not None:
+        if before is not None and after is not None:
+            days_old = (b.as_of - after).days + 1  # the day before the window opens
+        elif before is not None:
             days_old = (b.as_of - before).days - 1  # the day after the milestone
         elif after is not None:
             days_old = (b.as_of - after).days + 1  # the day before it

@@ -282,9 +282,9 @@ EVIDENCE_CASES = [
     ),
     (
         "facts.yml",
-        '  start_date: "2020-03-02"',
-        '  start_date: "9999-12-31"',
-        "$.procurement.start_date",
+        '    date: "2020-03-02"',
+        '    date: "9999-12-31"',
+        "$.milestones.procurement_start.date",
         _out_of_window("9999-12-31"),
     ),
     (
@@ -414,7 +414,7 @@ def test_values_at_their_bounds_are_accepted_and_computed_with(pack: Path) -> No
     _edit(pack, "commercial.yml", "target_cost: 148000000", "target_cost: 10000000000000")
     _edit(pack, "commercial.yml", "baseline_cost: 155000000", "baseline_cost: 10000000000000")
     _edit(pack, "commercial.yml", "painshare_cap: {percent_of_fee: 100}", "painshare_cap: {percent_of_fee: 1000}")
-    _edit(pack, "facts.yml", '  start_date: "2020-03-02"', '  start_date: "2199-12-31"')
+    _edit(pack, "facts.yml", '    date: "2021-04-12"', '    date: "2199-12-31"')  # the last milestone
     _edit(pack, "facts.yml", "    score: 3.4", "    score: 5")
     _edit(pack, "facts.yml", "    responses: 198", "    responses: 1000000\n    population: 1000000")
     _edit(pack, "register.yml", '    date: "2019-09-20"', '    date: "1900-01-01"')

@@ -320,5 +320,5 @@ def test_a_pack_over_the_hashing_budget_is_refused_with_a_located_error(
     line = text.index("    path: documents/extra-2.bin") + 1
     assert lines == [
         f"{pack}/register.yml:{line}:11: documents/extra-2.bin: the pack's documents add up to more than {own + 2_500} bytes, "
-        "the most one load hashes (each distinct file counted once) (at $.evidence[15].path)"
+        "the most one load hashes (each distinct file counted once) (at $.evidence[16].path)"
     ]

@@ -399,7 +399,10 @@ def test_a_locator_lets_one_document_support_many_outcomes_without_a_warning(tmp
     [
         (lambda f: f["surveys"][0].update(score=500), "score 500 is above the scale's maximum of 5"),
         (lambda f: f["targets"]["capital_cost"].update(target=-1e308), "-1e+308"),
-        (lambda f: f["procurement"].update(start_date="9999-12-31"), "'9999-12-31' is outside the dates"),
+        (
+            lambda f: f["milestones"]["procurement_start"].update(date="9999-12-31"),
+            "'9999-12-31' is outside the dates",
+        ),
     ],
 )
 def test_absurd_numbers_and_dates_are_refused(change: Edit, message: str, tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ from gatekeeper.evaluation import engine
 from gatekeeper.evaluation.advice import advise
 from gatekeeper.evaluation.kinds import KINDS, Context, Firing
 from gatekeeper.evaluation.maturity import assess
+from gatekeeper.evaluation.observations import lookup
 from gatekeeper.evaluation.waivers import current_waiver
 from gatekeeper.model import ClaimStatus, EvidencePack, Gate, Outcome, Policy, Requirement, RulePack
 from gatekeeper.people import independence, roles_on
@@ -23,6 +24,7 @@ from gatekeeper.result import (
     ConditionState,
     Decision,
     GateResult,
+    LateDecision,
     OutcomeResult,
     RequirementResult,
     Status,
@@ -86,12 +88,17 @@ def evaluate(
         reasons.append(
             f"{len(overdue)} condition(s) from the previous gate overdue: {', '.join(c.outcome for c in overdue)}"
         )
+    late = late_decision(spec, pack, as_of)
+    if late is not None and late.effect == "fail":
+        reasons.append(late.reason)
     decision = Decision.FAIL if reasons else Decision.PASS
     blocking = [*critical_blockers, *floor_blockers]
     if rules.policy.overdue_conditions == "fail":
         blocking += [c.outcome for c in overdue if c.outcome not in blocking]
     if decision == Decision.PASS:
         reasons.append("every critical outcome in scope is in place and every theme is at or above its floor")
+    if late is not None and late.effect == "note":
+        reasons.append(f"note: {late.reason}")
 
     outcomes = tuple(_mark_blocking(o, set(blocking)) for o in judged)
     conditions_set = _conditions_set(outcomes, pack, rules, as_of) if decision == Decision.PASS else ()
@@ -124,9 +131,45 @@ def evaluate(
         evidence_files=tuple(sorted(pack.files.items())),
         document_problems=tuple(str(p) for p in document_problems),
         default_owner=pack.owner,
+        late_decision=late,
         **exhibits,
     )
     return assess(advise(result, rules, spec))
+
+
+# What happened on each milestone's date, for "decided after ... on DATE".
+_HAPPENED: Mapping[str, str] = {
+    "procurement_start": "procurement started",
+    "selection": "the partners were selected",
+    "award": "the contract was awarded",
+    "agreement_signed": "the alliance agreement was signed",
+    "transition": "the alliance moved into delivery",
+}
+
+
+def late_decision(gate: Gate, pack: EvidencePack, as_of: dt.date) -> LateDecision | None:
+    """The gate decided on or after the date its decision must precede (`decide_before`), or None.
+
+    The decision is taken as of the evaluation date. Without the date in facts.yml nothing is said here:
+    the outcomes whose evidence is dated against the same milestone say that it is missing.
+    """
+    if gate.decide_before is None:
+        return None
+    value = lookup(pack.facts, gate.decide_before)
+    if not isinstance(value, str):
+        return None
+    day = dt.date.fromisoformat(value)
+    if as_of < day:
+        return None
+    parts = gate.decide_before.split(".")
+    milestone = parts[1] if len(parts) == 3 and parts[0] == "milestones" else ""
+    what = _HAPPENED.get(milestone, f"{gate.decide_before} was")
+    reason = f"decided after {what} on {day.isoformat()}"
+    if as_of == day:
+        reason = f"decided on the day {what}, {day.isoformat()}"
+    if gate.late_decision_reason:
+        reason += f": {gate.late_decision_reason}"
+    return LateDecision(milestone=gate.decide_before, date=day, effect=gate.late_decision, reason=reason)
 
 
 def _judge_outcome(

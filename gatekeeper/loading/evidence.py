@@ -159,7 +159,8 @@ def load_pack(root: Path, rules: RulePack, *, display: str | None = None) -> Loa
         _check_fact_evidence(facts_read, facts_read.doc.data, [], known, out)
         _check_survey_ranges(facts_read, out)
         _check_survey_parties(facts_read, names, out)
-        facts = _resolve_members(facts_read, names, out)
+        _check_milestone_order(facts_read, out)
+        facts = _procurement_milestone(facts_read, _resolve_members(facts_read, names, out), out)
     waivers = _waivers(docs.get("waivers.yml"), rules, names, out)
     conditions_gate, conditions = _conditions(docs.get("conditions.yml"), rules, names, out)
     commercial = _commercial(docs.get("commercial.yml"), out)
@@ -624,6 +625,64 @@ def _check_survey_parties(read: _Read, names: _Names, out: ProblemCollector) -> 
                     f"{text!r} is not a party to the alliance: `by_party` counts the responses of the client and"
                     " each partner declared under `parties` in manifest.yml",
                 )
+
+
+# The alliance's milestones in the order they happen (facts.yml `milestones`).
+MILESTONES: tuple[str, ...] = ("procurement_start", "selection", "award", "agreement_signed", "transition")
+
+
+def _milestone_date(read: _Read, name: str) -> dt.date | None:
+    """The date of a milestone as written, when it is sound (a malformed one is the schema's to report)."""
+    path: list[str | int] = ["milestones", name, "date"]
+    value = read.at(path)
+    return _date(value) if isinstance(value, str) and read.sound(path) else None
+
+
+def _check_milestone_order(read: _Read, out: ProblemCollector) -> None:
+    """Each milestone on or after the one before it: partners are selected after procurement starts, the
+    agreement is signed before delivery starts. A date out of order would let evidence meet a window that
+    cannot exist (CRE.COM.13's agreement, "on or after agreement_signed, which is before transition")."""
+    previous: tuple[str, dt.date] | None = None
+    for name in MILESTONES:
+        day = _milestone_date(read, name)
+        if day is None:
+            continue
+        if previous is not None and day < previous[1]:
+            out.at(
+                read.doc,
+                ["milestones", name, "date"],
+                f"milestone {name} on {day} is before {previous[0]} on {previous[1]}: milestones come in the "
+                f"order {', '.join(MILESTONES)}",
+            )
+        previous = (name, day)
+
+
+def _procurement_milestone(read: _Read, facts: Mapping[str, Any], out: ProblemCollector) -> Mapping[str, Any]:
+    """`procurement.start_date`, the older spelling, read as the milestone `procurement_start` the rules name.
+
+    A pack that gives only the older spelling gets the milestone (without evidence) from it; a pack that
+    gives both must give one date, or which one the rules should use is a guess.
+    """
+    path: list[str | int] = ["procurement", "start_date"]
+    old = read.at(path)
+    if not (isinstance(old, str) and read.sound(path)):
+        return facts
+    new = _milestone_date(read, "procurement_start")
+    if new is not None:
+        if _date(old) != new:
+            out.at(
+                read.doc,
+                path,
+                f"procurement.start_date {old} differs from milestones.procurement_start.date {new}: they are the "
+                "same milestone; give it once, as milestones.procurement_start",
+            )
+        return facts
+    milestones = facts.get("milestones")
+    if read.at(["milestones", "procurement_start"]) is not None or not (
+        milestones is None or isinstance(milestones, dict)
+    ):
+        return facts  # a malformed milestone is the schema's to report
+    return {**facts, "milestones": {**(milestones or {}), "procurement_start": {"date": old}}}
 
 
 def _waivers(read: _Read | None, rules: RulePack, names: _Names, out: ProblemCollector) -> tuple[Waiver, ...]:

@@ -92,6 +92,23 @@ def _check_requirement(
         out.at(doc, [*path, key], message)
 
 
+def _check_gates(
+    doc: Document, path: list[str | int], gates: Mapping[str, Any], refs: References, out: ProblemCollector
+) -> None:
+    """What a schema cannot say about a gate: that the date its decision must come before is a date fact."""
+    from gatekeeper.evaluation.kinds.fact import schema_node
+
+    for name, gate in gates.items():
+        if "decide_before" in gate:
+            node = schema_node(gate["decide_before"], refs.facts_schema)
+            if node is None or node.get("format") != "date":
+                out.at(
+                    doc,
+                    [*path, name, "decide_before"],
+                    f"'decide_before' must name a date fact, not {gate['decide_before']!r}",
+                )
+
+
 def _requirements(outcome_id: str, specs: Sequence[Mapping[str, Any]]) -> tuple[Requirement, ...]:
     return tuple(
         Requirement(outcome=outcome_id, index=i, kind=spec["kind"], spec=dict(spec))
@@ -133,6 +150,9 @@ def _policy(data: Mapping[str, Any], override: Mapping[str, Any]) -> Policy:
             advisory=bool(g.get("advisory", False)),
             deciders=tuple(g.get("deciders", ())),
             quorum=str(g.get("quorum", "any")),
+            decide_before=g.get("decide_before"),
+            late_decision=str(g.get("late_decision", "note")),
+            late_decision_reason=g.get("late_decision_reason"),
         )
         for name, g in {**data["gates"], **override.get("gates", {})}.items()
     }
@@ -201,6 +221,7 @@ def _load_rule_pack(*, profile: Path | None, profile_raw: bytes | None, sources:
         for name, c in checklist_doc.data["checklists"].items()
     }
     refs = References(checklists=checklists, facts_schema=_facts_schema())
+    _check_gates(policy_doc, ["gates"], policy_doc.data["gates"], refs, out)
     outcomes: dict[str, Outcome] = {}
     cells: dict[str, Cell] = {}
     for doc in outcome_docs:
@@ -271,6 +292,7 @@ def _load_rule_pack(*, profile: Path | None, profile_raw: bytes | None, sources:
         profile_name = profile_doc.data["name"]
         profile_digest = hashlib.sha256(profile_raw).hexdigest()
         policy_override = profile_doc.data.get("policy", {})
+        _check_gates(profile_doc, ["policy", "gates"], policy_override.get("gates", {}), refs, out)
         pack_outcomes = dict(outcomes)
         _apply_profile(profile_doc, outcomes, cells, refs, out)
         if out.problems:

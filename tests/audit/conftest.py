@@ -125,6 +125,10 @@ class TinyPack:
         for item in self.items:
             if item.content is not None:
                 (root / item.path).write_bytes(item.content)
+        # The clean plan predates the procurement start, as DEC.BEH.01 asks (the older spelling: no evidence).
+        (root / "facts.yml").write_text(
+            "schema_version: 1\nprocurement:\n  start_date: '2025-03-02'\n", encoding="utf-8"
+        )
         if self.waivers is not None:
             (root / "waivers.yml").write_text(self.waivers, encoding="utf-8")
         if self.conditions is not None:

@@ -55,7 +55,7 @@ def test_claim_without_required_evidence(tiny: TinyPack, tmp_path: Path) -> None
             "error",
             "DEC.BEH.01",
             None,
-            "DEC.BEH.01 is claimed met but DEC.BEH.01#1 (at least 1 evidence item of kind plan) is missing: "
+            "DEC.BEH.01 is claimed met but DEC.BEH.01#1 (at least 1 evidence item of kind plan, dated before milestones.procurement_start.date) is missing: "
             "counted 0 of 1 needed [E01: kind minutes does not show this (needs plan)]",
         )
     ]
@@ -73,7 +73,7 @@ def test_claim_citing_nothing(tiny: TinyPack, tmp_path: Path) -> None:
             "error",
             "DEC.BEH.01",
             None,
-            "DEC.BEH.01 is claimed met but DEC.BEH.01#1 (at least 1 evidence item of kind plan) is missing: "
+            "DEC.BEH.01 is claimed met but DEC.BEH.01#1 (at least 1 evidence item of kind plan, dated before milestones.procurement_start.date) is missing: "
             "the claim cites no evidence",
         ),
         (
@@ -130,7 +130,7 @@ def test_missing_document(tiny: TinyPack, tmp_path: Path) -> None:
             "error",
             "DEC.BEH.01",
             None,
-            "DEC.BEH.01 is claimed met but DEC.BEH.01#1 (at least 1 evidence item of kind plan) is missing: counted 0 of 1 needed "
+            "DEC.BEH.01 is claimed met but DEC.BEH.01#1 (at least 1 evidence item of kind plan, dated before milestones.procurement_start.date) is missing: counted 0 of 1 needed "
             "[E01: document documents/e01.md: document not found]",
         ),
         (
@@ -268,7 +268,7 @@ def test_wrong_approver(tiny: TinyPack, tmp_path: Path) -> None:
             "DEC.LEA.01",
             None,
             "DEC.LEA.01 is claimed met but DEC.LEA.01#1 (at least 1 evidence item of kind decision record, approved by "
-            "Client Board or Sponsor) is missing: counted 0 of 1 needed "
+            "Client Board or Sponsor, dated before milestones.procurement_start.date) is missing: counted 0 of 1 needed "
             "[E03: not approved by Client Board or Sponsor (approved by Partner Director)]",
         ),
         (
@@ -427,7 +427,7 @@ def test_findings_sorted_by_location(tiny: TinyPack, tmp_path: Path) -> None:
 
 def test_facts_citations_count_as_use(tiny: TinyPack, tmp_path: Path) -> None:
     """An item cited only from facts.yml is used, and the register row names the fact."""
-    facts = b"schema_version: 1\nbaseline:\n  process:\n    description: From outturn.\n    evidence: E03\n"
+    facts = b"schema_version: 1\nprocurement:\n  start_date: '2025-03-02'\nbaseline:\n  process:\n    description: From outturn.\n    evidence: E03\n"
     pack = tiny.but(items=(*tiny.items, Item("E03", "process", "2025-01-10")), extra={"facts.yml": facts})
     result = run(pack, tmp_path)
     assert result.findings == ()

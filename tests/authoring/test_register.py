@@ -59,7 +59,7 @@ def test_a_new_pack_reaches_a_passing_creating_gate_without_a_hash_typed_by_hand
         code, out, err = run(*args)
         assert (code, err) == (0, f"registered 1 document(s) in {pack}/register.yml\n")
         ids[item["id"]] = out.split(":")[0]
-    assert list(ids.values()) == [f"E{n:02d}" for n in range(1, 14)]
+    assert list(ids.values()) == [f"E{n:02d}" for n in range(1, 15)]
 
     def renumber(text: str) -> str:
         return re.sub(r"\bFW[0-9]{2}\b", lambda m: ids[m.group()], text)
@@ -111,9 +111,9 @@ def test_register_add_appends_the_entry_and_changes_nothing_else(example, tmp_pa
         "2026-10-02",
     )
     assert (code, err) == (0, f"registered 1 document(s) in {pack}/register.yml\n")
-    assert out == f"FW14: documents/2026-10-01-risk-workshop.md (minutes, 2026-10-01) sha256 {sha(document)}\n"
+    assert out == f"FW52: documents/2026-10-01-risk-workshop.md (minutes, 2026-10-01) sha256 {sha(document)}\n"
     assert (pack / "register.yml").read_bytes() == before + (
-        "  - id: FW14\n"
+        "  - id: FW52\n"
         '    title: "Risk workshop: 1 October"\n'
         "    kind: minutes\n"
         "    path: documents/2026-10-01-risk-workshop.md\n"
@@ -259,8 +259,8 @@ def test_an_entry_that_would_not_validate_is_not_written(example) -> None:
     before = snapshot(pack)
     code, out, err = run("register", "add", pack, pack / "documents/x.md", "--kind", "report", "--title", "T" * 201)
     assert (code, out) == (3, "")
-    assert err.startswith(f"{pack}/register.yml:121:12: ")  # where the entry would have been
-    assert err.endswith(" (at $.evidence[13].title)\n")
+    assert err.startswith(f"{pack}/register.yml:133:12: ")  # where the entry would have been
+    assert err.endswith(" (at $.evidence[14].title)\n")
     assert snapshot(pack) == before
 
 

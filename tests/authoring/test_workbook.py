@@ -66,7 +66,7 @@ def test_the_exported_workbook_is_laid_out_for_assessors(example, tmp_path: Path
     assert [ws[f"{c}{row}"].protection.locked for c in "ABCDEFGHIJKLMNO"] == [True] * 5 + [False] * 10
     lists = {str(v.sqref): v.formula1 for v in ws.data_validations.dataValidation if v.type == "list"}
     assert lists["F2:F27"] == '"met,partly_met,not_met,not_applicable"'
-    assert lists["G2:G27"] == "Lists!$B$2:$B$3" and lists["J2:J27"] == "Lists!$A$2:$A$14"
+    assert lists["G2:G27"] == "Lists!$B$2:$B$3" and lists["J2:J27"] == "Lists!$A$2:$A$15"
     assert [wb["Lists"][f"B{r}"].value for r in (2, 3)] == ["Dr Miriam Achebe", "Tom Pryce"]
     register = wb["Register"]
     assert [c.value for c in register[2]][:4] == [
@@ -75,7 +75,7 @@ def test_the_exported_workbook_is_laid_out_for_assessors(example, tmp_path: Path
         "business_case",
         "documents/2026-02-27-outline-business-case.md",
     ]
-    assert register["A2"].protection.locked and not register["A15"].protection.locked
+    assert register["A2"].protection.locked and not register["A16"].protection.locked
 
 
 def _judge(wb: Any) -> None:
@@ -94,7 +94,7 @@ def _judge(wb: Any) -> None:
         ["FW14", "Co-location plan", "plan", "documents/colocation.md", dt.date(2026, 9, 30), "Priya Raman"],
         strict=True,
     ):
-        wb["Register"][f"{letter}15"] = value
+        wb["Register"][f"{letter}16"] = value
 
 
 def _check_judged(pack: Path, before: dict[str, bytes]) -> None:
@@ -284,15 +284,15 @@ BAD_EDITS = {
     ),
     "new evidence outside the pack": (
         lambda wb: [
-            wb["Register"].__setitem__(f"{c}15", v)
+            wb["Register"].__setitem__(f"{c}16", v)
             for c, v in zip("ABCDEF", ["FW14", "X", "minute", "../x.md", "2026-10-01", "Priya Raman"], strict=True)
         ],
         [
-            "{book}:Register!C15: unknown kind 'minute'; did you mean 'minutes'? Allowed kinds: agreement, assessment_record, "
+            "{book}:Register!C16: unknown kind 'minute'; did you mean 'minutes'? Allowed kinds: agreement, assessment_record, "
             "business_case, communication, decision_record, interview_record, minutes, model, organisation_chart, plan, process, "
             "register, report, role_description, strategy, survey_result, terms_of_reference",
-            "{book}:Register!D15: ../x.md: document path '../x.md' refused: '..' is not allowed in references; the document must be inside the pack",
-            "{book}:Register!E15: a date typed as text ('2026-10-01'): enter it as a date (YYYY-MM-DD)",
+            "{book}:Register!D16: ../x.md: document path '../x.md' refused: '..' is not allowed in references; the document must be inside the pack",
+            "{book}:Register!E16: a date typed as text ('2026-10-01'): enter it as a date (YYYY-MM-DD)",
         ],
     ),
     "sheet renamed": (

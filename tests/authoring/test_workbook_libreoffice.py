@@ -66,7 +66,7 @@ def test_a_workbook_saved_by_libreoffice_imports_its_judgements(example, tmp_pat
             ["FW14", "Co-location plan", "plan", "documents/colocation.md", dt.date(2026, 9, 30), "Priya Raman"],
             strict=True,
         ):
-            wb["Register"][f"{letter}15"] = value
+            wb["Register"][f"{letter}16"] = value
 
     edited = edit(export(pack, tmp_path / "a.xlsx"), tmp_path / "assessment.xlsx", judge)
     saved = through_libreoffice(edited, tmp_path)

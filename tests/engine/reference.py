@@ -326,4 +326,13 @@ def decide(rules: RulePack, pack: EvidencePack, gate: str, as_of: dt.date) -> tu
             and rules.policy.overdue_conditions == "fail"
         ):
             fail = True
+    if decided_late(rules, pack, gate, as_of) and spec.late_decision == "fail":
+        fail = True
     return ("fail" if fail else "pass"), statuses
+
+
+def decided_late(rules: RulePack, pack: EvidencePack, gate: str, as_of: dt.date) -> bool:
+    """README, Gate semantics: a gate with `decide_before` evaluated on or after that recorded date is late."""
+    spec = rules.policy.gates[gate]
+    day = _get(pack.facts, spec.decide_before) if spec.decide_before else None
+    return isinstance(day, str) and as_of >= dt.date.fromisoformat(day)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from dataclasses import replace
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
@@ -25,11 +26,15 @@ _counter = itertools.count()
     phase=st.sampled_from(["deciding", "creating", "delivering", "sustaining"]),
     gate=st.sampled_from([None, "suitability", "creating", "delivering", "sustaining", "review"]),
     shift=st.integers(min_value=-500, max_value=200),
+    late=st.sampled_from(["note", "fail"]),
 )
 def test_engine_and_reference_agree_on_every_status_and_decision(
-    rules, tmp_path_factory, seed, quality, phase, gate, shift
+    rules, tmp_path_factory, seed, quality, phase, gate, shift, late
 ) -> None:
-    """For generated packs, gates and as-of dates, the engine's statuses and decision equal the reference's."""
+    """For generated packs, gates, as-of dates and late-decision policies, the engine's statuses, decision
+    and late-decision finding equal the reference's."""
+    gates = {name: replace(g, late_decision=late) for name, g in rules.policy.gates.items()}
+    rules = replace(rules, policy=replace(rules.policy, gates=gates))
     made = dt.date(2026, 11, 1)
     as_of = made + dt.timedelta(days=shift)
     pack = synthesize(rules, alliance_id="diff", phase=phase, as_of=made, seed=seed, quality=quality)
@@ -39,3 +44,4 @@ def test_engine_and_reference_agree_on_every_status_and_decision(
     decision, statuses = reference.decide(rules, loaded, result.gate, as_of)
     assert {o.id: o.status for o in result.outcomes} == statuses
     assert result.decision == decision
+    assert (result.late_decision is not None) == reference.decided_late(rules, loaded, result.gate, as_of)

@@ -109,12 +109,14 @@ def test_evidence_that_must_predate_procurement_must_be_dated_before_it(maker) -
     def edit(files, _):
         strategy = next(r for r in claim(files, "DEC.COM.11")["evidence"] if item(files, r)["kind"] == "strategy")
         item(files, strategy)["date"] = "2026-10-30"
-        files["facts.yml"]["procurement"]["start_date"] = "2026-10-01"
+        files["facts.yml"]["milestones"]["procurement_start"]["date"] = "2026-10-01"
 
     outcome = maker.evaluate("deciding", edit).outcome("DEC.COM.11")
     assert outcome.status == "unevidenced"
     assert any(
-        "not before procurement.start_date (2026-10-01)" in u.reason for r in outcome.requirements for u in r.evidence
+        "not before milestones.procurement_start.date (2026-10-01)" in u.reason
+        for r in outcome.requirements
+        for u in r.evidence
     )
 
 

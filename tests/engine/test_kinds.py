@@ -157,12 +157,16 @@ def test_the_current_waiver_is_the_last_granted_and_of_one_day_the_last_to_expir
 def test_two_kinds_observing_one_facts_path_give_the_engine_one_observation(rules, maker) -> None:
     """An evidence `before` date and a fact requirement on the same path share one observation in a ruleset."""
     pack = load_pack(maker.write(maker.pack("deciding")), rules).pack
-    before = Requirement("X", 1, "evidence", {"kind": "evidence", "of": ["plan"], "before": "procurement.start_date"})
-    fact = Requirement("X", 2, "fact", {"kind": "fact", "path": "procurement.start_date", "expect": "present"})
+    before = Requirement(
+        "X", 1, "evidence", {"kind": "evidence", "of": ["plan"], "before": "milestones.procurement_start.date"}
+    )
+    fact = Requirement(
+        "X", 2, "fact", {"kind": "fact", "path": "milestones.procurement_start.date", "expect": "present"}
+    )
     ruleset = engine.Ruleset("r", 0, ("X",), {"evidence": (before,), "fact": (fact,)}, 0)
     ctx = Context(pack=pack, as_of=AS_OF, checklists=rules.checklists, prepared={})
     dated = [o for o in engine.observe(ruleset, ctx) if o["t"] == "fact"]
-    assert len(dated) == 1 and dated[0]["path"] == "procurement.start_date" and dated[0]["date_ord"] > 0
+    assert len(dated) == 1 and dated[0]["path"] == "milestones.procurement_start.date" and dated[0]["date_ord"] > 0
 
 
 def test_statuses_are_types_that_serialise_as_their_words() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -282,3 +283,64 @@ def test_living_documents_left_as_they_are_take_the_in_place_age(sections, outco
         == {i for i in living if i.startswith("DEL.")}
         == {"DEL.BEH.03", "DEL.INT.02", "DEL.INT.18", "DEL.LEA.06"}
     )
+
+
+TIMING_CLAUSE = re.compile(r"(before|after) (\w+)|within (\d+)")
+REQUIREMENT_TIMING = re.compile(
+    r"#(\d+): ((?:(?:before|after) \w+|within \d+)(?:, (?:(?:before|after) \w+|within \d+))*)"
+)
+
+
+def timing_rows(body: str) -> list[tuple[list[str], str]]:
+    """(outcome ids, "applied as") for each row of the When table; DEC.* stands for every Deciding outcome."""
+    rows = []
+    for line in body.splitlines():
+        cells = [c.strip() for c in line.split("|")]
+        if line.startswith("| ") and cells[1] != "outcome":
+            rows.append((cells[1].split(", "), cells[4]))
+    return rows
+
+
+def timing_spec(words: str) -> dict[str, Any]:
+    """`before M, after M, within D` as the evidence options they stand for."""
+    spec: dict[str, Any] = {}
+    for before_after, milestone, days in TIMING_CLAUSE.findall(words):
+        if days:
+            spec["within_days"] = int(days)
+        else:
+            spec[before_after] = f"milestones.{milestone}.date"
+    return spec
+
+
+def test_when_timing_is_the_one_the_review_lists(sections, outcomes) -> None:
+    """Each row of "When" is applied as its last column says, and no other evidence requirement is dated
+    against a milestone: every Deciding evidence requirement before procurement_start, the rows' `#N` exactly."""
+    timing = ("before", "after", "within_days")
+    expected: dict[tuple[str, int], dict[str, Any]] = {}
+    for ids, applied in timing_rows(sections["When"]):
+        every = re.match(r"every evidence requirement: (before \w+)", applied)
+        for outcome_id in ids:
+            targets = [o for o in outcomes if o.startswith("DEC.")] if outcome_id.startswith("DEC.*") else [outcome_id]
+            for target in targets:
+                if every:
+                    assert target.startswith("DEC."), f"{target}: only Deciding rows apply to every requirement"
+                    for req in evidence(outcomes[target]):
+                        expected[(target, req.index)] = timing_spec(every.group(1))
+                    continue
+                pairs = REQUIREMENT_TIMING.findall(applied)
+                assert pairs, f"{target}: no '#N: ...' in {applied!r}"
+                for index, words in pairs:
+                    expected[(target, int(index))] = timing_spec(words)
+    actual = {
+        (o.id, r.index): {k: r.spec[k] for k in timing if k in r.spec}
+        for o in outcomes.values()
+        for r in evidence(o)
+        if any(k in r.spec for k in timing)
+    }
+    assert actual == expected
+
+
+def test_the_creating_gate_is_decided_before_procurement() -> None:
+    """The policy's creating gate names the procurement start as the date its decision must precede."""
+    gate = load_rule_pack().policy.gates["creating"]
+    assert (gate.decide_before, gate.late_decision) == ("milestones.procurement_start.date", "note")

@@ -182,7 +182,10 @@ def observations(requirements: Sequence[Requirement], ctx: Context) -> Iterator[
 
 def compile(req: Requirement) -> dict[str, Rule]:
     spec = req.spec
-    item = [{"t": "item"}, {"outcome": req.outcome}, any_of("kind", spec["of"]), {"intact": True}, {"$gte": {"age": 0}}]
+    # The comparisons with other patterns (the milestone dates) come before the kinds' `$or`: the engine
+    # drops a reference to another pattern that follows an `$or` in the same `$and`, so an item dated
+    # after the milestone would count (tests/engine/test_timing.py keeps the order honest).
+    item: list[dict[str, Any]] = [{"t": "item"}, {"outcome": req.outcome}]
     before: list[dict[str, Any]] = []
     if "before" in spec:
         before.append({"d": all_of({"t": "fact"}, {"path": spec["before"]}, {"$gt": {"date_ord": 0}})})
@@ -199,6 +202,7 @@ def compile(req: Requirement) -> dict[str, Rule]:
             }
         )
         item.append({"$lte": {"date_ord": {"w": "until_ord"}}})
+    item += [any_of("kind", spec["of"]), {"intact": True}, {"$gte": {"age": 0}}]
     if spec.get("independent_author"):
         item.append({"independent": True})
     approval = []
@@ -289,13 +293,21 @@ def judge(req: Requirement, firings: Sequence[Firing], ctx: Context) -> Requirem
         found += " [" + "; ".join(refused) + "]"
     if not cited:
         found = "the claim cites no evidence"
+    # A date the requirement counts from that the pack does not record: no item can be dated against it,
+    # so the first thing to do is to record it.
+    absent = [spec[k] for k in ("before", "after") if k in spec and lookup(ctx.pack.facts, spec[k]) is None]
+    record = ""
+    if absent:
+        found = f"{' and '.join(absent)} not recorded in facts.yml: no item can be dated against it; {found}"
+        record = f"Record {' and '.join(_milestone_words(p) for p in absent)} in facts.yml. "
     return RequirementResult(
         req.ref,
         ID,
         needs,
         Verdict.MISSING,
         found,
-        f"Cite {plural(need - len(ok), 'more item')} of kind {' or '.join(spec['of'])}"
+        record
+        + f"Cite {plural(need - len(ok), 'more item')} of kind {' or '.join(spec['of'])}"
         + (f" approved by {_roles(spec)}" if "approved_by" in spec else "")
         + (f", dated within {spec['max_age_days']} days" if "max_age_days" in spec else "")
         + (
@@ -453,6 +465,14 @@ def _use(
         else:
             reason = "not counted"
     return EvidenceUse(item=ref, title=item.title, kind=item.kind, path=item.path, counted=ref in ok, reason=reason)
+
+
+def _milestone_words(path: str) -> str:
+    """What to record for a missing date fact: a milestone is a date with the register item that records it."""
+    parts = path.split(".")
+    if len(parts) == 3 and parts[0] == "milestones" and parts[2] == "date":
+        return f"the milestone {parts[1]} (milestones.{parts[1]}: its date and the evidence that records it)"
+    return path
 
 
 def _dated_before(date: dt.date, limit: Any) -> bool:

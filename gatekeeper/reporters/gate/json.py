@@ -128,6 +128,16 @@ def to_document(result: GateResult) -> dict[str, Any]:
         "schema_version": SCHEMA_VERSION,
         "decision": result.decision,
         "decision_reasons": [safe_text(r) for r in result.decision_reasons],
+        "late_decision": (
+            {
+                "milestone": safe_text(late.milestone),
+                "date": late.date.isoformat(),
+                "effect": late.effect,
+                "reason": safe_text(late.reason),
+            }
+            if (late := result.late_decision) is not None
+            else None
+        ),
         "gate": result.gate,
         "gate_detail": {
             "title": safe_text(result.gate_title),
