@@ -1,3 +1,3 @@
 """gatekeeper: readiness gates for infrastructure alliances, from the Alliancing Code of Practice."""
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"

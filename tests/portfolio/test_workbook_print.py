@@ -41,7 +41,7 @@ def test_summary_sheet_names_the_review_colours_decisions_and_links_reports(revi
     ws = openpyxl.load_workbook(review)["Summary"]
     facts = {row[0]: row[1] for row in ws.iter_rows(max_row=5, max_col=2, values_only=True)}
     assert facts["Portfolio review as of"] == AS_OF and facts["Profile"] == "none"
-    assert str(facts["Rule pack"]).startswith("Alliancing Code of Practice 1.0.0 (sha256 ")
+    assert str(facts["Rule pack"]).startswith("Alliancing Code of Practice 2.0.0 (sha256 ")
     header = next(r for r in ws.iter_rows() if r[0].value == "Pack")[0].row
     rows = list(ws.iter_rows(min_row=header + 1, values_only=True))
     assert [r[0] for r in rows] == [f"examples/{n}" for n in ("fenland-water", "northgate-rail", "severn-highways")]
