@@ -66,3 +66,29 @@ def test_a_name_far_from_every_party_gets_no_suggestion(pack: Path) -> None:
         f"{pack}/facts.yml:{line}:{col}: 'Acme' is not declared in manifest.yml (as one of its organisations)"
         " (at $.surveys[1].by_party[2].party)"
     ) in result.stdout.splitlines()
+
+
+def test_a_party_given_twice_is_refused_at_its_second_row(pack: Path) -> None:
+    """Two rows for Kestrel (once by id, once by name) would count its people twice: the second row is a located error."""
+    line, col = _name_in_first_row(pack, "Kestrel Highways Ltd")
+    result = CliRunner().invoke(main, ["validate", str(pack)])
+    assert result.exit_code == 3
+    assert (
+        f"{pack}/facts.yml:{line}:{col}: 'Kestrel Highways Ltd' is the party of by_party row 2 too:"
+        " give each party's responses once (at $.surveys[1].by_party[2].party)"
+    ) in result.stdout.splitlines()
+
+
+def test_responses_by_party_cannot_add_up_to_more_than_the_survey(pack: Path) -> None:
+    """212 responses of which 58 + 96 + 131 + 17 by party is impossible: located at by_party, exit 3."""
+    facts = pack / "facts.yml"
+    text = facts.read_text(encoding="utf-8")
+    at = text.index(ROW)
+    facts.write_text(text[:at] + ROW.replace("31", "131") + text[at + len(ROW) :], encoding="utf-8")
+    line = text.count("\n", 0, text.rindex("    by_party:\n", 0, at)) + 2  # the list's first row
+    result = CliRunner().invoke(main, ["validate", str(pack)])
+    assert result.exit_code == 3
+    assert (
+        f"{pack}/facts.yml:{line}:7: the responses by party add up to 302, more than the survey's 212 responses"
+        " (at $.surveys[1].by_party)"
+    ) in result.stdout.splitlines()

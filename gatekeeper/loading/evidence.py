@@ -607,8 +607,10 @@ def _check_survey_parties(read: _Read, names: _Names, out: ProblemCollector) -> 
     doc = read.doc
     parties = {i: o for i, o in names.organisations.items() if o.role is not None}
     choices = sorted({*parties, *(o.name for o in parties.values())})
-    for i, _ in read.items(["surveys"]):
-        for j, row in read.items(["surveys", i, "by_party"]):
+    for i, survey in read.items(["surveys"]):
+        rows = list(read.items(["surveys", i, "by_party"]))
+        seen: dict[str, int] = {}
+        for j, row in rows:
             path: list[str | int] = ["surveys", i, "by_party", j, "party"]
             text = row["party"]
             try:
@@ -625,6 +627,21 @@ def _check_survey_parties(read: _Read, names: _Names, out: ProblemCollector) -> 
                     f"{text!r} is not a party to the alliance: `by_party` counts the responses of the client and"
                     " each partner declared under `parties` in manifest.yml",
                 )
+            elif org in seen:
+                out.at(
+                    doc,
+                    path,
+                    f"{text!r} is the party of by_party row {seen[org] + 1} too: give each party's responses once",
+                )
+            else:
+                seen[org] = j
+        total = sum(row["responses"] for _, row in rows)
+        if rows and total > survey["responses"]:
+            out.at(
+                doc,
+                ["surveys", i, "by_party"],
+                f"the responses by party add up to {total}, more than the survey's {survey['responses']} responses",
+            )
 
 
 # The alliance's milestones in the order they happen (facts.yml `milestones`).
