@@ -7,6 +7,7 @@ import itertools
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -19,6 +20,9 @@ from . import reference
 _counter = itertools.count()
 
 
+# A failing example's repr (the generated pack) runs to 100 kB or more: Hypothesis warns about it,
+# and the warning, an error under the suite's filterwarnings, would hide the disagreement itself.
+@pytest.mark.filterwarnings("ignore:Generating overly large repr")
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     seed=st.integers(min_value=0, max_value=2**31),
