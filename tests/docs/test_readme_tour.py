@@ -57,4 +57,4 @@ def test_the_failing_example_lines_show_a_failing_gate(line: str, tmp_path: Path
     shutil.copytree(REPO / "examples", tmp_path / "examples")
     env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
     done = subprocess.run(["bash", "-c", line], cwd=tmp_path, env=env, capture_output=True, timeout=120, check=False)
-    assert done.returncode == 1
+    assert done.returncode == 1, done.stderr.decode(errors="replace")

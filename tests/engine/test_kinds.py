@@ -194,3 +194,41 @@ def test_a_text_check_draws_no_chart_and_the_result_carries_the_simulation() -> 
         cwd=api.__file__.rsplit("/gatekeeper/", 1)[0],
     )
     assert out.stdout == "Simulation False\n"
+
+
+def _joins(condition: object, aliases: set[str]) -> list[tuple[str, str]]:
+    """(operator, field) of every comparison in a pattern whose value refers to another pattern's field."""
+    found: list[tuple[str, str]] = []
+    if isinstance(condition, dict):
+        for key, value in condition.items():
+            if key in ("$and", "$or"):
+                for part in value:
+                    found += _joins(part, aliases)
+            elif key.startswith("$") and isinstance(value, dict):
+                for field, operand in value.items():
+                    if isinstance(operand, dict) and set(operand) <= aliases:
+                        found.append((key, field))
+            elif isinstance(value, dict) and set(value) <= aliases:
+                found.append(("$eq", key))
+    return found
+
+
+def test_no_compiled_rule_compares_two_patterns_except_for_equality(rules) -> None:
+    """Every rule of the pack, as compiled, joins patterns only on equality: the engine's `<`/`>=` joins crash it.
+
+    jruizgit/rules#381: two rules whose joins on one field differ in operator (`>` in one, `<` in the
+    next) make `assert_facts` read memory it does not own: SIGSEGV every time on 3.11 and 3.13 here,
+    depending on memory layout elsewhere. Milestone windows are therefore judged into a yes/no of the
+    item's own (`evidence.on_time`), never compared in the engine.
+    """
+    ids = sorted(o for o in rules.outcomes)
+    compiled = engine.compile_pack(rules, ids)
+    unequal = []
+    definitions = [KINDS[r.kind].compile(r) for o in ids for r in rules.outcomes[o].requirements]
+    for definition in definitions:
+        for name, rule in definition.items():
+            aliases = {alias for pattern in rule["all"] for alias in pattern}
+            for pattern in rule["all"]:
+                for condition in pattern.values():
+                    unequal += [(name, op, f) for op, f in _joins(condition, aliases) if op != "$eq"]
+    assert compiled.rulesets and unequal == []

@@ -36,7 +36,7 @@ from gatekeeper.evaluation.kinds.base import (
     nothing_to_prepare,
     plural,
 )
-from gatekeeper.evaluation.observations import Observation, fact_observation, lookup, measure
+from gatekeeper.evaluation.observations import Observation, lookup
 from gatekeeper.evaluation.parties import approving_parties, covered_by, missing, parties, who
 from gatekeeper.evaluation.parties import name as party_name
 from gatekeeper.model import Approval, Checklist, Claim, EvidenceItem, EvidencePack, Requirement
@@ -168,40 +168,33 @@ def observations(requirements: Sequence[Requirement], ctx: Context) -> Iterator[
                 "age": (as_of - item.date).days,
                 "date_ord": item.date.toordinal(),
                 **({"independent": author_problem(pack, item, claim.assessor) is None} if authors else {}),
+                **{f"on_time{r.index}": on_time(r.spec, item.date, pack.facts) for r in own if _timed(r.spec)},
             }
-    dated = {r.spec[key] for r in requirements for key in ("before", "after") if key in r.spec}
-    for path in sorted(dated):
-        yield fact_observation(pack, path, as_of=as_of)
-    for path, days in sorted(
-        {(r.spec["after"], r.spec["within_days"]) for r in requirements if "within_days" in r.spec}
-    ):
-        limit = measure(lookup(pack.facts, path), as_of=as_of).get("date_ord")
-        if limit is not None:
-            yield {"t": "window", "path": path, "days": days, "until_ord": limit + days}
+
+
+def _timed(spec: Mapping[str, Any]) -> bool:
+    return "before" in spec or "after" in spec
+
+
+def on_time(spec: Mapping[str, Any], date: dt.date, facts: Mapping[str, Any]) -> bool:
+    """Whether an item dated `date` is inside the requirement's window: before the `before` milestone,
+    on or after the `after` one (within `within_days` of it). A milestone not recorded closes the window.
+
+    Judged here and given to the engine as a yes/no, not as a comparison between two facts: the
+    engine's comparisons with another pattern's field (a join on `<`, `>=`) are where its known
+    crashes live (jruizgit/rules#381: two rules whose joins on one field differ in operator).
+    """
+    if "before" in spec and not _dated_before(date, lookup(facts, spec["before"])):
+        return False
+    return "after" not in spec or _dated_after(date, lookup(facts, spec["after"]), spec.get("within_days"))
 
 
 def compile(req: Requirement) -> dict[str, Rule]:
     spec = req.spec
-    # The comparisons with other patterns (the milestone dates) come before the kinds' `$or`: the engine
-    # drops a reference to another pattern that follows an `$or` in the same `$and`, so an item dated
-    # after the milestone would count (tests/engine/test_timing.py keeps the order honest).
+    # The milestone window is a yes/no of the item's own (see `on_time`): no join compares two dates.
     item: list[dict[str, Any]] = [{"t": "item"}, {"outcome": req.outcome}]
-    before: list[dict[str, Any]] = []
-    if "before" in spec:
-        before.append({"d": all_of({"t": "fact"}, {"path": spec["before"]}, {"$gt": {"date_ord": 0}})})
-        item.append({"$lt": {"date_ord": {"d": "date_ord"}}})
-    if "after" in spec:
-        before.append({"e": all_of({"t": "fact"}, {"path": spec["after"]}, {"$gt": {"date_ord": 0}})})
-        item.append({"$gte": {"date_ord": {"e": "date_ord"}}})
-    if "within_days" in spec:
-        before.append(
-            {
-                "w": all_of(
-                    {"t": "window"}, {"path": spec["after"]}, {"days": spec["within_days"]}, {"$gt": {"until_ord": 0}}
-                )
-            }
-        )
-        item.append({"$lte": {"date_ord": {"w": "until_ord"}}})
+    if _timed(spec):
+        item.append({f"on_time{req.index}": True})
     item += [any_of("kind", spec["of"]), {"intact": True}, {"$gte": {"age": 0}}]
     if spec.get("independent_author"):
         item.append({"independent": True})
@@ -221,11 +214,9 @@ def compile(req: Requirement) -> dict[str, Rule]:
         approval.append({"c": all_of({"t": "coverage"}, {"ref": req.ref}, {"item": {"m": "item"}}, {"missing": 0})})
     rules: dict[str, Rule] = {}
     fresh = [{"$lte": {"age": spec["max_age_days"]}}] if "max_age_days" in spec else []
-    rules[f"{req.ref}:ok"] = {"all": [*before, {"m": all_of(*item, *fresh)}, *approval]}
+    rules[f"{req.ref}:ok"] = {"all": [{"m": all_of(*item, *fresh)}, *approval]}
     if "max_age_days" in spec:
-        rules[f"{req.ref}:stale"] = {
-            "all": [*before, {"m": all_of(*item, {"$gt": {"age": spec["max_age_days"]}})}, *approval]
-        }
+        rules[f"{req.ref}:stale"] = {"all": [{"m": all_of(*item, {"$gt": {"age": spec["max_age_days"]}})}, *approval]}
     return rules
 
 
