@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import unicodedata
+import weakref
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -210,8 +211,20 @@ def _where(source: Source) -> str:
     return f"{source.file}:{source.line}:{source.col}" if source.line else source.file
 
 
+# One directory per loaded pack, built once: resolving a name is asked hundreds of times per evaluation
+# (every party of every document, survey and group), and building it normalises every declared name.
+_DIRECTORIES: weakref.WeakKeyDictionary[EvidencePack, Directory] = weakref.WeakKeyDictionary()
+
+
 def directory(pack: EvidencePack) -> Directory:
-    """The directory of a loaded pack (its declarations were checked when it loaded)."""
+    """The directory of a loaded pack (its declarations were checked when it loaded); only read from it."""
+    cached = _DIRECTORIES.get(pack)
+    if cached is None:
+        cached = _DIRECTORIES[pack] = _build_directory(pack)
+    return cached
+
+
+def _build_directory(pack: EvidencePack) -> Directory:
     found = Directory()
     for org in pack.organisations.values():
         found.declare(f"organisation:{org.id}", ((org.id, org.source), (org.name, org.source)))
