@@ -166,7 +166,6 @@ def observations(requirements: Sequence[Requirement], ctx: Context) -> Iterator[
                 "kind": item.kind,
                 "intact": item.document_problem is None,
                 "age": (as_of - item.date).days,
-                "date_ord": item.date.toordinal(),
                 **({"independent": author_problem(pack, item, claim.assessor) is None} if authors else {}),
                 **{f"on_time{r.index}": on_time(r.spec, item.date, pack.facts) for r in own if _timed(r.spec)},
             }
